@@ -1,0 +1,152 @@
+"""JSON API of accounts: sign-up, sign-in, the caller, their company, colleagues and invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.params import FromPath, JSONBody
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from backend.accounts import services
+from backend.accounts.guards import customer, customer_manager, signed_in
+from backend.accounts.domain import Actor
+from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
+from backend.accounts.schemas import (
+    AcceptInvitationIn,
+    ColleagueOut,
+    CompanyIn,
+    CompanyOut,
+    CsrfOut,
+    InvitationIn,
+    InvitationOut,
+    LanguageIn,
+    LoginIn,
+    MeOut,
+    RegisterIn,
+)
+
+
+def current_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The signed-in caller; routes that use it are guarded, so it is never None there."""
+    return request.scope["user"]
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else ""
+
+
+async def signed_in_response(request: Request[Any, Any, Any], actor: Actor, status_code: int) -> Response[MeOut]:
+    """Start a fresh session (replacing any the client had) and answer with who is signed in."""
+    token = await services.start_session(actor, client_address(request), request.cookies.get(SESSION_COOKIE))
+    return Response(await services.me(actor), status_code=status_code, cookies=[session_cookie(token)])
+
+
+ACTOR = {"actor": Provide(current_actor, sync_to_thread=False)}
+CurrentActor = NamedDependency[Actor]
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["auth"]
+
+    @post("/register", status_code=HTTP_201_CREATED)
+    async def register(self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]) -> Response[MeOut]:
+        """Register a company with its first user, who becomes its customer manager and is signed in."""
+        actor = await services.register_company(data)
+        return await signed_in_response(request, actor, HTTP_201_CREATED)
+
+    @post("/login", status_code=200)
+    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[MeOut]:
+        """Sign in. Any bad credential gets the same 401 problem."""
+        actor = await services.authenticate(data.email, data.password)
+        return await signed_in_response(request, actor, 200)
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT)
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+        """Sign out: the session is destroyed on the server and its cookie cleared."""
+        if token := request.cookies.get(SESSION_COOKIE):
+            await services.end_session(token)
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[expired_session_cookie()])
+
+    @get("/csrf")
+    async def csrf(self, request: Request[Any, Any, Any]) -> CsrfOut:
+        """The CSRF token: send it back in the ``x-csrftoken`` header with every unsafe request
+        (the ``csrftoken`` cookie this answer sets carries the same value)."""
+        from litestar.utils.scope.state import ScopeState
+
+        token = ScopeState.from_scope(request.scope).csrf_token
+        return CsrfOut(token=str(token), header_name="x-csrftoken", cookie_name="csrftoken")
+
+    @post("/invitations/{token:str}/accept", status_code=HTTP_201_CREATED)
+    async def accept_invitation(
+        self, request: Request[Any, Any, Any], token: FromPath[str], data: JSONBody[AcceptInvitationIn]
+    ) -> Response[MeOut]:
+        """Join a company through an invitation link's token; signs the new member in."""
+        actor = await services.accept_invitation(token, data.full_name, data.password)
+        return await signed_in_response(request, actor, HTTP_201_CREATED)
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["auth"]
+    guards = [signed_in]  # noqa: RUF012 - Litestar reads this class attribute
+    dependencies = ACTOR  # noqa: RUF012
+
+    @get()
+    async def me(self, actor: CurrentActor) -> MeOut:
+        return await services.me(actor)
+
+    @put("/language")
+    async def set_language(self, actor: CurrentActor, data: JSONBody[LanguageIn]) -> MeOut:
+        await services.set_language(actor, data.language)
+        return await services.me(
+            Actor(
+                id=actor.id, email=actor.email, full_name=actor.full_name, role=actor.role,
+                company_id=actor.company_id, language=data.language,
+            )
+        )
+
+
+class CompanyController(Controller):
+    """The caller's own company. Every query is scoped to it; another company's ids are 404."""
+
+    path = "/api/v1/company"
+    tags = ["company"]
+    guards = [customer]  # noqa: RUF012
+    dependencies = ACTOR  # noqa: RUF012
+
+    @get()
+    async def company(self, actor: CurrentActor) -> CompanyOut:
+        return await services.get_company(actor)
+
+    @patch(guards=[customer_manager])
+    async def update(self, actor: CurrentActor, data: JSONBody[CompanyIn]) -> CompanyOut:
+        """Edit the company's details (customer manager). The IČO cannot change."""
+        return await services.update_company(actor, data)
+
+    @get("/users")
+    async def users(self, actor: CurrentActor) -> list[ColleagueOut]:
+        return await services.list_colleagues(actor)
+
+    @post("/users/{user_id:int}/deactivate", guards=[customer_manager], status_code=200)
+    async def deactivate(self, actor: CurrentActor, user_id: FromPath[int]) -> ColleagueOut:
+        return await services.set_colleague_active(actor, user_id, active=False)
+
+    @post("/users/{user_id:int}/activate", guards=[customer_manager], status_code=200)
+    async def activate(self, actor: CurrentActor, user_id: FromPath[int]) -> ColleagueOut:
+        return await services.set_colleague_active(actor, user_id, active=True)
+
+    @get("/invitations", guards=[customer_manager])
+    async def invitations(self, actor: CurrentActor) -> list[InvitationOut]:
+        return await services.list_invitations(actor)
+
+    @post("/invitations", guards=[customer_manager], status_code=HTTP_201_CREATED)
+    async def invite(self, actor: CurrentActor, data: JSONBody[InvitationIn]) -> InvitationOut:
+        """Invite a colleague: the answer carries the single-use link (only shown this once)."""
+        return await services.invite_colleague(actor, data.email)
+
+    @post("/invitations/{invitation_id:int}/revoke", guards=[customer_manager], status_code=200)
+    async def revoke(self, actor: CurrentActor, invitation_id: FromPath[int]) -> InvitationOut:
+        return await services.revoke_invitation(actor, invitation_id)

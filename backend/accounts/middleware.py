@@ -1,0 +1,45 @@
+"""Who is asking: resolves the session cookie to an Actor (or None) for every request."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from backend.accounts.services import actor_for_session
+from backend.settings import get_settings
+
+SESSION_COOKIE = "portal_session"
+# paths that need no user and must not touch the database for one
+ANONYMOUS_PATHS = ("/static", "/health", "/ready")
+
+
+class SessionMiddleware(ASGIMiddleware):
+    scopes = ("http",)  # type: ignore[assignment]
+    exclude_path_pattern = ANONYMOUS_PATHS
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        token = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
+        actor = await actor_for_session(token) if token else None
+        scope["user"] = actor
+        scope["auth"] = token if actor else None
+        await next_app(scope, receive, send)
+
+
+def session_cookie(token: str) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().cookies_secure,
+    )
+
+
+def expired_session_cookie() -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax",
+        secure=get_settings().cookies_secure,
+    )

@@ -1,0 +1,97 @@
+"""msgspec Structs at the boundary of the accounts feature (API bodies and service results)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+Short = Annotated[str, msgspec.Meta(max_length=300)]
+Secret = Annotated[str, msgspec.Meta(max_length=1000)]
+Language = Literal["cs", "en"]
+
+
+class CompanyIn(msgspec.Struct, forbid_unknown_fields=False):
+    name: Short
+    ico: Short
+    dic: Short | None = None
+    street: Short | None = None
+    city: Short | None = None
+    postal_code: Short | None = None
+
+
+class NewUserIn(msgspec.Struct):
+    email: Short
+    password: Secret
+    full_name: Short
+
+
+class RegisterIn(msgspec.Struct):
+    company: CompanyIn
+    user: NewUserIn
+
+
+class LoginIn(msgspec.Struct):
+    email: Short
+    password: Secret
+
+
+class CompanyOut(msgspec.Struct):
+    id: int
+    name: str
+    ico: str
+    dic: str | None
+    street: str
+    city: str
+    postal_code: str
+
+
+class UserOut(msgspec.Struct):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    language: str
+
+
+class MeOut(msgspec.Struct):
+    user: UserOut
+    company: CompanyOut | None
+
+
+class ColleagueOut(msgspec.Struct):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    is_active: bool
+    created_at: datetime
+
+
+class InvitationIn(msgspec.Struct):
+    email: Short
+
+
+class InvitationOut(msgspec.Struct):
+    id: int
+    email: str
+    status: Literal["pending", "accepted", "expired", "revoked"]
+    created_at: datetime
+    expires_at: datetime
+    link: str | None = None  # present only in the answer that creates it: the token is not stored
+
+
+class AcceptInvitationIn(msgspec.Struct):
+    full_name: Short
+    password: Secret
+
+
+class LanguageIn(msgspec.Struct):
+    language: Language
+
+
+class CsrfOut(msgspec.Struct):
+    token: str
+    header_name: str
+    cookie_name: str

@@ -1,0 +1,52 @@
+"""Piccolo tables of companies, their people, invitations and sign-in sessions."""
+
+from __future__ import annotations
+
+from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Company(Table, tablename="company"):
+    name = Varchar(length=200)
+    ico = Varchar(length=8, unique=True)
+    dic = Varchar(length=12, null=True, default=None)
+    street = Varchar(length=200, default="")
+    city = Varchar(length=100, default="")
+    postal_code = Varchar(length=10, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PortalUser(Table, tablename="portal_user"):
+    email = Varchar(length=254, unique=True)
+    full_name = Varchar(length=200)
+    password_hash = Varchar(length=200)
+    role = Varchar(length=20, index=True)
+    company = ForeignKey(references=Company, null=True, on_delete=OnDelete.restrict, index=True)
+    language = Varchar(length=5, default="cs")
+    is_active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    password_changed_at = Timestamptz(default=TimestamptzNow())
+
+
+class Invitation(Table, tablename="invitation"):
+    company = ForeignKey(references=Company, on_delete=OnDelete.cascade, index=True)
+    email = Varchar(length=254)
+    token_hash = Varchar(length=64, unique=True)
+    invited_by = ForeignKey(references=PortalUser, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class UserSession(Table, tablename="user_session"):
+    """A signed-in browser or API client. The cookie holds the token; only its hash is stored."""
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(references=PortalUser, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    client_address = Varchar(length=64, default="")

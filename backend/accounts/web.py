@@ -1,0 +1,255 @@
+"""HTML pages of accounts: register, sign in and out, the company page, accepting invitations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar.params import FromPath
+from litestar import Request, Response, get, post
+from litestar.response import Template
+
+from backend.accounts import guards, services
+from backend.accounts.api import client_address
+from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
+from backend.accounts.domain import Actor
+from backend.accounts.schemas import CompanyIn, NewUserIn, RegisterIn
+from backend.errors import InvalidInput, NotAuthenticated
+from backend.i18n import gettext
+from backend.pages import FormBody, field_errors, form_value, is_htmx, render, safe_next, see_other
+
+Form = Annotated[dict[str, Any], FormBody]
+
+COMPANY_FIELDS = ("name", "ico", "dic", "street", "city", "postal_code")
+USER_FIELDS = ("email", "full_name")
+
+
+async def _sign_in(request: Request[Any, Any, Any], actor: Actor, target: str) -> Response[Any]:
+    token = await services.start_session(actor, client_address(request), request.cookies.get(SESSION_COOKIE))
+    response = see_other(target)
+    response.set_cookie(session_cookie(token))
+    return response
+
+
+# --- register ----------------------------------------------------------------------------------
+
+
+@get("/register", include_in_schema=False)
+async def register_page(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "accounts/register.html", values={}, errors={})
+
+
+@post("/register", include_in_schema=False)
+async def register_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    values = {name: form_value(data, name) for name in (*COMPANY_FIELDS, *USER_FIELDS)}
+    registration = RegisterIn(
+        company=CompanyIn(**{name: values[name] for name in COMPANY_FIELDS}),
+        user=NewUserIn(
+            email=values["email"], full_name=values["full_name"], password=form_value(data, "password")
+        ),
+    )
+    try:
+        actor = await services.register_company(registration)
+    except InvalidInput as error:
+        return render(
+            request, "accounts/register.html", status_code=422, values=values, errors=field_errors(error)
+        )
+    return await _sign_in(request, actor, "/company?welcome=1")
+
+
+@get("/register/check/{field:str}", include_in_schema=False)
+async def register_check(request: Request[Any, Any, Any], field: FromPath[str]) -> Template:
+    """Inline validation of one registration field while the user types (htmx)."""
+    value = request.query_params.get(field, "")
+    problem = None
+    if field == "ico":
+        problem = await services.ico_problem(value)
+    elif field == "email":
+        problem = await services.email_problem(value)
+    message = gettext(problem.message, **problem.params) if problem else ""
+    return render(request, "accounts/partials/_field_error.html", field=field, message=message)
+
+
+# --- sign in and out ---------------------------------------------------------------------------
+
+
+@get("/login", include_in_schema=False)
+async def login_page(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "accounts/login.html", next=safe_next(request.query_params.get("next")), error=None)
+
+
+@post("/login", include_in_schema=False)
+async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    target = safe_next(form_value(data, "next"))
+    email = form_value(data, "email")
+    try:
+        actor = await services.authenticate(email, form_value(data, "password"))
+    except NotAuthenticated as error:
+        return render(
+            request,
+            "accounts/login.html",
+            status_code=401,
+            next=target,
+            email=email,
+            error=gettext(error.message),
+        )
+    return await _sign_in(request, actor, target)
+
+
+@post("/logout", include_in_schema=False)
+async def logout_submit(request: Request[Any, Any, Any]) -> Response[Any]:
+    if token := request.cookies.get(SESSION_COOKIE):
+        await services.end_session(token)
+    response = see_other("/")
+    response.set_cookie(expired_session_cookie())
+    return response
+
+
+# --- the company page ----------------------------------------------------------------------------
+
+
+async def _company_context(actor: Actor) -> dict[str, Any]:
+    return {
+        "company": await services.get_company(actor),
+        "colleagues": await services.list_colleagues(actor),
+        "invitations": await services.list_invitations(actor) if actor.is_customer_manager else [],
+    }
+
+
+@get("/company", include_in_schema=False, guards=[guards.customer])
+async def company_page(request: Request[Any, Any, Any]) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(
+        request,
+        "accounts/company.html",
+        welcome=request.query_params.get("welcome") == "1",
+        values=None,
+        errors={},
+        **await _company_context(actor),
+    )
+
+
+@post("/company/details", include_in_schema=False, guards=[guards.customer_manager])
+async def company_details_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    company = await services.get_company(actor)
+    values = {name: form_value(data, name) for name in COMPANY_FIELDS if name != "ico"}
+    try:
+        await services.update_company(actor, CompanyIn(ico=company.ico, **values))
+    except InvalidInput as error:
+        template = "accounts/partials/_details.html" if is_htmx(request) else "accounts/company.html"
+        context = await _company_context(actor)
+        return render(request, template, status_code=422, values=values, errors=field_errors(error), **context)
+    if not is_htmx(request):
+        return see_other("/company")
+    return render(
+        request,
+        "accounts/partials/_details.html",
+        company=await services.get_company(actor),
+        values=None,
+        errors={},
+        saved=True,
+    )
+
+
+@post("/company/invitations", include_in_schema=False, guards=[guards.customer_manager])
+async def invitation_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    email = form_value(data, "email")
+    created = None
+    errors: dict[str, str] = {}
+    try:
+        created = await services.invite_colleague(actor, email)
+    except InvalidInput as error:
+        errors = field_errors(error)
+    context = await _company_context(actor)
+    template = "accounts/partials/_invitations.html" if is_htmx(request) else "accounts/company.html"
+    return render(
+        request,
+        template,
+        status_code=422 if errors else 200,
+        created=created,
+        invite_email=email if errors else "",
+        invite_errors=errors,
+        values=None,
+        errors={},
+        **context,
+    )
+
+
+@post("/company/invitations/{invitation_id:int}/revoke", include_in_schema=False, guards=[guards.customer_manager])
+async def invitation_revoke(request: Request[Any, Any, Any], invitation_id: FromPath[int]) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    await services.revoke_invitation(actor, invitation_id)
+    if not is_htmx(request):
+        return see_other("/company")
+    return render(request, "accounts/partials/_invitations.html", invite_errors={}, **await _company_context(actor))
+
+
+async def _colleague_change(request: Request[Any, Any, Any], user_id: int, active: bool) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    changed = await services.set_colleague_active(actor, user_id, active=active)
+    if not is_htmx(request):
+        return see_other("/company")
+    message = (
+        gettext("%(name)s can sign in again.", name=changed.full_name)
+        if active
+        else gettext("%(name)s has been deactivated and signed out.", name=changed.full_name)
+    )
+    return render(request, "accounts/partials/_users.html", status_message=message, **await _company_context(actor))
+
+
+@post("/company/users/{user_id:int}/deactivate", include_in_schema=False, guards=[guards.customer_manager])
+async def colleague_deactivate(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
+    return await _colleague_change(request, user_id, active=False)
+
+
+@post("/company/users/{user_id:int}/activate", include_in_schema=False, guards=[guards.customer_manager])
+async def colleague_activate(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
+    return await _colleague_change(request, user_id, active=True)
+
+
+# --- accepting an invitation ---------------------------------------------------------------------
+
+
+@get("/invitations/{token:str}", include_in_schema=False)
+async def invitation_page(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+    try:
+        invitation = await services.pending_invitation(token)
+    except InvalidInput as error:
+        return render(request, "accounts/invitation.html", status_code=410, invitation=None,
+                      problem=gettext(error.message))
+    return render(request, "accounts/invitation.html", invitation=invitation, token=token, values={}, errors={})
+
+
+@post("/invitations/{token:str}", include_in_schema=False)
+async def invitation_accept(request: Request[Any, Any, Any], token: FromPath[str], data: Form) -> Response[Any]:
+    values = {"full_name": form_value(data, "full_name")}
+    try:
+        actor = await services.accept_invitation(token, values["full_name"], form_value(data, "password"))
+    except InvalidInput as error:
+        try:
+            invitation = await services.pending_invitation(token)
+        except InvalidInput as gone:
+            return render(request, "accounts/invitation.html", status_code=410, invitation=None,
+                          problem=gettext(gone.message))
+        return render(request, "accounts/invitation.html", status_code=422, invitation=invitation, token=token,
+                      values=values, errors=field_errors(error))
+    return await _sign_in(request, actor, "/company")
+
+
+ROUTES = [
+    register_page,
+    register_submit,
+    register_check,
+    login_page,
+    login_submit,
+    logout_submit,
+    company_page,
+    company_details_submit,
+    invitation_submit,
+    invitation_revoke,
+    colleague_deactivate,
+    colleague_activate,
+    invitation_page,
+    invitation_accept,
+]

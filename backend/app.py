@@ -1,0 +1,100 @@
+"""create_app(): plugins, middleware, lifespan and every controller in one place."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from backend import i18n
+from backend.accounts import api as accounts_api
+from backend.accounts import web as accounts_web
+from backend.accounts.middleware import SessionMiddleware
+from backend.db import database_lifespan
+from backend.ops.api import health, ready
+from backend.problems import EXCEPTION_HANDLERS
+from backend.public import web as public_web
+from backend.staff import web as staff_web
+from backend.settings import PROJECT_ROOT, Settings, get_settings
+
+TEMPLATES_DIR = PROJECT_ROOT / "frontend" / "templates"
+STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
+VENDOR_DIR = PROJECT_ROOT / "frontend" / "node_modules"
+
+
+def jinja_environment(settings: Settings) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    environment.globals.update(
+        settings=settings,
+        current_language=i18n.current_language,
+        languages=i18n.LANGUAGES,
+    )
+    environment.filters.update(datetime=i18n.format_datetime, date=i18n.format_date)
+    return environment
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    vendor_dirs: list[Path] = [VENDOR_DIR / "htmx.org" / "dist", VENDOR_DIR / "@picocss" / "pico" / "css"]
+    return Litestar(
+        route_handlers=[
+            health,
+            ready,
+            accounts_api.AuthController,
+            accounts_api.MeController,
+            accounts_api.CompanyController,
+            *accounts_web.ROUTES,
+            *public_web.ROUTES,
+            *staff_web.ROUTES,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
+            create_static_files_router(
+                path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"
+            ),
+        ],
+        middleware=[SessionMiddleware(), i18n.LanguageMiddleware],
+        lifespan=[database_lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.cookies_secure,
+            cookie_samesite="lax",
+            safe_methods={"GET", "HEAD", "OPTIONS"},
+        ),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(jinja_environment(settings))
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Support portal API",
+            version="1",
+            path="/api/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            log_exceptions="debug" if settings.debug else "never",
+        ),
+        debug=False,
+    )
+
+
+logging.getLogger("portal").setLevel(logging.INFO)

@@ -1,0 +1,100 @@
+"""The `portal` command line for operators: serve, migrate, demo-data, create-staff."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from backend.settings import SettingsError, get_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "backend.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        access_log=settings.debug,
+        proxy_headers=True,
+        log_level="info",
+    )
+    return 0
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from backend.migrate import migrate
+
+    asyncio.run(migrate())
+    return 0
+
+
+def _demo_data(_args: argparse.Namespace) -> int:
+    from backend.demo import load_demo_data
+
+    created = asyncio.run(load_demo_data())
+    print(f"demo data: {created} new record(s)" if created else "demo data: already present, nothing changed")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != first:
+            raise SystemExit("The passwords do not match.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _create_staff(args: argparse.Namespace) -> int:
+    from backend.accounts.services import create_staff
+    from backend.errors import InvalidInput
+
+    password = _read_password()
+    try:
+        user_id = asyncio.run(create_staff(args.email, args.name or args.email, password, admin=args.admin))
+    except InvalidInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    role = "staff admin" if args.admin else "staff"
+    print(f"created {role} account {args.email} (id {user_id})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal", description="Support portal operations")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the portal over HTTP")
+    serve.add_argument("--host", help="address to bind (default: HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.set_defaults(handler=_serve)
+
+    commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(handler=_migrate)
+    commands.add_parser("demo-data", help="load demo data (idempotent)").set_defaults(handler=_demo_data)
+
+    staff = commands.add_parser("create-staff", help="create a staff account; the password is read from stdin")
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--name", help="full name (default: the e-mail)")
+    staff.add_argument("--admin", action="store_true", help="staff admin (head of the technical department)")
+    staff.set_defaults(handler=_create_staff)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

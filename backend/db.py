@@ -1,0 +1,88 @@
+"""Database lifecycle and the one helper for writes that must not interleave."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypeVar
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query.base import Query
+from piccolo.querystring import QueryString
+
+from backend.piccolo_conf import DB
+
+POOL_MAX_SIZE = 10
+READY_TIMEOUT_SECONDS = 2.0
+
+Q = TypeVar("Q", bound=Query)
+
+
+def engine() -> Engine:
+    return DB
+
+
+def is_postgres() -> bool:
+    return isinstance(DB, PostgresEngine)
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """A transaction for writes that read-then-modify rows.
+
+    On PostgreSQL, combine it with ``locked(query)`` to take row locks (SELECT … FOR UPDATE).
+    On SQLite, row locks do not exist; the transaction starts IMMEDIATE instead, taking the
+    database's write lock up front so two writers queue rather than fail with
+    "database is locked" half-way through.
+    """
+    if isinstance(DB, SQLiteEngine):
+        async with DB.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with DB.transaction():
+            yield
+
+
+def locked(query: Q) -> Q:
+    """Lock the selected rows until the surrounding ``write_transaction`` ends (PostgreSQL only;
+    on SQLite the immediate transaction already serialises writers)."""
+    if is_postgres():
+        return query.lock_rows()  # type: ignore[attr-defined]
+    return query
+
+
+async def database_ready() -> bool:
+    """True when a trivial query answers within a short time."""
+    try:
+        await asyncio.wait_for(DB.run_querystring(QueryString("SELECT 1")), READY_TIMEOUT_SECONDS)
+    except Exception:  # any failure means "not ready"; /ready reports it, the app stays up
+        return False
+    return True
+
+
+@asynccontextmanager
+async def database_lifespan(_app: object) -> AsyncIterator[None]:
+    """Open the PostgreSQL pool for the life of the app (SQLite needs none)."""
+    if isinstance(DB, PostgresEngine):
+        # min_size=0: the app starts (and /ready says 503) even while the database is down
+        await DB.start_connection_pool(min_size=0, max_size=POOL_MAX_SIZE)
+        try:
+            yield
+        finally:
+            await DB.close_connection_pool()
+    else:
+        yield
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """A UNIQUE constraint refused the write (the race a pre-check cannot close)."""
+    import sqlite3
+
+    import asyncpg
+
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)

@@ -1,0 +1,137 @@
+"""Languages: gettext catalogues (Babel), the request's language, and formatting per language.
+
+Every string shown to a person goes through ``gettext``/``_`` (or is marked ``N_`` where it is
+defined and translated where it is shown). Source strings are English; Czech is the default
+language of the product and its catalogue lives in ``backend/locale/cs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextvars import ContextVar
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.support import NullTranslations, Translations
+
+LANGUAGES = ("cs", "en")
+DEFAULT_LANGUAGE = "cs"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+PRAGUE = ZoneInfo("Europe/Prague")
+LANGUAGE_COOKIE = "portal_lang"
+
+_current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(language: str) -> NullTranslations:
+    return Translations.load(str(LOCALE_DIR), [language], domain="messages")
+
+
+def current_language() -> str:
+    return _current_language.get()
+
+
+def use_language(language: str):
+    """Make ``language`` the current one; returns a token for ``reset_language``."""
+    return _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def reset_language(token) -> None:
+    _current_language.reset(token)
+
+
+def gettext(message: str, /, **params: Any) -> str:
+    text = translations(current_language()).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
+    text = translations(current_language()).ngettext(singular, plural, n)
+    return text % {"num": n, **params}
+
+
+_ = gettext
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """Language codes from an Accept-Language header, most preferred first."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")):
+        piece = part.strip()
+        if not piece:
+            continue
+        code, _sep, params = piece.partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        weighted.append((-quality, position, code.strip().lower()))
+    return [code for quality, _pos, code in sorted(weighted) if quality < 0]
+
+
+def negotiate_language(user_choice: str | None, cookie_choice: str | None, accept_language: str | None) -> str:
+    """The user's stored choice, else the header switch's cookie, else the browser's preference."""
+    for choice in (user_choice, cookie_choice):
+        if choice in LANGUAGES:
+            return choice  # type: ignore[return-value]
+    return first_supported(parse_accept_language(accept_language))
+
+
+def first_supported(codes: Iterable[str]) -> str:
+    for code in codes:
+        primary = code.split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+def format_datetime(value: datetime | None) -> str:
+    """An instant as a person in Prague reads it, in the current language."""
+    if value is None:
+        return ""
+    local = value.astimezone(PRAGUE)
+    return babel_format_datetime(local, format="medium", tzinfo=PRAGUE, locale=current_language())
+
+
+def format_date(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(PRAGUE) if isinstance(value, datetime) else value
+    return babel_format_date(local, format="medium", locale=current_language())
+
+
+def language_for_scope(scope) -> str:
+    from litestar.connection import ASGIConnection
+
+    connection = ASGIConnection(scope)
+    return negotiate_language(
+        getattr(scope.get("user"), "language", None),
+        connection.cookies.get(LANGUAGE_COOKIE),
+        connection.headers.get("accept-language"),
+    )
+
+
+class LanguageMiddleware:
+    """Sets the request's language for gettext: the signed-in user's choice, else the language
+    switch's cookie, else Accept-Language. Runs after the session middleware."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = use_language(language_for_scope(scope))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            reset_language(token)

@@ -1,0 +1,18 @@
+"""The Piccolo app: every table of the portal and the folder of committed migrations."""
+
+from __future__ import annotations
+
+from piccolo.conf.apps import AppConfig
+
+from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
+from backend.settings import PROJECT_ROOT
+
+TABLES = [Company, PortalUser, Invitation, UserSession]
+
+APP_CONFIG = AppConfig(
+    app_name="portal",
+    migrations_folder_path=str(PROJECT_ROOT / "migrations"),
+    table_classes=TABLES,
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,168 @@
+"""Turns every error into an answer a person can act on: application/problem+json under /api,
+an HTML page (or a redirect to sign in) elsewhere. Never a bare 500 with a stack trace."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException, ValidationException
+from litestar.response import Redirect, Template
+
+from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, status_for
+from backend.i18n import gettext, language_for_scope, reset_language, use_language
+
+logger = logging.getLogger("portal.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+_HTTP_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Sign-in required"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    413: N_("Request too large"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
+}
+
+
+def wants_problem_json(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+def _translated(request: Request[Any, Any, Any], message: str, params: dict[str, Any] | None = None) -> str:
+    # The language middleware may already have reset its context (errors raised by CSRF or
+    # routing surface outside it), so choose the language here again.
+    token = use_language(language_for_scope(request.scope))
+    try:
+        return gettext(message, **(params or {}))
+    finally:
+        reset_language(token)
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    title: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[Any]:
+    if wants_problem_json(request):
+        body = {
+            "type": "about:blank",
+            "title": title or _translated(request, _HTTP_TITLES.get(status, N_("Request failed"))),
+            "status": status,
+            "detail": detail,
+            **(extra or {}),
+        }
+        return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    token = use_language(language_for_scope(request.scope))
+    try:
+        return Template(
+            template_name="error.html",
+            context={
+                "status": status,
+                "title": title or gettext(_HTTP_TITLES.get(status, N_("Request failed"))),
+                "detail": detail,
+            },
+            status_code=status,
+            media_type=MediaType.HTML,
+        )
+    finally:
+        reset_language(token)
+
+
+def handle_domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
+    status = status_for(error)
+    if isinstance(error, NotAuthenticated) and not wants_problem_json(request):
+        return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
+    extra: dict[str, Any] = {}
+    if isinstance(error, FieldErrors) or error.field:
+        errors = error.errors if isinstance(error, FieldErrors) else {error.field: error}
+        extra["errors"] = {
+            field: _translated(request, item.message, item.params) for field, item in errors.items()
+        }
+    return problem(
+        request,
+        status,
+        _translated(request, error.message, error.params),
+        title=_translated(request, error.title),
+        extra=extra,
+    )
+
+
+def _validation_detail(request: Request[Any, Any, Any], error: ValidationException) -> tuple[str, dict[str, Any]]:
+    items = error.extra if isinstance(error.extra, list) else []
+    fields = []
+    for item in items:
+        if isinstance(item, dict):
+            key = item.get("key") or ""
+            message = item.get("message") or ""
+            fields.append(f"{key}: {message}" if key else message)
+    summary = _translated(request, N_("The request is not valid. Correct these fields and send it again:"))
+    detail = f"{summary} {'; '.join(fields)}" if fields else _translated(
+        request, N_("The request body is not valid JSON of the expected shape.")
+    )
+    return detail, {"invalid_params": items}
+
+
+def handle_http_exception(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    status = error.status_code
+    extra: dict[str, Any] = {}
+    if isinstance(error, ValidationException):
+        detail, extra = _validation_detail(request, error)
+    elif isinstance(error, PermissionDeniedException) and "CSRF" in (error.detail or ""):
+        detail = _translated(
+            request,
+            N_(
+                "The security token (CSRF) is missing or invalid. Reload the page and try again; "
+                "API clients send the csrftoken cookie's value in the x-csrftoken header."
+            ),
+        )
+    elif isinstance(error, NotFoundException):
+        detail = _translated(request, N_("There is nothing at this address."))
+    elif status >= 500:
+        logger.error("HTTP %s on %s: %s", status, request.url.path, error.detail)
+        detail = _translated(request, N_("Something went wrong on our side. Please try again later."))
+    else:
+        detail = _translated(request, _HTTP_TITLES.get(status, N_("Request failed")))
+    return problem(request, status, detail, extra=extra)
+
+
+def _is_database_unavailable(error: Exception) -> bool:
+    if isinstance(error, (ConnectionError, OSError, TimeoutError)):
+        return True
+    if isinstance(error, sqlite3.OperationalError):
+        return True
+    module = type(error).__module__ or ""
+    return module.startswith("asyncpg") and "Connection" in type(error).__name__
+
+
+def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    if _is_database_unavailable(error):
+        logger.warning("database unavailable on %s: %r", request.url.path, error)
+        return problem(
+            request,
+            503,
+            _translated(request, N_("The portal cannot reach its database right now. Please try again shortly.")),
+        )
+    logger.exception("unhandled error on %s", request.url.path, exc_info=error)
+    return problem(
+        request, 500, _translated(request, N_("Something went wrong on our side. Please try again later."))
+    )
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: handle_domain_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

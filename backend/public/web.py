@@ -1,0 +1,86 @@
+"""Public pages: the landing page with the support offer, the dashboard hop, the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Template
+
+from backend.accounts import services as accounts
+from backend.accounts.domain import Actor
+from backend.errors import N_, NotAuthenticated
+from backend.i18n import LANGUAGE_COOKIE, LANGUAGES
+from backend.pages import FormBody, form_value, render, safe_next, see_other
+from backend.settings import get_settings
+
+# The four support levels of the offer, as the landing page explains them.
+SUPPORT_LEVELS = (
+    {
+        "code": "ALC",
+        "name": N_("Annual maintenance fee (ALC)"),
+        "who": N_("Our customers: companies that bought a Dassault Systèmes PLM solution from us."),
+        "paid": N_("Included in the annual maintenance fee."),
+        "covers": N_("Basic technical support, above all the Hotline."),
+    },
+    {
+        "code": "PAY",
+        "name": N_("Paid support (PAY)"),
+        "who": N_("Any company using a Dassault Systèmes PLM solution, customer or not."),
+        "paid": N_("Each service has a fixed rate, hourly or flat."),
+        "covers": N_(
+            "Training, macros and custom applications (postprocessors), PLM implementation, technician "
+            "intervention on-site or remote, repeated installations and system administration, business "
+            "process analysis, methodology creation."
+        ),
+    },
+    {
+        "code": "SBP",
+        "name": N_("Prepaid credit (SBP)"),
+        "who": N_("Companies planning regular paid support."),
+        "paid": N_("Prepaid credit drawn down without further quotes, orders or invoices, at better hourly rates."),
+        "covers": N_("The same services as PAY."),
+    },
+    {
+        "code": "SLA",
+        "name": N_("Service contract (SLA)"),
+        "who": N_("Companies with a service contract."),
+        "paid": N_("Rates, scope and guaranteed reaction times fixed by the contract."),
+        "covers": N_("Everything the contract says."),
+    },
+)
+
+
+@get("/", include_in_schema=False)
+async def landing(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "public/landing.html", levels=SUPPORT_LEVELS)
+
+
+@get("/dashboard", include_in_schema=False)
+async def dashboard(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Where signing in lands: each role's own home."""
+    actor: Actor | None = request.scope.get("user")
+    if actor is None:
+        raise NotAuthenticated(N_("Sign in to continue."))
+    return see_other("/staff" if actor.is_staff else "/company")
+
+
+@post("/language", include_in_schema=False)
+async def switch_language(request: Request[Any, Any, Any], data: Annotated[dict[str, Any], FormBody]) -> Response[Any]:
+    """The header's language switch: remembered in a cookie, and on the account when signed in."""
+    language = form_value(data, "language")
+    if language not in LANGUAGES:
+        language = get_settings().default_language
+    actor: Actor | None = request.scope.get("user")
+    if actor is not None:
+        await accounts.set_language(actor, language)
+    response = see_other(safe_next(form_value(data, "next"), default="/"))
+    response.set_cookie(
+        Cookie(key=LANGUAGE_COOKIE, value=language, path="/", max_age=365 * 24 * 3600, samesite="lax",
+               secure=get_settings().cookies_secure)
+    )
+    return response
+
+
+ROUTES = [landing, dashboard, switch_language]

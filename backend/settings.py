@@ -1,0 +1,121 @@
+"""The one settings object, read from the environment with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "development-secret-do-not-use-in-production"  # noqa: S105 - the known dev value
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'portal.sqlite3'}"
+
+
+class SettingsError(RuntimeError):
+    """The environment describes a configuration the portal refuses to run with."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        return int(raw) if raw.strip() else default
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: str
+    debug: bool
+    secret_key: str
+    database_url: str
+    smtp_url: str
+    host: str
+    port: int
+    public_base_url: str
+    allowed_hosts: tuple[str, ...]
+    vat_rate_percent: int
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    default_language: str
+    invitation_valid_days: int
+    session_idle_minutes: int
+    session_absolute_hours: int
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Path of the embedded database file (``sqlite:///relative`` or ``sqlite:////absolute``)."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+    def check(self) -> None:
+        """Refuse configurations that must never serve real users."""
+        if self.is_production and self.secret_key == DEVELOPMENT_SECRET:
+            raise SettingsError(
+                "Refusing to start in production with the development SECRET_KEY: "
+                "set SECRET_KEY to a long random value (e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`)."
+            )
+        if self.is_production and len(self.secret_key) < 32:
+            raise SettingsError("SECRET_KEY must be at least 32 characters in production.")
+        if not (self.database_url.startswith("sqlite:///") or self.database_url.startswith("postgres")):
+            raise SettingsError(
+                "DATABASE_URL must start with sqlite:/// (embedded) or postgresql:// (production), "
+                f"got {self.database_url!r}"
+            )
+        if not 0 <= self.vat_rate_percent <= 100:
+            raise SettingsError("VAT_RATE_PERCENT must be between 0 and 100.")
+
+
+def load_settings() -> Settings:
+    environment = os.environ.get("PORTAL_ENV", "development").strip().lower()
+    port = _env_int("PORT", 8000)
+    host = os.environ.get("HOST", "127.0.0.1")
+    base_url = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/")
+    allowed = os.environ.get("ALLOWED_HOSTS", "")
+    return Settings(
+        environment=environment,
+        debug=_env_bool("DEBUG", environment == "development"),
+        secret_key=os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET),
+        database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        smtp_url=os.environ.get("SMTP_URL", "smtp://127.0.0.1:1025"),
+        host=host,
+        port=port,
+        public_base_url=base_url,
+        allowed_hosts=tuple(h.strip() for h in allowed.split(",") if h.strip()) or ("*",),
+        vat_rate_percent=_env_int("VAT_RATE_PERCENT", 21),
+        contact_name=os.environ.get("CONTACT_NAME", "Michal Kopecký"),
+        contact_email=os.environ.get("CONTACT_EMAIL", "michal.kopecky@dytron.cz"),
+        contact_phone=os.environ.get("CONTACT_PHONE", "+420 737 200 530"),
+        default_language=os.environ.get("DEFAULT_LANGUAGE", "cs"),
+        invitation_valid_days=_env_int("INVITATION_VALID_DAYS", 7),
+        session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 120),
+        session_absolute_hours=_env_int("SESSION_ABSOLUTE_HOURS", 12),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = load_settings()
+    settings.check()
+    return settings

@@ -1,0 +1,100 @@
+"""Test set-up: a real database chosen before the app is imported.
+
+``PORTAL_TEST_ENGINE=postgres`` (default) creates a fresh database on the PostgreSQL that
+tests/pg_server.py finds or starts; ``PORTAL_TEST_ENGINE=sqlite`` uses a temporary SQLite file.
+Migrations run once per session; every test that uses the database starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+ENGINE = os.environ.get("PORTAL_TEST_ENGINE", "postgres")
+_state: dict[str, str] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import pg_server
+
+    if ENGINE == "sqlite":
+        directory = Path(tempfile.mkdtemp(prefix="portal-test-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'portal.sqlite3'}"
+    elif ENGINE == "postgres":
+        admin = pg_server.admin_url()
+        name = f"portal_test_{uuid.uuid4().hex[:10]}"
+        os.environ["DATABASE_URL"] = pg_server.create_database(admin, name)
+        _state.update(admin=admin, name=name)
+    else:
+        raise pytest.UsageError(f"PORTAL_TEST_ENGINE must be postgres or sqlite, not {ENGINE!r}")
+    os.environ.setdefault("PORTAL_ENV", "test")
+    os.environ["SECRET_KEY"] = "test-secret-" + "x" * 40
+
+    from backend.migrate import migrate
+
+    asyncio.run(migrate())
+    config.addinivalue_line("markers", f"engine_{ENGINE}: ran on {ENGINE}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _state:
+        from tests import pg_server
+
+        pg_server.drop_database(_state["admin"], _state["name"])
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database engine: {ENGINE} ({os.environ.get('DATABASE_URL', '?')})"
+
+
+async def _empty_tables() -> None:
+    from backend.db import engine, is_postgres
+    from backend.piccolo_app import TABLES
+    from piccolo.querystring import QueryString
+
+    names = [table._meta.tablename for table in TABLES]
+    if is_postgres():
+        await engine().run_querystring(
+            QueryString(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        )
+    else:
+        for name in reversed(names):
+            await engine().run_querystring(QueryString(f"DELETE FROM {name}"))  # noqa: S608 - our table names
+
+
+@pytest.fixture(scope="session")
+async def database_pool() -> AsyncIterator[None]:
+    """The app's database lifespan (the PostgreSQL pool), opened once in the session's loop."""
+    from backend.db import database_lifespan
+
+    async with database_lifespan(None):
+        yield
+
+
+@pytest.fixture
+async def db(database_pool) -> AsyncIterator[None]:
+    """Empty tables before the test."""
+    await _empty_tables()
+    yield
+
+
+@pytest.fixture(scope="session")
+def app():
+    from backend.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+async def anonymous(app, db):
+    """A browser-like client with no session yet; CSRF token fetched and sent as a header."""
+    from tests.helpers import make_client
+
+    async with make_client(app) as client:
+        yield client

@@ -1,0 +1,76 @@
+"""Helpers shared by the integration and page tests."""
+
+from __future__ import annotations
+
+import itertools
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+
+from backend.accounts.domain import ico_check_digit
+
+PASSWORD = "correct horse battery"
+_serial = itertools.count(1000001)
+
+
+def valid_ico(seed: int | None = None) -> str:
+    first_seven = f"{seed if seed is not None else next(_serial):07d}"[-7:]
+    return first_seven + str(ico_check_digit(first_seven))
+
+
+def wrong_check_digit(ico: str) -> str:
+    return ico[:7] + str((int(ico[7]) + 1) % 10)
+
+
+@asynccontextmanager
+async def make_client(app):
+    """An HTTP client on the app in the test's own event loop (the pool lives there too)."""
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
+        await refresh_csrf(client)
+        yield client
+
+
+async def refresh_csrf(client) -> str:
+    response = await client.get("/api/v1/auth/csrf")
+    assert response.status_code == 200, response.text
+    token = response.json()["token"]
+    client.headers["x-csrftoken"] = token
+    return token
+
+
+def registration(
+    *, ico: str | None = None, email: str | None = None, name: str = "Test s.r.o.", **user: Any
+) -> dict[str, Any]:
+    ico = ico or valid_ico()
+    return {
+        "company": {"name": name, "ico": ico, "city": "Brno", "postal_code": "60200"},
+        "user": {
+            "email": email or f"manager-{ico}@example.cz",
+            "password": user.get("password", PASSWORD),
+            "full_name": user.get("full_name", "Jana Nováková"),
+        },
+    }
+
+
+async def register(client, **kwargs: Any) -> dict[str, Any]:
+    response = await client.post("/api/v1/auth/register", json=registration(**kwargs))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def login(client, email: str, password: str = PASSWORD):
+    return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+async def invite_and_join(manager_client, member_client, email: str, full_name: str = "Karel Člen") -> dict:
+    """The manager invites ``email``; the member accepts through the link's token."""
+    response = await manager_client.post("/api/v1/company/invitations", json={"email": email})
+    assert response.status_code == 201, response.text
+    token = response.json()["link"].rsplit("/", 1)[1]
+    joined = await member_client.post(
+        f"/api/v1/auth/invitations/{token}/accept", json={"full_name": full_name, "password": PASSWORD}
+    )
+    assert joined.status_code == 201, joined.text
+    return joined.json()
