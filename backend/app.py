@@ -12,9 +12,9 @@ from litestar.config.csrf import CSRFConfig
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 
 from backend import i18n
 from backend.accounts import api as accounts_api
@@ -24,8 +24,8 @@ from backend.db import database_lifespan
 from backend.ops.api import health, ready
 from backend.problems import EXCEPTION_HANDLERS
 from backend.public import web as public_web
-from backend.staff import web as staff_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
+from backend.staff import web as staff_web
 
 TEMPLATES_DIR = PROJECT_ROOT / "frontend" / "templates"
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"

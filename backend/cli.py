@@ -76,10 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.set_defaults(handler=_serve)
 
-    commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(handler=_migrate)
+    commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(
+        handler=_migrate
+    )
     commands.add_parser("demo-data", help="load demo data (idempotent)").set_defaults(handler=_demo_data)
 
-    staff = commands.add_parser("create-staff", help="create a staff account; the password is read from stdin")
+    staff = commands.add_parser(
+        "create-staff", help="create a staff account; the password is read from stdin"
+    )
     staff.add_argument("--email", required=True)
     staff.add_argument("--name", help="full name (default: the e-mail)")
     staff.add_argument("--admin", action="store_true", help="staff admin (head of the technical department)")

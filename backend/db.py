@@ -16,6 +16,7 @@ from piccolo.querystring import QueryString
 from backend.piccolo_conf import DB
 
 POOL_MAX_SIZE = 10
+POOL_CLOSE_TIMEOUT_SECONDS = 5.0
 READY_TIMEOUT_SECONDS = 2.0
 
 Q = TypeVar("Q", bound=Query)
@@ -63,6 +64,18 @@ async def database_ready() -> bool:
     return True
 
 
+async def _close_pool(db: PostgresEngine) -> None:
+    """Close gracefully, but never let a connection the network left half-open hold up shutdown."""
+    pool = db.pool
+    if pool is None:
+        return
+    try:
+        await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
+    except TimeoutError:
+        pool.terminate()
+    db.pool = None
+
+
 @asynccontextmanager
 async def database_lifespan(_app: object) -> AsyncIterator[None]:
     """Open the PostgreSQL pool for the life of the app (SQLite needs none)."""
@@ -72,7 +85,7 @@ async def database_lifespan(_app: object) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            await DB.close_connection_pool()
+            await _close_pool(DB)
     else:
         yield
 

@@ -77,7 +77,9 @@ def parse_accept_language(header: str | None) -> list[str]:
     return [code for quality, _pos, code in sorted(weighted) if quality < 0]
 
 
-def negotiate_language(user_choice: str | None, cookie_choice: str | None, accept_language: str | None) -> str:
+def negotiate_language(
+    user_choice: str | None, cookie_choice: str | None, accept_language: str | None
+) -> str:
     """The user's stored choice, else the header switch's cookie, else the browser's preference."""
     for choice in (user_choice, cookie_choice):
         if choice in LANGUAGES:

@@ -9,7 +9,12 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 
 from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, status_for
@@ -70,6 +75,7 @@ def problem(
         return Template(
             template_name="error.html",
             context={
+                "actor": request.scope.get("user"),
                 "status": status,
                 "title": title or gettext(_HTTP_TITLES.get(status, N_("Request failed"))),
                 "detail": detail,
@@ -100,7 +106,9 @@ def handle_domain_error(request: Request[Any, Any, Any], error: DomainError) -> 
     )
 
 
-def _validation_detail(request: Request[Any, Any, Any], error: ValidationException) -> tuple[str, dict[str, Any]]:
+def _validation_detail(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> tuple[str, dict[str, Any]]:
     items = error.extra if isinstance(error.extra, list) else []
     fields = []
     for item in items:
@@ -109,8 +117,10 @@ def _validation_detail(request: Request[Any, Any, Any], error: ValidationExcepti
             message = item.get("message") or ""
             fields.append(f"{key}: {message}" if key else message)
     summary = _translated(request, N_("The request is not valid. Correct these fields and send it again:"))
-    detail = f"{summary} {'; '.join(fields)}" if fields else _translated(
-        request, N_("The request body is not valid JSON of the expected shape.")
+    detail = (
+        f"{summary} {'; '.join(fields)}"
+        if fields
+        else _translated(request, N_("The request body is not valid JSON of the expected shape."))
     )
     return detail, {"invalid_params": items}
 
@@ -153,7 +163,9 @@ def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Resp
         return problem(
             request,
             503,
-            _translated(request, N_("The portal cannot reach its database right now. Please try again shortly.")),
+            _translated(
+                request, N_("The portal cannot reach its database right now. Please try again shortly.")
+            ),
         )
     logger.exception("unhandled error on %s", request.url.path, exc_info=error)
     return problem(

@@ -54,18 +54,17 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 async def _empty_tables() -> None:
+    from piccolo.querystring import QueryString
+
     from backend.db import engine, is_postgres
     from backend.piccolo_app import TABLES
-    from piccolo.querystring import QueryString
 
     names = [table._meta.tablename for table in TABLES]
     if is_postgres():
-        await engine().run_querystring(
-            QueryString(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
-        )
+        await engine().run_querystring(QueryString(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
     else:
         for name in reversed(names):
-            await engine().run_querystring(QueryString(f"DELETE FROM {name}"))  # noqa: S608 - our table names
+            await engine().run_querystring(QueryString(f"DELETE FROM {name}"))
 
 
 @pytest.fixture(scope="session")

@@ -54,8 +54,11 @@ def registration(
     }
 
 
-async def register(client, **kwargs: Any) -> dict[str, Any]:
-    response = await client.post("/api/v1/auth/register", json=registration(**kwargs))
+async def register(client, language: str = "cs", **kwargs: Any) -> dict[str, Any]:
+    """Register through the API; the new user keeps ``language`` as their language."""
+    response = await client.post(
+        "/api/v1/auth/register", json=registration(**kwargs), headers={"accept-language": language}
+    )
     assert response.status_code == 201, response.text
     return response.json()
 

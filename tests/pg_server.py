@@ -34,7 +34,7 @@ class NoPostgres(RuntimeError):
 async def _answers(url: str) -> bool:
     try:
         connection = await asyncpg.connect(url, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await connection.close()
     return True
@@ -82,8 +82,15 @@ def _start_throwaway() -> str:
     )
     subprocess.run(
         [
-            *prefix, pg_ctl, "-D", str(data), "-w", "-l", str(directory / "log"),
-            "-o", f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off",
+            *prefix,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(directory / "log"),
+            "-o",
+            f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off",
             "start",
         ],
         check=True,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.params import FromPath, JSONBody
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.accounts import services
-from backend.accounts.guards import customer, customer_manager, signed_in
 from backend.accounts.domain import Actor
+from backend.accounts.guards import customer, customer_manager, signed_in
 from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
 from backend.accounts.schemas import (
     AcceptInvitationIn,
@@ -26,6 +26,7 @@ from backend.accounts.schemas import (
     MeOut,
     RegisterIn,
 )
+from backend.i18n import current_language
 
 
 def current_actor(request: Request[Any, Any, Any]) -> Actor:
@@ -37,7 +38,9 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else ""
 
 
-async def signed_in_response(request: Request[Any, Any, Any], actor: Actor, status_code: int) -> Response[MeOut]:
+async def signed_in_response(
+    request: Request[Any, Any, Any], actor: Actor, status_code: int
+) -> Response[MeOut]:
     """Start a fresh session (replacing any the client had) and answer with who is signed in."""
     token = await services.start_session(actor, client_address(request), request.cookies.get(SESSION_COOKIE))
     return Response(await services.me(actor), status_code=status_code, cookies=[session_cookie(token)])
@@ -54,7 +57,7 @@ class AuthController(Controller):
     @post("/register", status_code=HTTP_201_CREATED)
     async def register(self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]) -> Response[MeOut]:
         """Register a company with its first user, who becomes its customer manager and is signed in."""
-        actor = await services.register_company(data)
+        actor = await services.register_company(data, current_language())
         return await signed_in_response(request, actor, HTTP_201_CREATED)
 
     @post("/login", status_code=200)
@@ -84,15 +87,15 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], token: FromPath[str], data: JSONBody[AcceptInvitationIn]
     ) -> Response[MeOut]:
         """Join a company through an invitation link's token; signs the new member in."""
-        actor = await services.accept_invitation(token, data.full_name, data.password)
+        actor = await services.accept_invitation(token, data.full_name, data.password, current_language())
         return await signed_in_response(request, actor, HTTP_201_CREATED)
 
 
 class MeController(Controller):
     path = "/api/v1/me"
     tags = ["auth"]
-    guards = [signed_in]  # noqa: RUF012 - Litestar reads this class attribute
-    dependencies = ACTOR  # noqa: RUF012
+    guards = [signed_in]
+    dependencies = ACTOR
 
     @get()
     async def me(self, actor: CurrentActor) -> MeOut:
@@ -103,8 +106,12 @@ class MeController(Controller):
         await services.set_language(actor, data.language)
         return await services.me(
             Actor(
-                id=actor.id, email=actor.email, full_name=actor.full_name, role=actor.role,
-                company_id=actor.company_id, language=data.language,
+                id=actor.id,
+                email=actor.email,
+                full_name=actor.full_name,
+                role=actor.role,
+                company_id=actor.company_id,
+                language=data.language,
             )
         )
 
@@ -114,8 +121,8 @@ class CompanyController(Controller):
 
     path = "/api/v1/company"
     tags = ["company"]
-    guards = [customer]  # noqa: RUF012
-    dependencies = ACTOR  # noqa: RUF012
+    guards = [customer]
+    dependencies = ACTOR
 
     @get()
     async def company(self, actor: CurrentActor) -> CompanyOut:

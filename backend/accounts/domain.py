@@ -18,7 +18,7 @@ _DIC = re.compile(r"^CZ\d{8,10}$")
 _POSTAL_CODE = re.compile(r"^\d{3} ?\d{2}$")
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     CUSTOMER_MEMBER = "customer_member"
     CUSTOMER_MANAGER = "customer_manager"
     STAFF = "staff"
@@ -82,7 +82,9 @@ def normalize_ico(raw: str) -> str:
     ico = ico.zfill(8)  # older IČOs are written without their leading zeros
     if int(ico[7]) != ico_check_digit(ico[:7]):
         raise InvalidInput(
-            N_("The company ID (IČO) %(ico)s is not valid: its check digit does not match. Check for a typo."),
+            N_(
+                "The company ID (IČO) %(ico)s is not valid: its check digit does not match. Check for a typo."
+            ),
             field="ico",
             ico=ico,
         )
@@ -113,7 +115,9 @@ def normalize_email(raw: str) -> str:
 def check_password(password: str) -> str:
     if len(password or "") < PASSWORD_MIN_LENGTH:
         raise InvalidInput(
-            N_("The password must have at least %(min)d characters."), field="password", min=PASSWORD_MIN_LENGTH
+            N_("The password must have at least %(min)d characters."),
+            field="password",
+            min=PASSWORD_MIN_LENGTH,
         )
     if len(password) > PASSWORD_MAX_LENGTH:
         raise InvalidInput(

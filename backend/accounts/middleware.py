@@ -40,6 +40,11 @@ def session_cookie(token: str) -> Cookie:
 
 def expired_session_cookie() -> Cookie:
     return Cookie(
-        key=SESSION_COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax",
+        key=SESSION_COOKIE,
+        value="",
+        path="/",
+        max_age=0,
+        httponly=True,
+        samesite="lax",
         secure=get_settings().cookies_secure,
     )

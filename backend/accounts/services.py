@@ -20,7 +20,15 @@ from backend.accounts.schemas import (
 from backend.accounts.security import hash_password, new_token, token_hash, verify_password
 from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
 from backend.db import is_unique_violation, locked, write_transaction
-from backend.errors import N_, Conflict, FieldErrors, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from backend.errors import (
+    N_,
+    Conflict,
+    FieldErrors,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from backend.settings import get_settings
 
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)  # bounds the writes that idle-timeout tracking costs
@@ -91,8 +99,9 @@ def _email_taken() -> InvalidInput:
     )
 
 
-async def register_company(data: RegisterIn) -> Actor:
-    """A company signs up with its first user, who becomes its customer manager."""
+async def register_company(data: RegisterIn, language: str) -> Actor:
+    """A company signs up with its first user, who becomes its customer manager; the user keeps
+    the language they registered in."""
     errors: dict[str, InvalidInput] = {}
     company: dict[str, Any] = {}
     user: dict[str, Any] = {}
@@ -132,7 +141,7 @@ async def register_company(data: RegisterIn) -> Actor:
                         password_hash=password_hash,
                         role=Role.CUSTOMER_MANAGER.value,
                         company=company_id,
-                        language=get_settings().default_language,
+                        language=language,
                     )
                 ).returning(PortalUser.id)
             )[0]["id"]
@@ -146,7 +155,7 @@ async def register_company(data: RegisterIn) -> Actor:
         full_name=user["full_name"],
         role=Role.CUSTOMER_MANAGER,
         company_id=company_id,
-        language=get_settings().default_language,
+        language=language,
     )
 
 
@@ -193,7 +202,11 @@ def actor_from_row(row: dict[str, Any], session_id: int | None = None) -> Actor:
 
 async def me(actor: Actor) -> MeOut:
     user = UserOut(
-        id=actor.id, email=actor.email, full_name=actor.full_name, role=actor.role.value, language=actor.language
+        id=actor.id,
+        email=actor.email,
+        full_name=actor.full_name,
+        role=actor.role.value,
+        language=actor.language,
     )
     company = await get_company(actor) if actor.company_id is not None else None
     return MeOut(user=user, company=company)
@@ -260,7 +273,9 @@ async def set_colleague_active(actor: Actor, user_id: int, active: bool) -> Coll
 async def create_staff(email: str, full_name: str, password: str, *, admin: bool) -> int:
     values = domain.collect(
         email=lambda: domain.normalize_email(email),
-        full_name=lambda: domain.required_text(full_name, field="full_name", message=N_("Enter your full name.")),
+        full_name=lambda: domain.required_text(
+            full_name, field="full_name", message=N_("Enter your full name.")
+        ),
         password=lambda: domain.check_password(password),
     )
     password_hash = await hash_password(values["password"])
@@ -376,7 +391,9 @@ async def pending_invitation(token: str) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFound(N_("This invitation link is not valid. Ask your company's administrator for a new one."))
+        raise NotFound(
+            N_("This invitation link is not valid. Ask your company's administrator for a new one.")
+        )
     status = _invitation_status(row, now())
     if status == "expired":
         raise InvalidInput(
@@ -387,9 +404,11 @@ async def pending_invitation(token: str) -> dict[str, Any]:
     return row
 
 
-async def accept_invitation(token: str, full_name: str, password: str) -> Actor:
+async def accept_invitation(token: str, full_name: str, password: str, language: str) -> Actor:
     values = domain.collect(
-        full_name=lambda: domain.required_text(full_name, field="full_name", message=N_("Enter your full name.")),
+        full_name=lambda: domain.required_text(
+            full_name, field="full_name", message=N_("Enter your full name.")
+        ),
         password=lambda: domain.check_password(password),
     )
     password_hash = await hash_password(values["password"])
@@ -405,7 +424,6 @@ async def accept_invitation(token: str, full_name: str, password: str) -> Actor:
             raise InvalidInput(N_("This invitation has already been used or withdrawn."), field="token")
         if await PortalUser.exists().where(PortalUser.email == invitation["email"]):
             raise _email_taken()
-        language = get_settings().default_language
         user_id = (
             await PortalUser.insert(
                 PortalUser(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar.params import FromPath
 from litestar import Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Template
 
 from backend.accounts import guards, services
 from backend.accounts.api import client_address
-from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
 from backend.accounts.domain import Actor
+from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
 from backend.accounts.schemas import CompanyIn, NewUserIn, RegisterIn
 from backend.errors import InvalidInput, NotAuthenticated
-from backend.i18n import gettext
+from backend.i18n import current_language, gettext
 from backend.pages import FormBody, field_errors, form_value, is_htmx, render, safe_next, see_other
 
 Form = Annotated[dict[str, Any], FormBody]
@@ -48,7 +48,7 @@ async def register_submit(request: Request[Any, Any, Any], data: Form) -> Respon
         ),
     )
     try:
-        actor = await services.register_company(registration)
+        actor = await services.register_company(registration, current_language())
     except InvalidInput as error:
         return render(
             request, "accounts/register.html", status_code=422, values=values, errors=field_errors(error)
@@ -74,7 +74,9 @@ async def register_check(request: Request[Any, Any, Any], field: FromPath[str]) 
 
 @get("/login", include_in_schema=False)
 async def login_page(request: Request[Any, Any, Any]) -> Template:
-    return render(request, "accounts/login.html", next=safe_next(request.query_params.get("next")), error=None)
+    return render(
+        request, "accounts/login.html", next=safe_next(request.query_params.get("next")), error=None
+    )
 
 
 @post("/login", include_in_schema=False)
@@ -138,7 +140,9 @@ async def company_details_submit(request: Request[Any, Any, Any], data: Form) ->
     except InvalidInput as error:
         template = "accounts/partials/_details.html" if is_htmx(request) else "accounts/company.html"
         context = await _company_context(actor)
-        return render(request, template, status_code=422, values=values, errors=field_errors(error), **context)
+        return render(
+            request, template, status_code=422, values=values, errors=field_errors(error), **context
+        )
     if not is_htmx(request):
         return see_other("/company")
     return render(
@@ -176,13 +180,19 @@ async def invitation_submit(request: Request[Any, Any, Any], data: Form) -> Resp
     )
 
 
-@post("/company/invitations/{invitation_id:int}/revoke", include_in_schema=False, guards=[guards.customer_manager])
+@post(
+    "/company/invitations/{invitation_id:int}/revoke",
+    include_in_schema=False,
+    guards=[guards.customer_manager],
+)
 async def invitation_revoke(request: Request[Any, Any, Any], invitation_id: FromPath[int]) -> Response[Any]:
     actor: Actor = request.scope["user"]
     await services.revoke_invitation(actor, invitation_id)
     if not is_htmx(request):
         return see_other("/company")
-    return render(request, "accounts/partials/_invitations.html", invite_errors={}, **await _company_context(actor))
+    return render(
+        request, "accounts/partials/_invitations.html", invite_errors={}, **await _company_context(actor)
+    )
 
 
 async def _colleague_change(request: Request[Any, Any, Any], user_id: int, active: bool) -> Response[Any]:
@@ -195,7 +205,9 @@ async def _colleague_change(request: Request[Any, Any, Any], user_id: int, activ
         if active
         else gettext("%(name)s has been deactivated and signed out.", name=changed.full_name)
     )
-    return render(request, "accounts/partials/_users.html", status_message=message, **await _company_context(actor))
+    return render(
+        request, "accounts/partials/_users.html", status_message=message, **await _company_context(actor)
+    )
 
 
 @post("/company/users/{user_id:int}/deactivate", include_in_schema=False, guards=[guards.customer_manager])
@@ -216,24 +228,47 @@ async def invitation_page(request: Request[Any, Any, Any], token: FromPath[str])
     try:
         invitation = await services.pending_invitation(token)
     except InvalidInput as error:
-        return render(request, "accounts/invitation.html", status_code=410, invitation=None,
-                      problem=gettext(error.message))
-    return render(request, "accounts/invitation.html", invitation=invitation, token=token, values={}, errors={})
+        return render(
+            request,
+            "accounts/invitation.html",
+            status_code=410,
+            invitation=None,
+            problem=gettext(error.message),
+        )
+    return render(
+        request, "accounts/invitation.html", invitation=invitation, token=token, values={}, errors={}
+    )
 
 
 @post("/invitations/{token:str}", include_in_schema=False)
-async def invitation_accept(request: Request[Any, Any, Any], token: FromPath[str], data: Form) -> Response[Any]:
+async def invitation_accept(
+    request: Request[Any, Any, Any], token: FromPath[str], data: Form
+) -> Response[Any]:
     values = {"full_name": form_value(data, "full_name")}
     try:
-        actor = await services.accept_invitation(token, values["full_name"], form_value(data, "password"))
+        actor = await services.accept_invitation(
+            token, values["full_name"], form_value(data, "password"), current_language()
+        )
     except InvalidInput as error:
         try:
             invitation = await services.pending_invitation(token)
         except InvalidInput as gone:
-            return render(request, "accounts/invitation.html", status_code=410, invitation=None,
-                          problem=gettext(gone.message))
-        return render(request, "accounts/invitation.html", status_code=422, invitation=invitation, token=token,
-                      values=values, errors=field_errors(error))
+            return render(
+                request,
+                "accounts/invitation.html",
+                status_code=410,
+                invitation=None,
+                problem=gettext(gone.message),
+            )
+        return render(
+            request,
+            "accounts/invitation.html",
+            status_code=422,
+            invitation=invitation,
+            token=token,
+            values=values,
+            errors=field_errors(error),
+        )
     return await _sign_in(request, actor, "/company")
 
 

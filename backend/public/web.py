@@ -39,7 +39,9 @@ SUPPORT_LEVELS = (
         "code": "SBP",
         "name": N_("Prepaid credit (SBP)"),
         "who": N_("Companies planning regular paid support."),
-        "paid": N_("Prepaid credit drawn down without further quotes, orders or invoices, at better hourly rates."),
+        "paid": N_(
+            "Prepaid credit drawn down without further quotes, orders or invoices, at better hourly rates."
+        ),
         "covers": N_("The same services as PAY."),
     },
     {
@@ -67,7 +69,9 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @post("/language", include_in_schema=False)
-async def switch_language(request: Request[Any, Any, Any], data: Annotated[dict[str, Any], FormBody]) -> Response[Any]:
+async def switch_language(
+    request: Request[Any, Any, Any], data: Annotated[dict[str, Any], FormBody]
+) -> Response[Any]:
     """The header's language switch: remembered in a cookie, and on the account when signed in."""
     language = form_value(data, "language")
     if language not in LANGUAGES:
@@ -77,8 +81,14 @@ async def switch_language(request: Request[Any, Any, Any], data: Annotated[dict[
         await accounts.set_language(actor, language)
     response = see_other(safe_next(form_value(data, "next"), default="/"))
     response.set_cookie(
-        Cookie(key=LANGUAGE_COOKIE, value=language, path="/", max_age=365 * 24 * 3600, samesite="lax",
-               secure=get_settings().cookies_secure)
+        Cookie(
+            key=LANGUAGE_COOKIE,
+            value=language,
+            path="/",
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            secure=get_settings().cookies_secure,
+        )
     )
     return response
 

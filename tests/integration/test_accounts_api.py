@@ -74,9 +74,7 @@ async def test_duplicate_ico_is_refused(anonymous, app) -> None:
 async def test_duplicate_email_is_refused_case_insensitively(anonymous, app) -> None:
     await register(anonymous, email="spravce@firma.cz")
     async with make_client(app) as other:
-        response = await other.post(
-            "/api/v1/auth/register", json=registration(email="SPRAVCE@firma.cz")
-        )
+        response = await other.post("/api/v1/auth/register", json=registration(email="SPRAVCE@firma.cz"))
     assert response.status_code == 422
     assert response.json()["errors"].keys() == {"email"}
     assert await Company.count() == 1
@@ -168,14 +166,16 @@ async def test_invitation_is_single_use_and_makes_a_member(anonymous, app) -> No
 
     async with make_client(app) as newcomer:
         joined = await newcomer.post(
-            f"/api/v1/auth/invitations/{token}/accept", json={"full_name": "Karel Kolega", "password": PASSWORD}
+            f"/api/v1/auth/invitations/{token}/accept",
+            json={"full_name": "Karel Kolega", "password": PASSWORD},
         )
         assert joined.status_code == 201
         assert joined.json()["user"]["role"] == "customer_member"
         assert joined.json()["company"]["id"] == manager["company"]["id"]
     async with make_client(app) as second:
         again = await second.post(
-            f"/api/v1/auth/invitations/{token}/accept", json={"full_name": "Someone Else", "password": PASSWORD}
+            f"/api/v1/auth/invitations/{token}/accept",
+            json={"full_name": "Someone Else", "password": PASSWORD},
         )
         assert again.status_code == 422
     assert await PortalUser.count() == 2
@@ -207,10 +207,14 @@ async def test_member_cannot_reach_manager_actions(anonymous, app) -> None:
         manager_id = next(c["id"] for c in colleagues if c["role"] == "customer_manager")
 
         assert (await member.get("/api/v1/company")).status_code == 200
-        assert (await member.post("/api/v1/company/invitations", json={"email": "x@example.cz"})).status_code == 403
+        assert (
+            await member.post("/api/v1/company/invitations", json={"email": "x@example.cz"})
+        ).status_code == 403
         assert (await member.get("/api/v1/company/invitations")).status_code == 403
         assert (await member.post(f"/api/v1/company/users/{manager_id}/deactivate")).status_code == 403
-        assert (await member.patch("/api/v1/company", json={"name": "Hijacked", "ico": "x"})).status_code == 403
+        assert (
+            await member.patch("/api/v1/company", json={"name": "Hijacked", "ico": "x"})
+        ).status_code == 403
     assert (await anonymous.get("/api/v1/company")).json()["name"] == "Test s.r.o."
 
 

@@ -88,7 +88,9 @@ def test_postal_code_is_written_the_czech_way() -> None:
 
 def test_collect_reports_every_failing_field() -> None:
     with pytest.raises(FieldErrors) as refused:
-        domain.collect(ico=lambda: domain.normalize_ico("12345678"), email=lambda: domain.normalize_email("x"))
+        domain.collect(
+            ico=lambda: domain.normalize_ico("12345678"), email=lambda: domain.normalize_email("x")
+        )
     assert set(refused.value.errors) == {"ico", "email"}
 
 
