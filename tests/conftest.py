@@ -27,7 +27,10 @@ def pytest_configure(config: pytest.Config) -> None:
         directory = Path(tempfile.mkdtemp(prefix="portal-test-"))
         os.environ["DATABASE_URL"] = f"sqlite:///{directory / 'portal.sqlite3'}"
     elif ENGINE == "postgres":
-        admin = pg_server.admin_url()
+        try:
+            admin = pg_server.admin_url()
+        except pg_server.NoPostgres as missing:
+            raise pytest.UsageError(str(missing)) from None
         name = f"portal_test_{uuid.uuid4().hex[:10]}"
         os.environ["DATABASE_URL"] = pg_server.create_database(admin, name)
         _state.update(admin=admin, name=name)

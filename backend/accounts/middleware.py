@@ -17,7 +17,10 @@ ANONYMOUS_PATHS = ("/static", "/health", "/ready")
 
 class SessionMiddleware(ASGIMiddleware):
     scopes = ("http",)  # type: ignore[assignment]
-    exclude_path_pattern = ANONYMOUS_PATHS
+
+    @staticmethod
+    def should_bypass_for_scope(scope: Scope) -> bool:  # type: ignore[override]
+        return scope["path"].startswith(ANONYMOUS_PATHS)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         token = ASGIConnection(scope).cookies.get(SESSION_COOKIE)

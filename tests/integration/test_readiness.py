@@ -128,12 +128,10 @@ async def postgres_goes_away_and_returns() -> None:
         assert await wait_for_status(base, 200) == 200
         await proxy.stop()
         assert await wait_for_status(base, 503) == 503
-        async with httpx.AsyncClient(base_url=base) as client:
+        async with httpx.AsyncClient(base_url=base, cookies={"portal_session": "some-session"}) as client:
             assert (await client.get("/health")).status_code == 200  # alive, just not ready
             # a request that needs the database (its session is looked up) says so, not 500
-            page = await client.get(
-                "/company", cookies={"portal_session": "some-session"}, headers={"accept-language": "en"}
-            )
+            page = await client.get("/company", headers={"accept-language": "en"})
             assert page.status_code == 503
             assert "database" in page.text
         await proxy.start()

@@ -1,0 +1,56 @@
+"""Settings come from the environment with safe defaults; production refuses the dev secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.settings import DEVELOPMENT_SECRET, SettingsError, load_settings
+
+
+def test_development_defaults_use_the_embedded_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "PORTAL_ENV", "SECRET_KEY", "PORT", "PUBLIC_BASE_URL", "VAT_RATE_PERCENT"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    settings.check()
+    assert settings.uses_sqlite
+    assert settings.sqlite_path.parts[-2:] == ("var", "portal.sqlite3")
+    assert settings.port == 8000
+    assert settings.public_base_url == "http://127.0.0.1:8000"
+    assert settings.vat_rate_percent == 21
+    assert not settings.cookies_secure
+
+
+def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", DEVELOPMENT_SECRET)
+    with pytest.raises(SettingsError, match="development SECRET_KEY"):
+        load_settings().check()
+
+
+def test_production_refuses_a_short_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "too-short")
+    with pytest.raises(SettingsError, match="32 characters"):
+        load_settings().check()
+
+
+def test_production_with_a_real_secret_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://podpora.example.cz/")
+    settings = load_settings()
+    settings.check()
+    assert settings.cookies_secure
+    assert settings.public_base_url == "https://podpora.example.cz"
+
+
+def test_an_unknown_database_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://localhost/portal")
+    with pytest.raises(SettingsError, match="DATABASE_URL"):
+        load_settings().check()
+
+
+def test_a_non_numeric_port_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "eighty")
+    with pytest.raises(SettingsError, match="PORT"):
+        load_settings()
