@@ -43,7 +43,7 @@ translations: install ## compile the gettext catalogues (backend/locale/*/LC_MES
 	$(BIN)/pybabel compile --use-fuzzy -d backend/locale -D messages --statistics
 
 messages: install ## extract strings and update the catalogues after changing texts
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k Nn_:1,2 -k gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location \
 		--sort-output --omit-header -o backend/locale/messages.pot .
 	$(BIN)/pybabel update -i backend/locale/messages.pot -d backend/locale -D messages --no-fuzzy-matching
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -20,9 +19,15 @@ from backend import i18n
 from backend.accounts import api as accounts_api
 from backend.accounts import web as accounts_web
 from backend.accounts.middleware import SessionMiddleware
+from backend.catalog import api as catalog_api
+from backend.catalog import web as catalog_web
 from backend.db import database_lifespan
 from backend.ops.api import health, ready
+from backend.orders import api as orders_api
+from backend.orders import staff_web as orders_staff_web
+from backend.orders import web as orders_web
 from backend.problems import EXCEPTION_HANDLERS
+from backend.protection import reject_nul_characters, security_headers
 from backend.public import web as public_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
 from backend.staff import web as staff_web
@@ -47,8 +52,16 @@ def jinja_environment(settings: Settings) -> Environment:
         settings=settings,
         current_language=i18n.current_language,
         languages=i18n.LANGUAGES,
+        per_unit=i18n.PER_UNIT,
     )
-    environment.filters.update(datetime=i18n.format_datetime, date=i18n.format_date)
+    environment.filters.update(
+        datetime=i18n.format_datetime,
+        date=i18n.format_date,
+        czk=i18n.format_money,
+        amount_input=i18n.amount_input,
+        quantity=i18n.format_quantity,
+        age=i18n.format_age,
+    )
     return environment
 
 
@@ -62,15 +75,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
             accounts_api.AuthController,
             accounts_api.MeController,
             accounts_api.CompanyController,
+            catalog_api.CatalogController,
+            catalog_api.CatalogAdminController,
+            orders_api.OrderController,
+            orders_api.StaffOrderController,
             *accounts_web.ROUTES,
             *public_web.ROUTES,
             *staff_web.ROUTES,
+            *catalog_web.ROUTES,
+            *orders_web.ROUTES,
+            *orders_staff_web.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"
             ),
         ],
         middleware=[SessionMiddleware(), i18n.LanguageMiddleware],
+        before_request=reject_nul_characters,
+        before_send=[security_headers],
         lifespan=[database_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         csrf_config=CSRFConfig(
@@ -95,6 +117,3 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
-
-
-logging.getLogger("portal").setLevel(logging.INFO)

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
-from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.query.base import Query
 from piccolo.querystring import QueryString
 
+from backend.errors import N_, Conflict
 from backend.piccolo_conf import DB
 
 POOL_MAX_SIZE = 10
@@ -20,10 +20,6 @@ POOL_CLOSE_TIMEOUT_SECONDS = 5.0
 READY_TIMEOUT_SECONDS = 2.0
 
 Q = TypeVar("Q", bound=Query)
-
-
-def engine() -> Engine:
-    return DB
 
 
 def is_postgres() -> bool:
@@ -38,13 +34,23 @@ async def write_transaction() -> AsyncIterator[None]:
     On SQLite, row locks do not exist; the transaction starts IMMEDIATE instead, taking the
     database's write lock up front so two writers queue rather than fail with
     "database is locked" half-way through.
+
+    A UNIQUE constraint that refuses a write (the race no pre-check can close) becomes a
+    Conflict, after the rollback.
     """
-    if isinstance(DB, SQLiteEngine):
-        async with DB.transaction(transaction_type=TransactionType.immediate):
-            yield
-    else:
-        async with DB.transaction():
-            yield
+    try:
+        if isinstance(DB, SQLiteEngine):
+            async with DB.transaction(transaction_type=TransactionType.immediate):
+                yield
+        else:
+            async with DB.transaction():
+                yield
+    except Exception as error:
+        if is_unique_violation(error):
+            raise Conflict(
+                N_("Someone has just made the same change. Reload the page and try again.")
+            ) from error
+        raise
 
 
 def locked(query: Q) -> Q:
@@ -56,9 +62,12 @@ def locked(query: Q) -> Q:
 
 
 async def database_ready() -> bool:
-    """True when a trivial query answers within a short time."""
+    """True when the migrated database answers within a short time (an empty SQLite file that
+    appeared in place of the real one is not ready)."""
     try:
-        await asyncio.wait_for(DB.run_querystring(QueryString("SELECT 1")), READY_TIMEOUT_SECONDS)
+        await asyncio.wait_for(
+            DB.run_querystring(QueryString("SELECT 1 FROM migration LIMIT 1")), READY_TIMEOUT_SECONDS
+        )
     except Exception:  # any failure means "not ready"; /ready reports it, the app stays up
         return False
     return True

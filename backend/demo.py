@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from backend.accounts.domain import Role
 from backend.accounts.security import hash_password
 from backend.accounts.tables import Company, PortalUser
+from backend.catalog.tables import Service
 from backend.db import write_transaction
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - published in the README for demo accounts only
@@ -49,11 +50,119 @@ USERS = (
 )
 
 
+@dataclass(frozen=True)
+class DemoService:
+    code: str
+    category: str
+    name_cs: str
+    name_en: str
+    description_cs: str
+    description_en: str
+    rate_type: str
+    unit: str
+    pay_price: int  # haléře, net
+    sbp_price: int
+
+
+SERVICES = (
+    DemoService(
+        "TRAINING",
+        "training",
+        "Školení",
+        "Training",
+        "Školení uživatelů a administrátorů CATIA, DELMIA, ENOVIA a 3DEXPERIENCE u vás nebo v naší učebně.",
+        "Training for users and administrators of CATIA, DELMIA, ENOVIA and 3DEXPERIENCE, "
+        "at your site or in our classroom.",
+        "hourly",
+        "day",
+        1_800_000,
+        1_500_000,
+    ),
+    DemoService(
+        "MACROS",
+        "development",
+        "Tvorba maker a aplikací na zakázku (postprocesory)",
+        "Macros and custom applications (postprocessors)",
+        "Makra, automatizace a postprocesory pro NC obrábění na míru vašim procesům.",
+        "Macros, automation and NC postprocessors made to fit your processes.",
+        "hourly",
+        "hour",
+        165_000,
+        135_000,
+    ),
+    DemoService(
+        "PLM_IMPLEMENTATION",
+        "implementation",
+        "Implementace PLM systémů",
+        "PLM implementation",
+        "Zavedení ENOVIA / 3DEXPERIENCE: návrh datového modelu, migrace dat, nastavení workflow.",
+        "Rolling out ENOVIA / 3DEXPERIENCE: data model design, data migration, workflow set-up.",
+        "hourly",
+        "day",
+        1_600_000,
+        1_350_000,
+    ),
+    DemoService(
+        "INTERVENTION",
+        "intervention",
+        "Servisní zásah technika v místě či vzdáleně",
+        "Technician intervention on-site or remote",
+        "Řešení problému technikem u vás nebo přes vzdálenou plochu; účtuje se započatá čtvrthodina.",
+        "A technician solves the problem at your site or over remote desktop; billed per quarter hour.",
+        "hourly",
+        "hour",
+        140_000,
+        115_000,
+    ),
+    DemoService(
+        "INSTALLATION",
+        "administration",
+        "Opakovaná instalace a administrace systémů",
+        "Repeated installation and system administration",
+        "Instalace nebo přeinstalace jedné pracovní stanice včetně licencí a nastavení prostředí.",
+        "Installing or reinstalling one workstation, licences and environment settings included.",
+        "flat",
+        "piece",
+        290_000,
+        240_000,
+    ),
+    DemoService(
+        "PROCESS_ANALYSIS",
+        "analysis",
+        "Analýzy firemních procesů",
+        "Business process analysis",
+        "Rozbor vývojových a výrobních procesů a návrh, jak je podpořit v PLM.",
+        "Analysis of your engineering and production processes and how PLM should support them.",
+        "hourly",
+        "hour",
+        180_000,
+        150_000,
+    ),
+    DemoService(
+        "METHODOLOGY",
+        "methodology",
+        "Tvorba metodických postupů",
+        "Methodology creation",
+        "Metodiky a firemní standardy pro modelování, výkresovou dokumentaci a správu dat.",
+        "Methodologies and company standards for modelling, drawings and data management.",
+        "hourly",
+        "hour",
+        170_000,
+        140_000,
+    ),
+)
+
+
 async def load_demo_data() -> int:
     """Returns how many records it created (0 on a second run)."""
     created = 0
     password_hash = await hash_password(DEMO_PASSWORD)
     async with write_transaction():
+        for position, service in enumerate(SERVICES):
+            if await Service.exists().where(Service.code == service.code):
+                continue
+            await Service.insert(Service(**vars(service), sort_order=position * 10))
+            created += 1
         company_ids: dict[str, int] = {}
         for company in COMPANIES:
             row = await Company.select(Company.id).where(Company.ico == company.ico).first()

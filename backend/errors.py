@@ -15,6 +15,12 @@ def N_(message: str) -> str:
     return message
 
 
+class Msg(str):
+    """A message parameter that is itself a msgid (a status name, say): translated with the message."""
+
+    __slots__ = ()
+
+
 class DomainError(Exception):
     """Base of every error a use case reports to its caller."""
 
@@ -31,6 +37,12 @@ class InvalidInput(DomainError):
     """The input breaks a business rule; nothing was changed."""
 
     title = N_("Invalid input")
+
+
+class MalformedInput(DomainError):
+    """The request cannot be read as meant (not a business rule): 400."""
+
+    title = N_("Bad request")
 
 
 class FieldErrors(InvalidInput):
@@ -64,6 +76,7 @@ class Unavailable(DomainError):
 
 HTTP_STATUS: dict[type[DomainError], int] = {
     InvalidInput: 422,
+    MalformedInput: 400,
     FieldErrors: 422,
     NotAuthenticated: 401,
     PermissionDenied: 403,

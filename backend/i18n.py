@@ -10,19 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+
+from backend.clock import PRAGUE, now
+from backend.errors import N_, Msg
+from backend.settings import get_settings
 
 LANGUAGES = ("cs", "en")
 DEFAULT_LANGUAGE = "cs"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-PRAGUE = ZoneInfo("Europe/Prague")
 LANGUAGE_COOKIE = "portal_lang"
 
 _current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
@@ -47,8 +51,14 @@ def reset_language(token) -> None:
 
 
 def gettext(message: str, /, **params: Any) -> str:
-    text = translations(current_language()).gettext(message)
-    return text % params if params else text
+    """Translate ``message`` and fill in ``params``; a parameter that is a ``Msg`` is translated too."""
+    catalogue = translations(current_language())
+    text = catalogue.gettext(message)
+    if not params:
+        return text
+    return text % {
+        key: catalogue.gettext(value) if isinstance(value, Msg) else value for key, value in params.items()
+    }
 
 
 def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
@@ -92,7 +102,7 @@ def first_supported(codes: Iterable[str]) -> str:
         primary = code.split("-")[0]
         if primary in LANGUAGES:
             return primary
-    return DEFAULT_LANGUAGE
+    return get_settings().default_language
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -137,3 +147,60 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
         finally:
             reset_language(token)
+
+
+def format_money(halere: int | None) -> str:
+    """Haléře as a person reads them: `1 234,50 Kč` / `CZK 1,234.50`."""
+    from backend.money import format_czk
+
+    return "" if halere is None else format_czk(halere, current_language())
+
+
+def amount_input(halere: int) -> str:
+    """Haléře as the value of an amount field: `1650.00` (what parse_czk reads back)."""
+    from backend.money import to_decimal_czk
+
+    return format(to_decimal_czk(halere), "f")
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; translated later with ngettext."""
+    return singular, plural
+
+
+def pgettext(context: str, message: str, /, **params: Any) -> str:
+    text = translations(current_language()).pgettext(context, message)
+    return text % params if params else text
+
+
+UNIT_FORMS = {
+    "hour": Nn_("%(num)s hour", "%(num)s hours"),
+    "day": Nn_("%(num)s day", "%(num)s days"),
+    "piece": Nn_("%(num)s piece", "%(num)s pieces"),
+}
+PER_UNIT = {"hour": N_("per hour"), "day": N_("per day"), "piece": N_("per piece")}
+
+
+def format_quantity(quantity: str | Decimal, unit: str) -> str:
+    """A quantity with its unit in the current language: `2 dny`, `1,5 hodiny`, `3 pieces`."""
+    value = Decimal(str(quantity))
+    number = format_decimal(value, locale=current_language())
+    if value != value.to_integral_value():
+        # Czech puts a fraction in the genitive singular ("1,5 hodiny"), unlike any plural form
+        fraction = {
+            "hour": pgettext("fraction", "%(num)s hours", num=number),
+            "day": pgettext("fraction", "%(num)s days", num=number),
+            "piece": pgettext("fraction", "%(num)s pieces", num=number),
+        }
+        return fraction[unit]
+    singular, plural = UNIT_FORMS[unit]
+    return ngettext(singular, plural, int(value), num=number)
+
+
+def format_age(value: datetime | None) -> str:
+    """How long ago, roughly: `3 days` / `5 hours` (for queues)."""
+    if value is None:
+        return ""
+    from babel.dates import format_timedelta
+
+    return format_timedelta(now() - value, threshold=1.1, locale=current_language())

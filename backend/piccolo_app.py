@@ -5,9 +5,22 @@ from __future__ import annotations
 from piccolo.conf.apps import AppConfig
 
 from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
+from backend.catalog.tables import Service
+from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
 from backend.settings import PROJECT_ROOT
 
-TABLES = [Company, PortalUser, Invitation, UserSession]
+# parents before children: tests empty them in reverse order
+TABLES = [
+    Company,
+    PortalUser,
+    Invitation,
+    UserSession,
+    Service,
+    ServiceOrder,
+    OrderEvent,
+    WorkLog,
+    OrderNumberCounter,
+]
 
 APP_CONFIG = AppConfig(
     app_name="portal",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -72,6 +72,18 @@ def problem(
         return Response(body, status_code=status, media_type=PROBLEM_JSON)
     token = use_language(language_for_scope(request.scope))
     try:
+        if request.headers.get("hx-request") == "true":
+            # an htmx request shows the problem in the page's alert area, not in the fragment
+            return Template(
+                template_name="partials/_alert.html",
+                context={
+                    "title": title or gettext(_HTTP_TITLES.get(status, N_("Request failed"))),
+                    "detail": detail,
+                },
+                status_code=status,
+                media_type=MediaType.HTML,
+                headers={"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"},
+            )
         return Template(
             template_name="error.html",
             context={
@@ -87,10 +99,19 @@ def problem(
         reset_language(token)
 
 
+def _to_login(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Signed out (or the session ended): to the sign-in page, coming back to the page the person
+    was on. htmx follows HX-Redirect with a full page load instead of swapping the login form in."""
+    if request.headers.get("hx-request") == "true":
+        page = urlsplit(request.headers.get("hx-current-url", "")).path or "/"
+        return Response(None, status_code=204, headers={"HX-Redirect": f"/login?next={quote(page)}"})
+    return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
+
+
 def handle_domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
     status = status_for(error)
     if isinstance(error, NotAuthenticated) and not wants_problem_json(request):
-        return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
+        return _to_login(request)
     extra: dict[str, Any] = {}
     if isinstance(error, FieldErrors) or error.field:
         errors = error.errors if isinstance(error, FieldErrors) else {error.field: error}
@@ -140,6 +161,10 @@ def handle_http_exception(request: Request[Any, Any, Any], error: HTTPException)
         )
     elif isinstance(error, NotFoundException):
         detail = _translated(request, N_("There is nothing at this address."))
+    elif status == 400:
+        detail = _translated(
+            request, N_("The request could not be read: %(reason)s"), {"reason": error.detail or "?"}
+        )
     elif status >= 500:
         logger.error("HTTP %s on %s: %s", status, request.url.path, error.detail)
         detail = _translated(request, N_("Something went wrong on our side. Please try again later."))
@@ -148,13 +173,20 @@ def handle_http_exception(request: Request[Any, Any, Any], error: HTTPException)
     return problem(request, status, detail, extra=extra)
 
 
+_SQLITE_UNAVAILABLE = ("unable to open", "database is locked", "disk i/o error")
+
+
 def _is_database_unavailable(error: Exception) -> bool:
-    if isinstance(error, (ConnectionError, OSError, TimeoutError)):
+    """Cannot reach the database (503), as opposed to a bug in a query (500, logged)."""
+    if isinstance(error, (ConnectionError, TimeoutError)):
         return True
     if isinstance(error, sqlite3.OperationalError):
-        return True
-    module = type(error).__module__ or ""
-    return module.startswith("asyncpg") and "Connection" in type(error).__name__
+        return str(error).lower().startswith(_SQLITE_UNAVAILABLE)
+    import asyncpg
+
+    return isinstance(
+        error, (asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError)
+    ) or (isinstance(error, OSError) and error.errno is not None)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:

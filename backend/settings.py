@@ -83,6 +83,8 @@ class Settings:
                 "DATABASE_URL must start with sqlite:/// (embedded) or postgresql:// (production), "
                 f"got {self.database_url!r}"
             )
+        if self.default_language not in ("cs", "en"):
+            raise SettingsError("DEFAULT_LANGUAGE must be cs or en.")
         if not 0 <= self.vat_rate_percent <= 100:
             raise SettingsError("VAT_RATE_PERCENT must be between 0 and 100.")
 

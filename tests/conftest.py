@@ -59,15 +59,15 @@ def pytest_report_header(config: pytest.Config) -> str:
 async def _empty_tables() -> None:
     from piccolo.querystring import QueryString
 
-    from backend.db import engine, is_postgres
+    from backend.db import DB, is_postgres
     from backend.piccolo_app import TABLES
 
     names = [table._meta.tablename for table in TABLES]
     if is_postgres():
-        await engine().run_querystring(QueryString(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        await DB.run_querystring(QueryString(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
     else:
         for name in reversed(names):
-            await engine().run_querystring(QueryString(f"DELETE FROM {name}"))
+            await DB.run_querystring(QueryString(f"DELETE FROM {name}"))
 
 
 @pytest.fixture(scope="session")

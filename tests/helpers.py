@@ -77,3 +77,45 @@ async def invite_and_join(manager_client, member_client, email: str, full_name: 
     )
     assert joined.status_code == 201, joined.text
     return joined.json()
+
+
+async def load_catalogue() -> None:
+    """The demo catalogue's seven services (TRAINING is hourly per day, INSTALLATION flat per piece)."""
+    from backend.catalog.tables import Service
+    from backend.demo import SERVICES
+
+    for position, service in enumerate(SERVICES):
+        await Service.insert(Service(**vars(service), sort_order=position))
+
+
+@asynccontextmanager
+async def signed_in_staff(
+    app,
+    email: str = "technik@example.cz",
+    *,
+    admin: bool = False,
+    name: str = "Jana Technická",
+    language: str = "en",
+):
+    """A client signed in as staff (the account is created when missing), speaking ``language``."""
+    from backend.accounts.services import create_staff
+    from backend.accounts.tables import PortalUser
+
+    if not await PortalUser.exists().where(PortalUser.email == email):
+        await create_staff(email, name, PASSWORD, admin=admin)
+    async with make_client(app) as client:
+        response = await login(client, email)
+        assert response.status_code == 200, response.text
+        await client.put("/api/v1/me/language", json={"language": language})
+        yield client
+
+
+def order_payload(**overrides: Any) -> dict[str, Any]:
+    return {
+        "service_code": "TRAINING",
+        "quantity": 2,
+        "description": "Školení CATIA V5 pro tři konstruktéry: díly a sestavy.",
+        "delivery": "onsite",
+        "billing": "pay",
+        **overrides,
+    }

@@ -8,15 +8,16 @@ from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.utils.scope.state import ScopeState
 
-from backend.accounts import services
+from backend.accounts import invitations, services, sessions
 from backend.accounts.domain import Actor
 from backend.accounts.guards import customer, customer_manager, signed_in
-from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
+from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, new_session_cookie
 from backend.accounts.schemas import (
     AcceptInvitationIn,
     ColleagueOut,
-    CompanyIn,
+    CompanyChange,
     CompanyOut,
     CsrfOut,
     InvitationIn,
@@ -27,6 +28,7 @@ from backend.accounts.schemas import (
     RegisterIn,
 )
 from backend.i18n import current_language
+from backend.params import RowId
 
 
 def current_actor(request: Request[Any, Any, Any]) -> Actor:
@@ -34,16 +36,12 @@ def current_actor(request: Request[Any, Any, Any]) -> Actor:
     return request.scope["user"]
 
 
-def client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else ""
-
-
 async def signed_in_response(
     request: Request[Any, Any, Any], actor: Actor, status_code: int
 ) -> Response[MeOut]:
     """Start a fresh session (replacing any the client had) and answer with who is signed in."""
-    token = await services.start_session(actor, client_address(request), request.cookies.get(SESSION_COOKIE))
-    return Response(await services.me(actor), status_code=status_code, cookies=[session_cookie(token)])
+    cookie = await new_session_cookie(request, actor)
+    return Response(await services.me(actor), status_code=status_code, cookies=[cookie])
 
 
 ACTOR = {"actor": Provide(current_actor, sync_to_thread=False)}
@@ -70,15 +68,13 @@ class AuthController(Controller):
     async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
         """Sign out: the session is destroyed on the server and its cookie cleared."""
         if token := request.cookies.get(SESSION_COOKIE):
-            await services.end_session(token)
+            await sessions.end_session(token)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[expired_session_cookie()])
 
     @get("/csrf")
     async def csrf(self, request: Request[Any, Any, Any]) -> CsrfOut:
         """The CSRF token: send it back in the ``x-csrftoken`` header with every unsafe request
         (the ``csrftoken`` cookie this answer sets carries the same value)."""
-        from litestar.utils.scope.state import ScopeState
-
         token = ScopeState.from_scope(request.scope).csrf_token
         return CsrfOut(token=str(token), header_name="x-csrftoken", cookie_name="csrftoken")
 
@@ -87,7 +83,7 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], token: FromPath[str], data: JSONBody[AcceptInvitationIn]
     ) -> Response[MeOut]:
         """Join a company through an invitation link's token; signs the new member in."""
-        actor = await services.accept_invitation(token, data.full_name, data.password, current_language())
+        actor = await invitations.accept_invitation(token, data.full_name, data.password, current_language())
         return await signed_in_response(request, actor, HTTP_201_CREATED)
 
 
@@ -103,17 +99,8 @@ class MeController(Controller):
 
     @put("/language")
     async def set_language(self, actor: CurrentActor, data: JSONBody[LanguageIn]) -> MeOut:
-        await services.set_language(actor, data.language)
-        return await services.me(
-            Actor(
-                id=actor.id,
-                email=actor.email,
-                full_name=actor.full_name,
-                role=actor.role,
-                company_id=actor.company_id,
-                language=data.language,
-            )
-        )
+        """Choose the language of pages, e-mails and problem details (cs or en)."""
+        return await services.me(await services.set_language(actor, data.language))
 
 
 class CompanyController(Controller):
@@ -129,7 +116,7 @@ class CompanyController(Controller):
         return await services.get_company(actor)
 
     @patch(guards=[customer_manager])
-    async def update(self, actor: CurrentActor, data: JSONBody[CompanyIn]) -> CompanyOut:
+    async def update(self, actor: CurrentActor, data: JSONBody[CompanyChange]) -> CompanyOut:
         """Edit the company's details (customer manager). The IČO cannot change."""
         return await services.update_company(actor, data)
 
@@ -138,22 +125,22 @@ class CompanyController(Controller):
         return await services.list_colleagues(actor)
 
     @post("/users/{user_id:int}/deactivate", guards=[customer_manager], status_code=200)
-    async def deactivate(self, actor: CurrentActor, user_id: FromPath[int]) -> ColleagueOut:
+    async def deactivate(self, actor: CurrentActor, user_id: RowId) -> ColleagueOut:
         return await services.set_colleague_active(actor, user_id, active=False)
 
     @post("/users/{user_id:int}/activate", guards=[customer_manager], status_code=200)
-    async def activate(self, actor: CurrentActor, user_id: FromPath[int]) -> ColleagueOut:
+    async def activate(self, actor: CurrentActor, user_id: RowId) -> ColleagueOut:
         return await services.set_colleague_active(actor, user_id, active=True)
 
     @get("/invitations", guards=[customer_manager])
     async def invitations(self, actor: CurrentActor) -> list[InvitationOut]:
-        return await services.list_invitations(actor)
+        return await invitations.list_invitations(actor)
 
     @post("/invitations", guards=[customer_manager], status_code=HTTP_201_CREATED)
     async def invite(self, actor: CurrentActor, data: JSONBody[InvitationIn]) -> InvitationOut:
         """Invite a colleague: the answer carries the single-use link (only shown this once)."""
-        return await services.invite_colleague(actor, data.email)
+        return await invitations.invite_colleague(actor, data.email)
 
     @post("/invitations/{invitation_id:int}/revoke", guards=[customer_manager], status_code=200)
-    async def revoke(self, actor: CurrentActor, invitation_id: FromPath[int]) -> InvitationOut:
-        return await services.revoke_invitation(actor, invitation_id)
+    async def revoke(self, actor: CurrentActor, invitation_id: RowId) -> InvitationOut:
+        return await invitations.revoke_invitation(actor, invitation_id)

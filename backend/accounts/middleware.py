@@ -7,12 +7,14 @@ from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from backend.accounts.services import actor_for_session
+from backend.accounts.domain import Actor
+from backend.accounts.sessions import actor_for_session, start_session
 from backend.settings import get_settings
 
 SESSION_COOKIE = "portal_session"
 # paths that need no user and must not touch the database for one
-ANONYMOUS_PATHS = ("/static", "/health", "/ready")
+ANONYMOUS_PREFIX = "/static/"
+ANONYMOUS_PATHS = frozenset({"/health", "/ready"})
 
 
 class SessionMiddleware(ASGIMiddleware):
@@ -20,7 +22,7 @@ class SessionMiddleware(ASGIMiddleware):
 
     @staticmethod
     def should_bypass_for_scope(scope: Scope) -> bool:  # type: ignore[override]
-        return scope["path"].startswith(ANONYMOUS_PATHS)
+        return scope["path"] in ANONYMOUS_PATHS or scope["path"].startswith(ANONYMOUS_PREFIX)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         token = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
@@ -51,3 +53,13 @@ def expired_session_cookie() -> Cookie:
         samesite="lax",
         secure=get_settings().cookies_secure,
     )
+
+
+def client_address(connection: ASGIConnection) -> str:
+    return connection.client.host if connection.client else ""
+
+
+async def new_session_cookie(connection: ASGIConnection, actor: Actor) -> Cookie:
+    """Sign ``actor`` in with a fresh session; the session the client had before stops working."""
+    token = await start_session(actor, client_address(connection), connection.cookies.get(SESSION_COOKIE))
+    return session_cookie(token)

@@ -12,9 +12,20 @@ Secret = Annotated[str, msgspec.Meta(max_length=1000)]
 Language = Literal["cs", "en"]
 
 
-class CompanyIn(msgspec.Struct, forbid_unknown_fields=False):
+class CompanyIn(msgspec.Struct):
     name: Short
     ico: Short
+    dic: Short | None = None
+    street: Short | None = None
+    city: Short | None = None
+    postal_code: Short | None = None
+
+
+class CompanyChange(msgspec.Struct):
+    """An edit of the company's details: fields left out stay as they are, "" clears an optional
+    one. The IČO identifies the company and cannot be changed."""
+
+    name: Short | None = None
     dic: Short | None = None
     street: Short | None = None
     city: Short | None = None

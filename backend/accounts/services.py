@@ -3,23 +3,27 @@ of the accounts tables; the API and the pages both call them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
 from typing import Any
+
+import msgspec
+from piccolo.query.functions.aggregate import Count
 
 from backend.accounts import domain
 from backend.accounts.domain import Actor, Role
 from backend.accounts.schemas import (
     ColleagueOut,
+    CompanyChange,
     CompanyIn,
     CompanyOut,
-    InvitationOut,
     MeOut,
     RegisterIn,
     UserOut,
 )
-from backend.accounts.security import hash_password, new_token, token_hash, verify_password
-from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
-from backend.db import is_unique_violation, locked, write_transaction
+from backend.accounts.security import hash_password, verify_password
+from backend.accounts.tables import Company, PortalUser, UserSession
+from backend.clock import aware
+from backend.db import locked, write_transaction
 from backend.errors import (
     N_,
     Conflict,
@@ -29,18 +33,8 @@ from backend.errors import (
     NotFound,
     PermissionDenied,
 )
+from backend.i18n import LANGUAGES
 from backend.settings import get_settings
-
-SESSION_TOUCH_INTERVAL = timedelta(minutes=1)  # bounds the writes that idle-timeout tracking costs
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
 
 # --- companies -------------------------------------------------------------------------------
 
@@ -89,11 +83,11 @@ async def email_problem(raw_email: str) -> InvalidInput | None:
     except InvalidInput as error:
         return error
     if await PortalUser.exists().where(PortalUser.email == email):
-        return _email_taken()
+        return email_taken()
     return None
 
 
-def _email_taken() -> InvalidInput:
+def email_taken() -> InvalidInput:
     return InvalidInput(
         N_("An account with this e-mail address already exists. Sign in instead."), field="email"
     )
@@ -131,7 +125,7 @@ async def register_company(data: RegisterIn, language: str) -> Actor:
             if problem := await ico_problem(company["ico"]):
                 raise problem
             if await PortalUser.exists().where(PortalUser.email == user["email"]):
-                raise _email_taken()
+                raise email_taken()
             company_id = (await Company.insert(Company(**company)).returning(Company.id))[0]["id"]
             user_id = (
                 await PortalUser.insert(
@@ -145,10 +139,8 @@ async def register_company(data: RegisterIn, language: str) -> Actor:
                     )
                 ).returning(PortalUser.id)
             )[0]["id"]
-    except Exception as error:
-        if is_unique_violation(error):  # a concurrent registration won the race
-            raise Conflict(N_("This company or e-mail address has just been registered.")) from error
-        raise
+    except Conflict as error:  # a concurrent registration won the race
+        raise Conflict(N_("This company or e-mail address has just been registered.")) from error
     return Actor(
         id=user_id,
         email=user["email"],
@@ -166,23 +158,22 @@ async def get_company(actor: Actor) -> CompanyOut:
     return _company_out(row)
 
 
-async def update_company(actor: Actor, data: CompanyIn) -> CompanyOut:
-    """A customer manager edits the company details; the IČO identifies the company and stays."""
-    _require_manager(actor)
+async def update_company(actor: Actor, change: CompanyChange) -> CompanyOut:
+    """A customer manager edits the company details; fields not sent stay as they are."""
+    require_manager(actor)
     company_id = actor.company_scope()
-    values = _company_values(data)
     async with write_transaction():
-        current = await locked(Company.select(Company.ico).where(Company.id == company_id)).first()
+        current = await locked(Company.select().where(Company.id == company_id)).first()
         if current is None:
             raise NotFound(N_("Company not found."))
-        if values["ico"] != current["ico"]:
-            raise InvalidInput(
-                N_("The company ID (IČO) cannot be changed. Contact us if it is wrong."), field="ico"
+        sent = {field: value for field, value in msgspec.structs.asdict(change).items() if value is not None}
+        editable = {field: current[field] for field in ("name", "dic", "street", "city", "postal_code")}
+        values = _company_values(CompanyIn(**{**editable, **sent}, ico=current["ico"]))
+        if sent:
+            await Company.update({getattr(Company, field): values[field] for field in sent}).where(
+                Company.id == company_id
             )
-        await Company.update({getattr(Company, k): v for k, v in values.items() if k != "ico"}).where(
-            Company.id == company_id
-        )
-    return await get_company(actor)
+    return _company_out({**current, **values})
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -222,10 +213,12 @@ async def authenticate(email: str, password: str) -> Actor:
     return actor_from_row(row)
 
 
-async def set_language(actor: Actor, language: str) -> None:
-    if language not in ("cs", "en"):
+async def set_language(actor: Actor, language: str) -> Actor:
+    """Store the user's language; returns the actor as they are from now on."""
+    if language not in LANGUAGES:
         raise InvalidInput(N_("Choose Czech or English."), field="language")
     await PortalUser.update({PortalUser.language: language}).where(PortalUser.id == actor.id)
+    return replace(actor, language=language)
 
 
 async def list_colleagues(actor: Actor) -> list[ColleagueOut]:
@@ -244,14 +237,14 @@ async def list_colleagues(actor: Actor) -> list[ColleagueOut]:
     return [ColleagueOut(**row) for row in rows]
 
 
-def _require_manager(actor: Actor) -> None:
+def require_manager(actor: Actor) -> None:
     if not actor.is_customer_manager:
         raise PermissionDenied(N_("Only your company's administrator can do this."))
 
 
 async def set_colleague_active(actor: Actor, user_id: int, active: bool) -> ColleagueOut:
     """A customer manager deactivates (or reactivates) a colleague; a deactivated user is signed out."""
-    _require_manager(actor)
+    require_manager(actor)
     company_id = actor.company_scope()
     if user_id == actor.id:
         raise InvalidInput(N_("You cannot deactivate your own account."), field="user")
@@ -281,7 +274,7 @@ async def create_staff(email: str, full_name: str, password: str, *, admin: bool
     password_hash = await hash_password(values["password"])
     async with write_transaction():
         if await PortalUser.exists().where(PortalUser.email == values["email"]):
-            raise _email_taken()
+            raise email_taken()
         rows = await PortalUser.insert(
             PortalUser(
                 email=values["email"],
@@ -293,212 +286,6 @@ async def create_staff(email: str, full_name: str, password: str, *, admin: bool
             )
         ).returning(PortalUser.id)
     return rows[0]["id"]
-
-
-# --- invitations -------------------------------------------------------------------------------
-
-
-def _invitation_status(row: dict[str, Any], at: datetime) -> str:
-    if row["accepted_at"] is not None:
-        return "accepted"
-    if row["revoked_at"] is not None:
-        return "revoked"
-    if _aware(row["expires_at"]) <= at:
-        return "expired"
-    return "pending"
-
-
-def _invitation_out(row: dict[str, Any], at: datetime, link: str | None = None) -> InvitationOut:
-    return InvitationOut(
-        id=row["id"],
-        email=row["email"],
-        status=_invitation_status(row, at),  # type: ignore[arg-type]
-        created_at=_aware(row["created_at"]),
-        expires_at=_aware(row["expires_at"]),
-        link=link,
-    )
-
-
-def invitation_link(token: str) -> str:
-    return f"{get_settings().public_base_url}/invitations/{token}"
-
-
-async def invite_colleague(actor: Actor, raw_email: str) -> InvitationOut:
-    """Returns the invitation with its single-use link; only the link's hash is stored."""
-    _require_manager(actor)
-    company_id = actor.company_scope()
-    email = domain.normalize_email(raw_email)
-    token = new_token()
-    created = now()
-    async with write_transaction():
-        if await PortalUser.exists().where(PortalUser.email == email):
-            raise InvalidInput(N_("This person already has an account in the portal."), field="email")
-        # a new invitation to the same address replaces any still pending
-        await Invitation.update({Invitation.revoked_at: created}).where(
-            (Invitation.company == company_id)
-            & (Invitation.email == email)
-            & Invitation.accepted_at.is_null()
-            & Invitation.revoked_at.is_null()
-        )
-        rows = await Invitation.insert(
-            Invitation(
-                company=company_id,
-                email=email,
-                token_hash=token_hash(token),
-                invited_by=actor.id,
-                created_at=created,
-                expires_at=created + timedelta(days=get_settings().invitation_valid_days),
-            )
-        ).returning(*Invitation.all_columns())
-    return _invitation_out(rows[0], created, link=invitation_link(token))
-
-
-async def list_invitations(actor: Actor) -> list[InvitationOut]:
-    _require_manager(actor)
-    rows = (
-        await Invitation.select()
-        .where(Invitation.company == actor.company_scope())
-        .order_by(Invitation.created_at, ascending=False)
-        .limit(50)
-    )
-    at = now()
-    return [_invitation_out(row, at) for row in rows]
-
-
-async def revoke_invitation(actor: Actor, invitation_id: int) -> InvitationOut:
-    _require_manager(actor)
-    async with write_transaction():
-        row = await locked(
-            Invitation.select().where(
-                (Invitation.id == invitation_id) & (Invitation.company == actor.company_scope())
-            )
-        ).first()
-        if row is None:
-            raise NotFound(N_("No such invitation in your company."))
-        at = now()
-        if _invitation_status(row, at) != "pending":
-            raise InvalidInput(N_("Only a pending invitation can be revoked."), field="invitation")
-        await Invitation.update({Invitation.revoked_at: at}).where(Invitation.id == invitation_id)
-        row["revoked_at"] = at
-    return _invitation_out(row, at)
-
-
-async def pending_invitation(token: str) -> dict[str, Any]:
-    """The invitation behind a link, with its company's name; refused unless still usable."""
-    row = (
-        await Invitation.select(*Invitation.all_columns(), Invitation.company.name.as_alias("company_name"))
-        .where(Invitation.token_hash == token_hash(token))
-        .first()
-    )
-    if row is None:
-        raise NotFound(
-            N_("This invitation link is not valid. Ask your company's administrator for a new one.")
-        )
-    status = _invitation_status(row, now())
-    if status == "expired":
-        raise InvalidInput(
-            N_("This invitation has expired. Ask your company's administrator for a new one."), field="token"
-        )
-    if status != "pending":
-        raise InvalidInput(N_("This invitation has already been used or withdrawn."), field="token")
-    return row
-
-
-async def accept_invitation(token: str, full_name: str, password: str, language: str) -> Actor:
-    values = domain.collect(
-        full_name=lambda: domain.required_text(
-            full_name, field="full_name", message=N_("Enter your full name.")
-        ),
-        password=lambda: domain.check_password(password),
-    )
-    password_hash = await hash_password(values["password"])
-    async with write_transaction():
-        invitation = await pending_invitation(token)
-        # lock it so two submissions of the same link create one account
-        still_pending = await locked(
-            Invitation.select(Invitation.id).where(
-                (Invitation.id == invitation["id"]) & Invitation.accepted_at.is_null()
-            )
-        ).first()
-        if still_pending is None:
-            raise InvalidInput(N_("This invitation has already been used or withdrawn."), field="token")
-        if await PortalUser.exists().where(PortalUser.email == invitation["email"]):
-            raise _email_taken()
-        user_id = (
-            await PortalUser.insert(
-                PortalUser(
-                    email=invitation["email"],
-                    full_name=values["full_name"],
-                    password_hash=password_hash,
-                    role=Role.CUSTOMER_MEMBER.value,
-                    company=invitation["company"],
-                    language=language,
-                )
-            ).returning(PortalUser.id)
-        )[0]["id"]
-        await Invitation.update({Invitation.accepted_at: now()}).where(Invitation.id == invitation["id"])
-    return Actor(
-        id=user_id,
-        email=invitation["email"],
-        full_name=values["full_name"],
-        role=Role.CUSTOMER_MEMBER,
-        company_id=invitation["company"],
-        language=language,
-    )
-
-
-# --- sessions ----------------------------------------------------------------------------------
-
-
-async def start_session(actor: Actor, client_address: str, previous_token: str | None = None) -> str:
-    """Sign in: a new session id every time; the one the client had before stops working."""
-    token = new_token()
-    created = now()
-    settings = get_settings()
-    async with write_transaction():
-        if previous_token:
-            await UserSession.delete().where(UserSession.token_hash == token_hash(previous_token))
-        await UserSession.insert(
-            UserSession(
-                token_hash=token_hash(token),
-                user=actor.id,
-                created_at=created,
-                last_seen_at=created,
-                expires_at=created + timedelta(hours=settings.session_absolute_hours),
-                client_address=client_address[:64],
-            )
-        )
-    return token
-
-
-async def end_session(token: str) -> None:
-    await UserSession.delete().where(UserSession.token_hash == token_hash(token))
-
-
-async def actor_for_session(token: str) -> Actor | None:
-    """The signed-in user behind a session token, or None once it is unknown, expired or idle."""
-    row = (
-        await UserSession.select(
-            UserSession.id,
-            UserSession.expires_at,
-            UserSession.last_seen_at,
-            *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
-        )
-        .where(UserSession.token_hash == token_hash(token))
-        .first()
-    )
-    if row is None:
-        return None
-    at = now()
-    idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
-    last_seen = _aware(row["last_seen_at"])
-    if _aware(row["expires_at"]) <= at or last_seen + idle_limit <= at or not row["user.is_active"]:
-        await UserSession.delete().where(UserSession.id == row["id"])
-        return None
-    if at - last_seen >= SESSION_TOUCH_INTERVAL:
-        await UserSession.update({UserSession.last_seen_at: at}).where(UserSession.id == row["id"])
-    user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
-    return actor_from_row(user, session_id=row["id"])
 
 
 # --- staff overview ----------------------------------------------------------------------------
@@ -515,14 +302,35 @@ async def recent_companies(actor: Actor, limit: int = 20) -> list[dict[str, Any]
     )
     if not companies:
         return []
-    people = await PortalUser.select(PortalUser.company, PortalUser.is_active).where(
-        PortalUser.company.is_in([c["id"] for c in companies])
+    active = await (
+        PortalUser.select(PortalUser.company, Count(PortalUser.id, alias="people"))
+        .where(PortalUser.company.is_in([c["id"] for c in companies]) & (PortalUser.is_active == True))  # noqa: E712
+        .group_by(PortalUser.company)
     )
-    for company in companies:
-        company["active_users"] = sum(1 for p in people if p["company"] == company["id"] and p["is_active"])
-        company["created_at"] = _aware(company["created_at"])
-    return companies
+    people = {row["company"]: row["people"] for row in active}
+    return [
+        {**company, "active_users": people.get(company["id"], 0), "created_at": aware(company["created_at"])}
+        for company in companies
+    ]
 
 
 async def company_count() -> int:
     return await Company.count()
+
+
+async def list_staff() -> list[dict[str, Any]]:
+    """Active support engineers, for assigning work."""
+    return (
+        await PortalUser.select(PortalUser.id, PortalUser.full_name)
+        .where(PortalUser.role.is_in([Role.STAFF.value, Role.STAFF_ADMIN.value]))
+        .where(PortalUser.is_active == True)  # noqa: E712 - Piccolo builds SQL from ==
+        .order_by(PortalUser.full_name)
+    )
+
+
+async def is_active_staff(user_id: int) -> bool:
+    return await PortalUser.exists().where(
+        (PortalUser.id == user_id)
+        & PortalUser.role.is_in([Role.STAFF.value, Role.STAFF_ADMIN.value])
+        & (PortalUser.is_active == True)  # noqa: E712
+    )

@@ -8,14 +8,14 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from backend.accounts import guards, services
-from backend.accounts.api import client_address
+from backend.accounts import guards, invitations, services, sessions
 from backend.accounts.domain import Actor
-from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, session_cookie
-from backend.accounts.schemas import CompanyIn, NewUserIn, RegisterIn
+from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, new_session_cookie
+from backend.accounts.schemas import CompanyChange, CompanyIn, NewUserIn, RegisterIn
 from backend.errors import InvalidInput, NotAuthenticated
 from backend.i18n import current_language, gettext
 from backend.pages import FormBody, field_errors, form_value, is_htmx, render, safe_next, see_other
+from backend.params import RowId
 
 Form = Annotated[dict[str, Any], FormBody]
 
@@ -24,9 +24,8 @@ USER_FIELDS = ("email", "full_name")
 
 
 async def _sign_in(request: Request[Any, Any, Any], actor: Actor, target: str) -> Response[Any]:
-    token = await services.start_session(actor, client_address(request), request.cookies.get(SESSION_COOKIE))
     response = see_other(target)
-    response.set_cookie(session_cookie(token))
+    response.set_cookie(await new_session_cookie(request, actor))
     return response
 
 
@@ -100,7 +99,7 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
 @post("/logout", include_in_schema=False)
 async def logout_submit(request: Request[Any, Any, Any]) -> Response[Any]:
     if token := request.cookies.get(SESSION_COOKIE):
-        await services.end_session(token)
+        await sessions.end_session(token)
     response = see_other("/")
     response.set_cookie(expired_session_cookie())
     return response
@@ -113,7 +112,7 @@ async def _company_context(actor: Actor) -> dict[str, Any]:
     return {
         "company": await services.get_company(actor),
         "colleagues": await services.list_colleagues(actor),
-        "invitations": await services.list_invitations(actor) if actor.is_customer_manager else [],
+        "invitations": await invitations.list_invitations(actor) if actor.is_customer_manager else [],
     }
 
 
@@ -133,10 +132,9 @@ async def company_page(request: Request[Any, Any, Any]) -> Template:
 @post("/company/details", include_in_schema=False, guards=[guards.customer_manager])
 async def company_details_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     actor: Actor = request.scope["user"]
-    company = await services.get_company(actor)
     values = {name: form_value(data, name) for name in COMPANY_FIELDS if name != "ico"}
     try:
-        await services.update_company(actor, CompanyIn(ico=company.ico, **values))
+        company = await services.update_company(actor, CompanyChange(**values))
     except InvalidInput as error:
         template = "accounts/partials/_details.html" if is_htmx(request) else "accounts/company.html"
         context = await _company_context(actor)
@@ -148,7 +146,7 @@ async def company_details_submit(request: Request[Any, Any, Any], data: Form) ->
     return render(
         request,
         "accounts/partials/_details.html",
-        company=await services.get_company(actor),
+        company=company,
         values=None,
         errors={},
         saved=True,
@@ -162,7 +160,7 @@ async def invitation_submit(request: Request[Any, Any, Any], data: Form) -> Resp
     created = None
     errors: dict[str, str] = {}
     try:
-        created = await services.invite_colleague(actor, email)
+        created = await invitations.invite_colleague(actor, email)
     except InvalidInput as error:
         errors = field_errors(error)
     context = await _company_context(actor)
@@ -185,9 +183,9 @@ async def invitation_submit(request: Request[Any, Any, Any], data: Form) -> Resp
     include_in_schema=False,
     guards=[guards.customer_manager],
 )
-async def invitation_revoke(request: Request[Any, Any, Any], invitation_id: FromPath[int]) -> Response[Any]:
+async def invitation_revoke(request: Request[Any, Any, Any], invitation_id: RowId) -> Response[Any]:
     actor: Actor = request.scope["user"]
-    await services.revoke_invitation(actor, invitation_id)
+    await invitations.revoke_invitation(actor, invitation_id)
     if not is_htmx(request):
         return see_other("/company")
     return render(
@@ -211,12 +209,12 @@ async def _colleague_change(request: Request[Any, Any, Any], user_id: int, activ
 
 
 @post("/company/users/{user_id:int}/deactivate", include_in_schema=False, guards=[guards.customer_manager])
-async def colleague_deactivate(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
+async def colleague_deactivate(request: Request[Any, Any, Any], user_id: RowId) -> Response[Any]:
     return await _colleague_change(request, user_id, active=False)
 
 
 @post("/company/users/{user_id:int}/activate", include_in_schema=False, guards=[guards.customer_manager])
-async def colleague_activate(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
+async def colleague_activate(request: Request[Any, Any, Any], user_id: RowId) -> Response[Any]:
     return await _colleague_change(request, user_id, active=True)
 
 
@@ -226,7 +224,7 @@ async def colleague_activate(request: Request[Any, Any, Any], user_id: FromPath[
 @get("/invitations/{token:str}", include_in_schema=False)
 async def invitation_page(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
     try:
-        invitation = await services.pending_invitation(token)
+        invitation = await invitations.pending_invitation(token)
     except InvalidInput as error:
         return render(
             request,
@@ -246,12 +244,12 @@ async def invitation_accept(
 ) -> Response[Any]:
     values = {"full_name": form_value(data, "full_name")}
     try:
-        actor = await services.accept_invitation(
+        actor = await invitations.accept_invitation(
             token, values["full_name"], form_value(data, "password"), current_language()
         )
     except InvalidInput as error:
         try:
-            invitation = await services.pending_invitation(token)
+            invitation = await invitations.pending_invitation(token)
         except InvalidInput as gone:
             return render(
                 request,

@@ -253,15 +253,18 @@ async def test_manager_cannot_deactivate_themselves(anonymous) -> None:
 async def test_company_details_can_be_edited_but_not_the_ico(anonymous) -> None:
     created = await register(anonymous, ico="27788644")
     changed = await anonymous.patch(
-        "/api/v1/company",
-        json={"name": "Nový název s.r.o.", "ico": "27788644", "dic": "CZ27788644", "postal_code": "58601"},
+        "/api/v1/company", json={"name": "Nový název s.r.o.", "dic": "CZ27788644", "postal_code": "58601"}
     )
     assert changed.status_code == 200
     assert changed.json()["name"] == "Nový název s.r.o."
     assert changed.json()["postal_code"] == "586 01"
-    moved = await anonymous.patch("/api/v1/company", json={"name": "X", "ico": "45310076"})
-    assert moved.status_code == 422
+    assert changed.json()["city"] == "Brno"  # not sent, so kept
+    moved = await anonymous.patch("/api/v1/company", json={"ico": "45310076", "id": 999})
+    assert moved.status_code == 200  # identity fields are not editable: ignored
     assert (await anonymous.get("/api/v1/company")).json()["ico"] == created["company"]["ico"]
+    refused = await anonymous.patch("/api/v1/company", json={"postal_code": "1"})
+    assert refused.status_code == 422
+    assert (await anonymous.get("/api/v1/company")).json()["postal_code"] == "586 01"
 
 
 async def test_staff_have_no_company_and_cannot_use_customer_endpoints(anonymous) -> None:

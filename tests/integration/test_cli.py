@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from backend.accounts.tables import Company, PortalUser
+from backend.catalog.tables import Service
 from backend.demo import DEMO_PASSWORD
 from tests.helpers import login
 
@@ -32,6 +33,7 @@ async def test_demo_data_is_idempotent_and_its_accounts_sign_in(anonymous) -> No
     assert first.returncode == 0, first.stderr
     counts = (await Company.count(), await PortalUser.count())
     assert counts == (2, 5)
+    assert await Service.count() == 7
     second = portal("demo-data")
     assert second.returncode == 0, second.stderr
     assert "nothing changed" in second.stdout

@@ -1,0 +1,67 @@
+"""Sign-in sessions: an opaque token in an HttpOnly cookie, its hash in the database, so app
+processes keep no state of their own."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from backend.accounts.domain import Actor
+from backend.accounts.security import new_token, token_hash
+from backend.accounts.services import actor_from_row
+from backend.accounts.tables import UserSession
+from backend.clock import aware, now
+from backend.db import write_transaction
+from backend.settings import get_settings
+
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)  # bounds the writes that idle-timeout tracking costs
+
+
+async def start_session(actor: Actor, client_address: str, previous_token: str | None = None) -> str:
+    """Sign in: a new session id every time; the one the client had before stops working."""
+    token = new_token()
+    created = now()
+    settings = get_settings()
+    async with write_transaction():
+        if previous_token:
+            await UserSession.delete().where(UserSession.token_hash == token_hash(previous_token))
+        await UserSession.insert(
+            UserSession(
+                token_hash=token_hash(token),
+                user=actor.id,
+                created_at=created,
+                last_seen_at=created,
+                expires_at=created + timedelta(hours=settings.session_absolute_hours),
+                client_address=client_address[:64],
+            )
+        )
+    return token
+
+
+async def end_session(token: str) -> None:
+    await UserSession.delete().where(UserSession.token_hash == token_hash(token))
+
+
+async def actor_for_session(token: str) -> Actor | None:
+    """The signed-in user behind a session token, or None once it is unknown, expired or idle."""
+    row = (
+        await UserSession.select(
+            UserSession.id,
+            UserSession.expires_at,
+            UserSession.last_seen_at,
+            *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
+        )
+        .where(UserSession.token_hash == token_hash(token))
+        .first()
+    )
+    if row is None:
+        return None
+    at = now()
+    idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
+    last_seen = aware(row["last_seen_at"])
+    if aware(row["expires_at"]) <= at or last_seen + idle_limit <= at or not row["user.is_active"]:
+        await UserSession.delete().where(UserSession.id == row["id"])
+        return None
+    if at - last_seen >= SESSION_TOUCH_INTERVAL:
+        await UserSession.update({UserSession.last_seen_at: at}).where(UserSession.id == row["id"])
+    user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
+    return actor_from_row(user, session_id=row["id"])

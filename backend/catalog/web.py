@@ -1,0 +1,93 @@
+"""Catalogue pages: the public list with prices, and staff admin's in-place editing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from backend.accounts import guards
+from backend.accounts.domain import Actor
+from backend.catalog import services
+from backend.catalog.schemas import ServiceChange
+from backend.errors import N_, InvalidInput
+from backend.i18n import gettext
+from backend.money import parse_czk
+from backend.pages import FormBody, field_errors, form_value, render
+
+Form = Annotated[dict[str, Any], FormBody]
+TEXT_FIELDS = ("category", "name_cs", "name_en", "description_cs", "description_en", "rate_type", "unit")
+
+
+@get("/services", include_in_schema=False)
+async def catalogue_page(request: Request[Any, Any, Any]) -> Template:
+    return render(
+        request,
+        "catalog/services.html",
+        services=await services.list_services(),
+        categories=services.CATEGORY_LABELS,
+    )
+
+
+@get("/staff/services", include_in_schema=False, guards=[guards.staff_admin])
+async def admin_page(request: Request[Any, Any, Any]) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(request, "catalog/admin.html", services=await services.list_services_for_admin(actor))
+
+
+@get("/staff/services/{code:str}/row", include_in_schema=False, guards=[guards.staff_admin])
+async def admin_row(request: Request[Any, Any, Any], code: FromPath[str]) -> Template:
+    """One service as a read-only row (htmx: cancel an edit)."""
+    actor: Actor = request.scope["user"]
+    return render(request, "catalog/partials/_row.html", service=await services.admin_service(actor, code))
+
+
+@get("/staff/services/{code:str}/edit", include_in_schema=False, guards=[guards.staff_admin])
+async def admin_edit(request: Request[Any, Any, Any], code: FromPath[str]) -> Template:
+    """One service as an editable row (htmx)."""
+    actor: Actor = request.scope["user"]
+    service = await services.admin_service(actor, code)
+    return render(request, "catalog/partials/_edit_row.html", service=service, values=None, errors={})
+
+
+@post("/staff/services/{code:str}", include_in_schema=False, guards=[guards.staff_admin])
+async def admin_save(request: Request[Any, Any, Any], code: FromPath[str], data: Form) -> Template:
+    actor: Actor = request.scope["user"]
+    values = {field: form_value(data, field) for field in (*TEXT_FIELDS, "pay_price", "sbp_price", "active")}
+    errors: dict[str, str] = {}
+    prices: dict[str, int] = {}
+    for field in ("pay_price", "sbp_price"):
+        try:
+            prices[field] = parse_czk(values[field])
+            if prices[field] < 0:
+                raise ValueError(values[field])
+        except ValueError:
+            errors[field] = gettext(N_("Enter an amount in crowns, e.g. 1 650 or 1 650,50."))
+    if not errors:
+        try:
+            service = await services.change_service(
+                actor,
+                code,
+                ServiceChange(
+                    **{field: values[field] for field in TEXT_FIELDS},
+                    **prices,
+                    active=values["active"] == "on",
+                ),
+            )
+            return render(request, "catalog/partials/_row.html", service=service, saved=True)
+        except InvalidInput as error:
+            errors = field_errors(error)
+    service = await services.admin_service(actor, code)
+    return render(
+        request,
+        "catalog/partials/_edit_row.html",
+        status_code=422,
+        service=service,
+        values=values,
+        errors=errors,
+    )
+
+
+ROUTES = [catalogue_page, admin_page, admin_row, admin_edit, admin_save]

@@ -1,0 +1,85 @@
+"""Czech crowns in haléře (1 CZK = 100 haléřů): integers only, never floats.
+
+Prices in the catalogue are net. VAT is computed per line on the line's net amount and rounded
+half up to a whole haléř; gross is net + VAT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_currency
+
+HALERE_PER_CZK = 100
+CURRENCY = "CZK"
+QUANTITY_SCALE = 100  # quantities are kept in hundredths of their unit (1.25 hours = 125)
+
+
+def divide_half_up(numerator: int, denominator: int) -> int:
+    """Integer division rounding halves away from zero (the commercial rule)."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if remainder * 2 >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A priced line: net, VAT and gross in haléře."""
+
+    net: int
+    vat: int
+    gross: int
+
+
+def with_vat(net: int, vat_rate_percent: int) -> Amount:
+    vat = divide_half_up(net * vat_rate_percent, 100)
+    return Amount(net=net, vat=vat, gross=net + vat)
+
+
+def line_amount(unit_price: int, quantity_hundredths: int, vat_rate_percent: int) -> Amount:
+    """unit price × quantity, rounded half up to the haléř, then VAT on that line."""
+    net = divide_half_up(unit_price * quantity_hundredths, QUANTITY_SCALE)
+    return with_vat(net, vat_rate_percent)
+
+
+def apply_discount(amount_net: int, discount_percent: int) -> int:
+    return amount_net - divide_half_up(amount_net * discount_percent, 100)
+
+
+def to_decimal_czk(halere: int) -> Decimal:
+    return Decimal(halere).scaleb(-2)
+
+
+def parse_czk(text: str) -> int:
+    """Haléře from a person's entry: "1 234,50", "1234.5", "1 234 Kč". Raises ValueError."""
+    cleaned = (
+        text.strip()
+        .replace("Kč", "")
+        .replace("CZK", "")
+        .replace("\xa0", "")
+        .replace(" ", "")
+        .replace("\u202f", "")
+    )
+    if "," in cleaned and "." in cleaned:
+        cleaned = (
+            cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else cleaned.replace(".", "")
+        )
+    cleaned = cleaned.replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "").lstrip("-").isdigit():
+        raise ValueError(f"not an amount: {text!r}")
+    value = Decimal(cleaned)
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"more than two decimal places: {text!r}")
+    return int(value.scaleb(2))
+
+
+def format_czk(halere: int, language: str) -> str:
+    """`1 234,50 Kč` in Czech, `CZK 1,234.50` in English (non-breaking spaces)."""
+    value = to_decimal_czk(halere)
+    if language == "en":
+        return format_currency(value, CURRENCY, format="¤\xa0#,##0.00", locale="en", currency_digits=False)
+    return format_currency(value, CURRENCY, locale="cs")

@@ -1,0 +1,266 @@
+"""Pure rules of orders: the lifecycle state machine, quantities, routing and numbering."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from backend.accounts.domain import Role
+from backend.errors import N_, Conflict, InvalidInput, Msg, PermissionDenied
+from backend.money import QUANTITY_SCALE
+
+DESCRIPTION_MAX_LENGTH = 4000
+NOTE_MAX_LENGTH = 2000
+WORK_LOG_MAX_MINUTES = 24 * 60
+NUMBER_PREFIX = "OBJ"
+
+
+class OrderStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    QUOTED = "quoted"
+    ACCEPTED = "accepted"
+    APPROVED = "approved"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    OrderStatus.SUBMITTED: N_("Submitted"),
+    OrderStatus.QUOTED: N_("Quoted"),
+    OrderStatus.ACCEPTED: N_("Quote accepted"),
+    OrderStatus.APPROVED: N_("Approved"),
+    OrderStatus.IN_PROGRESS: N_("In progress"),
+    OrderStatus.COMPLETED: N_("Completed"),
+    OrderStatus.DECLINED: N_("Quote declined"),
+    OrderStatus.REJECTED: N_("Rejected"),
+    OrderStatus.CANCELLED: N_("Cancelled"),
+}
+
+
+class Billing(enum.StrEnum):
+    PAY = "pay"
+    SBP = "sbp"
+
+
+class Action(enum.StrEnum):
+    QUOTE = "quote"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    CANCEL = "cancel"
+    APPROVE = "approve"
+    REJECT = "reject"
+    START = "start"
+    COMPLETE = "complete"
+
+
+ACTION_LABELS = {
+    Action.QUOTE: N_("quote"),
+    Action.ACCEPT: N_("accept"),
+    Action.DECLINE: N_("decline"),
+    Action.CANCEL: N_("cancel"),
+    Action.APPROVE: N_("approve"),
+    Action.REJECT: N_("reject"),
+    Action.START: N_("start"),
+    Action.COMPLETE: N_("complete"),
+}
+
+S = OrderStatus
+STAFF_ROLES = frozenset({Role.STAFF, Role.STAFF_ADMIN})
+MANAGER_ROLES = frozenset({Role.CUSTOMER_MANAGER})
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    action: Action
+    sources: frozenset[OrderStatus]
+    target: OrderStatus
+    roles: frozenset[Role]
+
+
+# The whole lifecycle, per billing. PAY: submitted → quoted → accepted → approved → in_progress →
+# completed, with declined / rejected / cancelled on the way. SBP skips the quote.
+TRANSITIONS: dict[Billing, tuple[Transition, ...]] = {
+    Billing.PAY: (
+        Transition(Action.QUOTE, frozenset({S.SUBMITTED, S.QUOTED}), S.QUOTED, STAFF_ROLES),
+        Transition(Action.ACCEPT, frozenset({S.QUOTED}), S.ACCEPTED, MANAGER_ROLES),
+        Transition(Action.DECLINE, frozenset({S.QUOTED}), S.DECLINED, MANAGER_ROLES),
+        Transition(Action.CANCEL, frozenset({S.SUBMITTED, S.QUOTED, S.ACCEPTED}), S.CANCELLED, MANAGER_ROLES),
+        Transition(Action.APPROVE, frozenset({S.ACCEPTED}), S.APPROVED, STAFF_ROLES),
+        Transition(Action.REJECT, frozenset({S.SUBMITTED, S.QUOTED, S.ACCEPTED}), S.REJECTED, STAFF_ROLES),
+        Transition(Action.START, frozenset({S.APPROVED}), S.IN_PROGRESS, STAFF_ROLES),
+        Transition(Action.COMPLETE, frozenset({S.IN_PROGRESS}), S.COMPLETED, STAFF_ROLES),
+    ),
+    Billing.SBP: (
+        Transition(Action.CANCEL, frozenset({S.SUBMITTED}), S.CANCELLED, MANAGER_ROLES),
+        Transition(Action.APPROVE, frozenset({S.SUBMITTED}), S.APPROVED, STAFF_ROLES),
+        Transition(Action.REJECT, frozenset({S.SUBMITTED}), S.REJECTED, STAFF_ROLES),
+        Transition(Action.START, frozenset({S.APPROVED}), S.IN_PROGRESS, STAFF_ROLES),
+        Transition(Action.COMPLETE, frozenset({S.IN_PROGRESS}), S.COMPLETED, STAFF_ROLES),
+    ),
+}
+
+FINAL_STATUSES = frozenset({S.COMPLETED, S.DECLINED, S.REJECTED, S.CANCELLED})
+WORK_STATUSES = frozenset({S.APPROVED, S.IN_PROGRESS})
+# What waits for the support team: new requests and accepted quotes.
+STAFF_QUEUE_STATUSES = (S.SUBMITTED, S.ACCEPTED)
+
+
+def transition_for(billing: Billing, action: Action) -> Transition | None:
+    return next((t for t in TRANSITIONS[billing] if t.action is action), None)
+
+
+def next_status(billing: Billing, current: OrderStatus, action: Action, role: Role) -> OrderStatus:
+    """The status an action leads to, or the refusal that says why not: a role that never takes
+    this action is refused (PermissionDenied); otherwise an action the order's billing or current
+    status does not allow is a Conflict that names the status."""
+    if not any(t.action is action and role in t.roles for rules in TRANSITIONS.values() for t in rules):
+        raise PermissionDenied(
+            N_("Your role cannot do this with orders (%(action)s)."), action=Msg(ACTION_LABELS[action])
+        )
+    transition = transition_for(billing, action)
+    if transition is None or role not in transition.roles or current not in transition.sources:
+        raise Conflict(
+            N_("The order is in status “%(status)s”; “%(action)s” is not possible now."),
+            status=Msg(STATUS_LABELS[current]),
+            action=Msg(ACTION_LABELS[action]),
+        )
+    return transition.target
+
+
+def allowed_actions(billing: Billing, current: OrderStatus, role: Role) -> list[Action]:
+    return [t.action for t in TRANSITIONS[billing] if current in t.sources and role in t.roles]
+
+
+# --- quantities -----------------------------------------------------------------------------------
+
+
+class Unit(enum.StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    PIECE = "piece"
+
+
+class RateType(enum.StrEnum):
+    HOURLY = "hourly"
+    FLAT = "flat"
+
+
+UNIT_STEP_HUNDREDTHS = {Unit.HOUR: 25, Unit.DAY: 50, Unit.PIECE: 100}  # quarter hours, half days, pieces
+UNIT_MAXIMUM_HUNDREDTHS = {Unit.HOUR: 2000 * 100, Unit.DAY: 250 * 100, Unit.PIECE: 1000 * 100}
+
+
+def quantity_hundredths(raw: Decimal | int | str, unit: Unit) -> int:
+    """A positive quantity in the service's unit, as hundredths; refused with a message that
+    says what the unit allows."""
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity") from None
+    if not value.is_finite():
+        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity")
+    if value <= 0:
+        raise InvalidInput(N_("The quantity must be more than zero."), field="quantity")
+    if value > Decimal(UNIT_MAXIMUM_HUNDREDTHS[unit]) / QUANTITY_SCALE:
+        raise InvalidInput(
+            N_("At most %(max)s at once; contact us for larger work."),
+            field="quantity",
+            max=str(UNIT_MAXIMUM_HUNDREDTHS[unit] // QUANTITY_SCALE),
+        )
+    hundredths = value * QUANTITY_SCALE
+    step = UNIT_STEP_HUNDREDTHS[unit]
+    if hundredths != hundredths.to_integral_value() or int(hundredths) % step:
+        message = {
+            Unit.PIECE: N_("Pieces are counted in whole numbers."),
+            Unit.HOUR: N_("Hours are ordered in quarter hours (e.g. 1.25)."),
+            Unit.DAY: N_("Days are ordered in half days (e.g. 1.5)."),
+        }[unit]
+        raise InvalidInput(message, field="quantity")
+    return int(hundredths)
+
+
+def quantity_text(hundredths: int) -> str:
+    """Hundredths back to a plain decimal: 150 → "1.5", 200 → "2"."""
+    value = Decimal(hundredths) / QUANTITY_SCALE
+    return format(value.normalize(), "f")
+
+
+def check_description(raw: str | None) -> str:
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidInput(N_("Describe what you need."), field="description")
+    if len(text) > DESCRIPTION_MAX_LENGTH:
+        raise InvalidInput(
+            N_("The description may have at most %(max)d characters; attach details later in the order."),
+            field="description",
+            max=DESCRIPTION_MAX_LENGTH,
+        )
+    return text
+
+
+def check_note(raw: str | None, *, field: str = "note", required: bool = False) -> str:
+    text = (raw or "").strip()
+    if required and not text:
+        message = N_("Give a reason.") if field == "reason" else N_("Write a short note.")
+        raise InvalidInput(message, field=field)
+    if len(text) > NOTE_MAX_LENGTH:
+        raise InvalidInput(N_("At most %(max)d characters, please."), field=field, max=NOTE_MAX_LENGTH)
+    return text
+
+
+def check_future_date(value: date | None, today: date, *, field: str) -> date | None:
+    if value is not None and value < today:
+        raise InvalidInput(N_("Choose today or a later date."), field=field)
+    return value
+
+
+def check_minutes(minutes: int) -> int:
+    if minutes <= 0 or minutes > WORK_LOG_MAX_MINUTES:
+        raise InvalidInput(
+            N_("Log between 1 and %(max)d minutes at a time."), field="minutes", max=WORK_LOG_MAX_MINUTES
+        )
+    return minutes
+
+
+# --- routing --------------------------------------------------------------------------------------
+
+
+class SupportLevel(enum.StrEnum):
+    HOTLINE = "hotline"
+    SLA = "sla"
+    SBP = "sbp"
+    PAY = "pay"
+
+
+@dataclass(frozen=True, slots=True)
+class Entitlements:
+    """What a company holds when it makes a request (filled from ALC, SLA and SBP records)."""
+
+    alc_products: frozenset[str] = frozenset()
+    sla_active: bool = False
+    sbp_balance: int = 0
+
+
+def route_request(
+    entitlements: Entitlements, *, sbp_estimate: int | None, incident_product: str | None = None
+) -> SupportLevel:
+    """SPEC §3 Routing: an incident on an ALC product → Hotline; an active SLA → its terms;
+    SBP credit that covers the estimate → SBP; otherwise → PAY."""
+    if incident_product is not None and incident_product in entitlements.alc_products:
+        return SupportLevel.HOTLINE
+    if entitlements.sla_active:
+        return SupportLevel.SLA
+    if sbp_estimate is not None and 0 < sbp_estimate <= entitlements.sbp_balance:
+        return SupportLevel.SBP
+    return SupportLevel.PAY
+
+
+# --- numbering ------------------------------------------------------------------------------------
+
+
+def order_number(year: int, sequence: int) -> str:
+    return f"{NUMBER_PREFIX}-{year}-{sequence:05d}"

@@ -1,0 +1,127 @@
+"""msgspec Structs of orders: requests in, orders and pages out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+Code = Annotated[str, msgspec.Meta(max_length=40)]
+# generous caps that only stop abuse; the domain gives the friendly limits
+LongText = Annotated[str, msgspec.Meta(max_length=20000)]
+Note = Annotated[str, msgspec.Meta(max_length=20000)]
+Halere = Annotated[int, msgspec.Meta(ge=0, le=10**11)]
+Minutes = Annotated[int, msgspec.Meta(ge=-(10**9), le=10**9)]
+
+
+class OrderIn(msgspec.Struct):
+    service_code: Code
+    quantity: Decimal
+    description: LongText
+    delivery: Literal["remote", "onsite"] = "remote"
+    preferred_date: date | None = None
+    billing: Literal["pay", "sbp"] = "pay"
+
+
+class AmountOut(msgspec.Struct):
+    net: int
+    vat: int
+    gross: int
+
+
+class QuoteOut(msgspec.Struct):
+    net: int
+    vat: int
+    gross: int
+    valid_until: date
+    note: str
+    expired: bool
+
+
+class HistoryEntry(msgspec.Struct):
+    at: datetime
+    actor: str
+    from_: str | None = msgspec.field(name="from")
+    to: str
+    note: str
+
+
+class WorkLogOut(msgspec.Struct):
+    at: datetime
+    staff: str
+    minutes: int
+    note: str
+
+
+class CompanyRef(msgspec.Struct):
+    id: int
+    name: str
+
+
+class OrderOut(msgspec.Struct):
+    id: int
+    number: str
+    status: str
+    billing: str
+    service_code: str
+    service_name: str
+    quantity: str
+    unit: str
+    description: str
+    delivery: str
+    preferred_date: date | None
+    unit_price: int
+    estimate: AmountOut
+    quote: QuoteOut | None
+    scheduled_for: date | None
+    assigned_to: str | None
+    reject_reason: str
+    logged_minutes: int
+    created_at: datetime
+    company: CompanyRef
+    created_by: str
+    history: list[HistoryEntry]
+    actions: list[str]  # what the caller may do with it now
+    work_logs: list[WorkLogOut] = []
+
+
+class OrderPage(msgspec.Struct):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+class EstimateOut(msgspec.Struct):
+    service_code: str
+    quantity: str
+    unit: str
+    unit_price: int
+    estimate: AmountOut
+    support_level: Literal["hotline", "sla", "sbp", "pay"]
+    automatic_quote: bool
+
+
+class QuoteIn(msgspec.Struct):
+    net: Halere
+    valid_until: date
+    note: Note = ""
+
+
+class ApproveIn(msgspec.Struct):
+    note: Note = ""
+    scheduled_for: date | None = None
+    assigned_to: int | None = None
+
+
+class RejectIn(msgspec.Struct):
+    reason: Note
+
+
+class NoteIn(msgspec.Struct):
+    note: Note = ""
+
+
+class WorkLogIn(msgspec.Struct):
+    minutes: Minutes
+    note: Note

@@ -1,0 +1,485 @@
+"""Use cases of orders. Each owns its transaction; every change of status writes its history
+entry in the same transaction."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.columns import Column
+
+from backend.accounts import services as accounts
+from backend.accounts.domain import Actor, collect
+from backend.catalog import services as catalog
+from backend.clock import PRAGUE, aware, now, today
+from backend.db import locked, write_transaction
+from backend.errors import N_, InvalidInput, Msg, NotFound, PermissionDenied
+from backend.i18n import current_language, gettext
+from backend.money import line_amount, with_vat
+from backend.orders import domain
+from backend.orders.domain import Action, Billing, OrderStatus, RateType, Unit
+from backend.orders.schemas import (
+    AmountOut,
+    ApproveIn,
+    CompanyRef,
+    EstimateOut,
+    HistoryEntry,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    QuoteIn,
+    QuoteOut,
+    WorkLogOut,
+)
+from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
+from backend.settings import get_settings
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+QUOTE_VALID_DAYS = 30
+AUTOMATIC = N_("Portal (automatic)")
+AUTOMATIC_QUOTE_NOTE = N_("Automatic quote at the flat rate.")
+
+
+# --- estimates and submission -----------------------------------------------------------------------
+
+
+async def estimate(actor: Actor | None, service_code: str, raw_quantity: Any) -> EstimateOut:
+    """What a request would cost and which support level would handle it (shown before submit)."""
+    service = await catalog.service_row(service_code)
+    unit = Unit(service["unit"])
+    quantity = domain.quantity_hundredths(raw_quantity, unit)
+    amount = line_amount(service["pay_price"], quantity, get_settings().vat_rate_percent)
+    level = domain.route_request(await _entitlements(actor), sbp_estimate=None)
+    return EstimateOut(
+        service_code=service["code"],
+        quantity=domain.quantity_text(quantity),
+        unit=unit.value,
+        unit_price=service["pay_price"],
+        estimate=AmountOut(net=amount.net, vat=amount.vat, gross=amount.gross),
+        support_level=level.value,  # type: ignore[arg-type]
+        automatic_quote=service["rate_type"] == RateType.FLAT,
+    )
+
+
+async def _entitlements(actor: Actor | None) -> domain.Entitlements:
+    """What the company holds that changes routing. ALC, SLA and SBP records are not part of the
+    portal yet, so every request routes to PAY until they are."""
+    return domain.Entitlements()
+
+
+async def _next_number(year: int) -> str:
+    """Increment the year's counter inside the caller's transaction: the row is locked until
+    commit, so concurrent orders queue for it and a rolled-back order gives its number back."""
+    for _attempt in range(2):
+        rows = await (
+            OrderNumberCounter.update({OrderNumberCounter.last_number: OrderNumberCounter.last_number + 1})
+            .where(OrderNumberCounter.year == year)
+            .returning(OrderNumberCounter.last_number)
+        )
+        if rows:
+            return domain.order_number(year, rows[0]["last_number"])
+        await OrderNumberCounter.insert(OrderNumberCounter(year=year, last_number=0)).on_conflict(
+            target=OrderNumberCounter.year, action="DO NOTHING"
+        )
+    raise RuntimeError("order number counter could not be created")
+
+
+async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
+    company_id = actor.company_scope()
+    service = await catalog.service_row(data.service_code)
+    unit = Unit(service["unit"])
+    values = collect(
+        quantity=lambda: domain.quantity_hundredths(data.quantity, unit),
+        description=lambda: domain.check_description(data.description),
+        preferred_date=lambda: domain.check_future_date(data.preferred_date, today(), field="preferred_date"),
+    )
+    billing = Billing(data.billing)
+    if billing is Billing.SBP:
+        raise InvalidInput(
+            N_("Your company has no prepaid credit (SBP) that covers this request; order it as PAY."),
+            field="billing",
+        )
+    vat_rate = get_settings().vat_rate_percent
+    amount = line_amount(service["pay_price"], values["quantity"], vat_rate)
+    automatic_quote = service["rate_type"] == RateType.FLAT
+    created = now()
+    async with write_transaction():
+        number = await _next_number(created.astimezone(PRAGUE).year)
+        order_id = (
+            await ServiceOrder.insert(
+                ServiceOrder(
+                    number=number,
+                    company=company_id,
+                    service=service["id"],
+                    created_by=actor.id,
+                    status=OrderStatus.SUBMITTED.value,
+                    billing=billing.value,
+                    quantity=values["quantity"],
+                    unit=unit.value,
+                    description=values["description"],
+                    delivery=data.delivery,
+                    preferred_date=values["preferred_date"],
+                    unit_price=service["pay_price"],
+                    vat_rate=vat_rate,
+                    estimate_net=amount.net,
+                    estimate_vat=amount.vat,
+                    estimate_gross=amount.gross,
+                    created_at=created,
+                    updated_at=created,
+                )
+            ).returning(ServiceOrder.id)
+        )[0]["id"]
+        await _record(order_id, actor, None, OrderStatus.SUBMITTED, "", created)
+        if automatic_quote:
+            # flat-rate work has a known price: quote it at once, the customer only accepts
+            await ServiceOrder.update(
+                {
+                    ServiceOrder.status: OrderStatus.QUOTED.value,
+                    ServiceOrder.quote_net: amount.net,
+                    ServiceOrder.quote_vat: amount.vat,
+                    ServiceOrder.quote_gross: amount.gross,
+                    ServiceOrder.quote_valid_until: today() + timedelta(days=QUOTE_VALID_DAYS),
+                }
+            ).where(ServiceOrder.id == order_id)
+            await _record(
+                order_id, None, OrderStatus.SUBMITTED, OrderStatus.QUOTED, AUTOMATIC_QUOTE_NOTE, created
+            )
+    return await get_order(actor, order_id)
+
+
+async def _record(
+    order_id: int,
+    actor: Actor | None,
+    from_status: OrderStatus | None,
+    to_status: OrderStatus,
+    note: str,
+    at: datetime,
+) -> None:
+    await OrderEvent.insert(
+        OrderEvent(
+            order=order_id,
+            actor=actor.id if actor else None,
+            actor_name=actor.full_name if actor else "",
+            from_status=from_status.value if from_status else None,
+            to_status=to_status.value,
+            note=note,
+            at=at,
+        )
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+def _order_columns() -> list[Column]:
+    return [
+        *ServiceOrder.all_columns(),
+        ServiceOrder.service.code.as_alias("service_code"),
+        ServiceOrder.service.name_cs.as_alias("service_name_cs"),
+        ServiceOrder.service.name_en.as_alias("service_name_en"),
+        ServiceOrder.company.name.as_alias("company_name"),
+        ServiceOrder.created_by.full_name.as_alias("created_by_name"),
+        ServiceOrder.assigned_to.full_name.as_alias("assigned_to_name"),
+    ]
+
+
+def _scope(actor: Actor):
+    """Staff see every company's orders; a customer only their own company's."""
+    if actor.is_staff:
+        return None
+    return ServiceOrder.company == actor.company_scope()
+
+
+def _history_out(event: dict[str, Any]) -> HistoryEntry:
+    # the portal's own steps have no actor; their notes are msgids, shown in the reader's language
+    automatic = not event["actor_name"]
+    return HistoryEntry(
+        at=aware(event["at"]),
+        actor=gettext(AUTOMATIC) if automatic else event["actor_name"],
+        from_=event["from_status"],
+        to=event["to_status"],
+        note=gettext(note) if automatic and (note := event["note"]) else event["note"],
+    )
+
+
+def _order_out(
+    row: dict[str, Any], actor: Actor, events: list[dict[str, Any]], work: list[dict[str, Any]] | None = None
+) -> OrderOut:
+    status = OrderStatus(row["status"])
+    billing = Billing(row["billing"])
+    quote = None
+    if row["quote_net"] is not None:
+        quote = QuoteOut(
+            net=row["quote_net"],
+            vat=row["quote_vat"],
+            gross=row["quote_gross"],
+            valid_until=row["quote_valid_until"],
+            note=row["quote_note"],
+            expired=row["quote_valid_until"] < today(),
+        )
+    return OrderOut(
+        id=row["id"],
+        number=row["number"],
+        status=status.value,
+        billing=billing.value,
+        service_code=row["service_code"],
+        service_name=row["service_name_en"] if current_language() == "en" else row["service_name_cs"],
+        quantity=domain.quantity_text(row["quantity"]),
+        unit=row["unit"],
+        description=row["description"],
+        delivery=row["delivery"],
+        preferred_date=row["preferred_date"],
+        unit_price=row["unit_price"],
+        estimate=AmountOut(net=row["estimate_net"], vat=row["estimate_vat"], gross=row["estimate_gross"]),
+        quote=quote,
+        scheduled_for=row["scheduled_for"],
+        assigned_to=row["assigned_to_name"],
+        reject_reason=row["reject_reason"],
+        logged_minutes=row["logged_minutes"],
+        created_at=aware(row["created_at"]),
+        company=CompanyRef(id=row["company"], name=row["company_name"]),
+        created_by=row["created_by_name"],
+        history=[_history_out(event) for event in events],
+        actions=[action.value for action in domain.allowed_actions(billing, status, actor.role)],
+        work_logs=[
+            WorkLogOut(at=aware(w["logged_at"]), staff=w["staff_name"], minutes=w["minutes"], note=w["note"])
+            for w in work or []
+        ],
+    )
+
+
+async def _events_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = {order_id: [] for order_id in order_ids}
+    if not order_ids:
+        return grouped
+    events = (
+        await OrderEvent.select()
+        .where(OrderEvent.order.is_in(order_ids))
+        .order_by(OrderEvent.at)
+        .order_by(OrderEvent.id)
+    )
+    for event in events:
+        grouped[event["order"]].append(event)
+    return grouped
+
+
+async def get_order(actor: Actor, order_id: int) -> OrderOut:
+    query = ServiceOrder.select(*_order_columns()).where(ServiceOrder.id == order_id)
+    if (scope := _scope(actor)) is not None:
+        query = query.where(scope)
+    row = await query.first()
+    if row is None:
+        raise NotFound(N_("Order not found."))
+    events = (await _events_by_order([order_id]))[order_id]
+    work = (
+        await WorkLog.select(*WorkLog.all_columns(), WorkLog.staff.full_name.as_alias("staff_name"))
+        .where(WorkLog.order == order_id)
+        .order_by(WorkLog.logged_at)
+    )
+    return _order_out(row, actor, events, work)
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = text.partition(":")
+        if prefix != "o" or not value.isdigit():
+            raise ValueError(text)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(
+            N_("This page link is not valid. Start again from the first page."), field="cursor"
+        ) from None
+
+
+def _status_filter(raw: str | None) -> OrderStatus | None:
+    if not raw:
+        return None
+    try:
+        return OrderStatus(raw)
+    except ValueError:
+        raise InvalidInput(N_("Unknown order status %(status)s."), field="status", status=raw) from None
+
+
+def _page_size(limit: int | None) -> int:
+    if limit is None:
+        return PAGE_SIZE
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(N_("A page has 1 to %(max)d items."), field="limit", max=MAX_PAGE_SIZE)
+    return limit
+
+
+async def _page(
+    actor: Actor, query, *, newest_first: bool, cursor: str | None, limit: int | None
+) -> OrderPage:
+    size = _page_size(limit)
+    if cursor:
+        last_id = decode_cursor(cursor)
+        query = query.where(ServiceOrder.id < last_id if newest_first else ServiceOrder.id > last_id)
+    rows = await query.order_by(ServiceOrder.id, ascending=not newest_first).limit(size + 1)
+    has_more = len(rows) > size
+    rows = rows[:size]
+    events = await _events_by_order([row["id"] for row in rows])
+    return OrderPage(
+        items=[_order_out(row, actor, events[row["id"]]) for row in rows],
+        next_cursor=encode_cursor(rows[-1]["id"]) if has_more else None,
+    )
+
+
+async def list_orders(
+    actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> OrderPage:
+    """The caller's company's orders, newest first; keyset pagination on (company, id)."""
+    query = ServiceOrder.select(*_order_columns()).where(ServiceOrder.company == actor.company_scope())
+    if (wanted := _status_filter(status)) is not None:
+        query = query.where(ServiceOrder.status == wanted.value)
+    return await _page(actor, query, newest_first=True, cursor=cursor, limit=limit)
+
+
+async def staff_queue(
+    actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> OrderPage:
+    """Orders waiting for the support team (new requests, accepted quotes), oldest first; or every
+    order in one status when asked."""
+    if not actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    query = ServiceOrder.select(*_order_columns())
+    if (wanted := _status_filter(status)) is not None:
+        query = query.where(ServiceOrder.status == wanted.value)
+    else:
+        query = query.where(ServiceOrder.status.is_in([s.value for s in domain.STAFF_QUEUE_STATUSES]))
+    return await _page(actor, query, newest_first=False, cursor=cursor, limit=limit)
+
+
+# --- changes of status --------------------------------------------------------------------------------
+
+
+async def _transition(
+    actor: Actor,
+    order_id: int,
+    action: Action,
+    *,
+    note: str = "",
+    changes: dict[Column, Any] | None = None,
+    check: Callable[[dict[str, Any]], None] | None = None,
+) -> OrderOut:
+    """Lock the order, check the move against the state machine (and ``check`` against the locked
+    row), apply it with ``changes`` and its history entry."""
+    async with write_transaction():
+        query = ServiceOrder.select().where(ServiceOrder.id == order_id)
+        if (scope := _scope(actor)) is not None:
+            query = query.where(scope)
+        row = await locked(query).first()
+        if row is None:
+            raise NotFound(N_("Order not found."))
+        current = OrderStatus(row["status"])
+        target = domain.next_status(Billing(row["billing"]), current, action, actor.role)
+        if check is not None:
+            check(row)
+        at = now()
+        await ServiceOrder.update(
+            {ServiceOrder.status: target.value, ServiceOrder.updated_at: at, **(changes or {})}
+        ).where(ServiceOrder.id == order_id)
+        await _record(order_id, actor, current, target, note, at)
+    return await get_order(actor, order_id)
+
+
+def _quote_still_valid(row: dict[str, Any]) -> None:
+    if row["quote_valid_until"] is not None and row["quote_valid_until"] < today():
+        raise InvalidInput(
+            N_("This quote expired on %(date)s and can no longer be accepted. Ask us for a new quote."),
+            field="quote",
+            date=row["quote_valid_until"].isoformat(),
+        )
+
+
+async def accept_quote(actor: Actor, order_id: int) -> OrderOut:
+    return await _transition(actor, order_id, Action.ACCEPT, check=_quote_still_valid)
+
+
+async def decline_quote(actor: Actor, order_id: int, reason: str = "") -> OrderOut:
+    return await _transition(actor, order_id, Action.DECLINE, note=domain.check_note(reason))
+
+
+async def cancel_order(actor: Actor, order_id: int, reason: str = "") -> OrderOut:
+    return await _transition(actor, order_id, Action.CANCEL, note=domain.check_note(reason))
+
+
+async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
+    note = domain.check_note(data.note)
+    valid_until = domain.check_future_date(data.valid_until, today(), field="valid_until")
+    if data.net <= 0:
+        raise InvalidInput(N_("The quoted amount must be more than zero."), field="net")
+
+    # VAT at the rate the order was submitted with, so the quote and the estimate agree
+    vat_rate = await ServiceOrder.select(ServiceOrder.vat_rate).where(ServiceOrder.id == order_id).first()
+    amount = with_vat(data.net, vat_rate["vat_rate"] if vat_rate else get_settings().vat_rate_percent)
+    changes: dict[Column, Any] = {
+        ServiceOrder.quote_net: amount.net,
+        ServiceOrder.quote_vat: amount.vat,
+        ServiceOrder.quote_gross: amount.gross,
+        ServiceOrder.quote_valid_until: valid_until,
+        ServiceOrder.quote_note: note,
+    }
+    return await _transition(actor, order_id, Action.QUOTE, note=note, changes=changes)
+
+
+async def approve_order(actor: Actor, order_id: int, data: ApproveIn) -> OrderOut:
+    note = domain.check_note(data.note)
+    scheduled = domain.check_future_date(data.scheduled_for, today(), field="scheduled_for")
+    changes: dict[Column, Any] = {ServiceOrder.scheduled_for: scheduled}
+    if data.assigned_to is not None:
+        if not await accounts.is_active_staff(data.assigned_to):
+            raise InvalidInput(N_("Choose an engineer from the support team."), field="assigned_to")
+        changes[ServiceOrder.assigned_to] = data.assigned_to
+    return await _transition(actor, order_id, Action.APPROVE, note=note, changes=changes)
+
+
+async def reject_order(actor: Actor, order_id: int, reason: str) -> OrderOut:
+    text = domain.check_note(reason, field="reason", required=True)
+    return await _transition(
+        actor, order_id, Action.REJECT, note=text, changes={ServiceOrder.reject_reason: text}
+    )
+
+
+async def start_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
+    return await _transition(actor, order_id, Action.START, note=domain.check_note(note))
+
+
+async def complete_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
+    return await _transition(actor, order_id, Action.COMPLETE, note=domain.check_note(note))
+
+
+async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> OrderOut:
+    """Staff record time spent on approved or running work."""
+    if not actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    minutes = domain.check_minutes(minutes)
+    text = domain.check_note(note, required=True)
+    async with write_transaction():
+        row = await locked(ServiceOrder.select().where(ServiceOrder.id == order_id)).first()
+        if row is None:
+            raise NotFound(N_("Order not found."))
+        status = OrderStatus(row["status"])
+        if status not in domain.WORK_STATUSES:
+            raise InvalidInput(
+                N_("Work is logged on approved orders or orders in progress; this one is %(status)s."),
+                field="minutes",
+                status=Msg(domain.STATUS_LABELS[status]),
+            )
+        at = now()
+        await WorkLog.insert(
+            WorkLog(order=order_id, staff=actor.id, minutes=minutes, note=text, logged_at=at)
+        )
+        await ServiceOrder.update(
+            {ServiceOrder.logged_minutes: ServiceOrder.logged_minutes + minutes, ServiceOrder.updated_at: at}
+        ).where(ServiceOrder.id == order_id)
+    return await get_order(actor, order_id)

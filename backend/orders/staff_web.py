@@ -1,0 +1,152 @@
+"""Staff pages of orders: the queue with in-place quote/approve/reject, and the work on an order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from backend.accounts import guards
+from backend.accounts import services as accounts
+from backend.accounts.domain import Actor
+from backend.errors import N_, Conflict, InvalidInput, NotFound
+from backend.i18n import gettext
+from backend.money import parse_czk
+from backend.orders import domain, services
+from backend.orders.schemas import ApproveIn, OrderOut, QuoteIn
+from backend.orders.web import parse_date
+from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.params import RowId
+
+Form = Annotated[dict[str, Any], FormBody]
+QUEUE_FILTERS = ["", *(status.value for status in domain.OrderStatus)]
+
+
+async def _context(actor: Actor) -> dict[str, Any]:
+    return {
+        "status_labels": domain.STATUS_LABELS,
+        "engineers": await accounts.list_staff(),
+        "default_valid_until": (services.today() + timedelta(days=services.QUOTE_VALID_DAYS)).isoformat(),
+        "today": services.today().isoformat(),
+    }
+
+
+@get("/staff/orders", include_in_schema=False, guards=[guards.staff])
+async def queue_page(
+    request: Request[Any, Any, Any],
+    status: FromQuery[str | None] = None,
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    """What waits for the team (new requests, accepted quotes), oldest first; or one status."""
+    actor: Actor = request.scope["user"]
+    page = await services.staff_queue(actor, status=status or None, cursor=cursor)
+    context = {"page": page, "status": status or "", "filters": QUEUE_FILTERS, **await _context(actor)}
+    if is_htmx(request) and cursor:
+        return render(request, "staff/partials/_queue_rows.html", **context)
+    if is_htmx(request):
+        return render(request, "staff/partials/_queue.html", **context)
+    return render(request, "staff/orders.html", **context)
+
+
+@get("/staff/orders/{order_id:int}", include_in_schema=False, guards=[guards.staff])
+async def order_page(request: Request[Any, Any, Any], order_id: RowId) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(
+        request,
+        "staff/order.html",
+        order=await services.get_order(actor, order_id),
+        message=None,
+        errors={},
+        **await _context(actor),
+    )
+
+
+async def _quote(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOut:
+    try:
+        net = parse_czk(form_value(form, "net"))
+    except ValueError:
+        raise InvalidInput(N_("Enter an amount in crowns, e.g. 1 650 or 1 650,50."), field="net") from None
+    valid_until = parse_date(form_value(form, "valid_until"), "valid_until")
+    if valid_until is None:
+        raise InvalidInput(N_("Choose the date until which the quote is valid."), field="valid_until")
+    return await services.quote_order(
+        actor, order_id, QuoteIn(net=net, valid_until=valid_until, note=form_value(form, "note"))
+    )
+
+
+async def _approve(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOut:
+    engineer = form_value(form, "assigned_to")
+    return await services.approve_order(
+        actor,
+        order_id,
+        ApproveIn(
+            note=form_value(form, "note"),
+            scheduled_for=parse_date(form_value(form, "scheduled_for"), "scheduled_for"),
+            assigned_to=int(engineer) if engineer.isdigit() else None,
+        ),
+    )
+
+
+async def _minutes(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOut:
+    raw = form_value(form, "minutes").strip()
+    if not raw.isdigit():
+        raise InvalidInput(N_("Enter whole minutes, e.g. 90."), field="minutes")
+    return await services.log_work(actor, order_id, int(raw), form_value(form, "note"))
+
+
+ACTIONS = {
+    "quote": (_quote, N_("Quote sent to the customer.")),
+    "approve": (_approve, N_("Order approved.")),
+    "reject": (lambda a, o, f: services.reject_order(a, o, form_value(f, "reason")), N_("Order rejected.")),
+    "start": (lambda a, o, f: services.start_order(a, o, form_value(f, "note")), N_("Work started.")),
+    "complete": (
+        lambda a, o, f: services.complete_order(a, o, form_value(f, "note")),
+        N_("Order completed."),
+    ),
+    "work-logs": (_minutes, N_("Work logged.")),
+}
+
+
+@post("/staff/orders/{order_id:int}/{action:str}", include_in_schema=False, guards=[guards.staff])
+async def order_action(
+    request: Request[Any, Any, Any], order_id: RowId, action: FromPath[str], data: Form
+) -> Response[Any]:
+    """Every staff action on an order. From the queue (``from=queue``) the row is replaced in
+    place; from the order page the page's panel is."""
+    actor: Actor = request.scope["user"]
+    if action not in ACTIONS:
+        raise NotFound(N_("There is nothing at this address."))
+    use_case, done = ACTIONS[action]
+    in_queue = form_value(data, "from") == "queue"
+    errors: dict[str, str] = {}
+    try:
+        order = await use_case(actor, order_id, data)
+        message, failed = gettext(done), False
+    except (InvalidInput, Conflict) as error:
+        order = await services.get_order(actor, order_id)
+        errors = field_errors(error) if isinstance(error, InvalidInput) else {}
+        message, failed = gettext(error.message, **error.params), True
+    if not is_htmx(request) and not failed:
+        return see_other("/staff/orders" if in_queue else f"/staff/orders/{order_id}")
+    template = (
+        ("staff/partials/_queue_row.html" if in_queue else "staff/partials/_order_panel.html")
+        if is_htmx(request)
+        else "staff/order.html"
+    )
+    return render(
+        request,
+        template,
+        status_code=422 if failed else 200,
+        order=order,
+        message=message,
+        failed=failed,
+        errors=errors,
+        form=data,
+        **await _context(actor),
+    )
+
+
+ROUTES = [queue_page, order_page, order_action]

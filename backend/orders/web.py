@@ -1,0 +1,191 @@
+"""Customer pages of orders: the request form with a live estimate, the list, the detail."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from backend.accounts import guards
+from backend.accounts.domain import Actor
+from backend.catalog import services as catalog
+from backend.errors import N_, Conflict, InvalidInput, NotFound
+from backend.i18n import gettext
+from backend.orders import domain, services
+from backend.orders.schemas import OrderIn
+from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.params import RowId
+
+Form = Annotated[dict[str, Any], FormBody]
+ORDER_FIELDS = ("service_code", "quantity", "description", "delivery", "preferred_date")
+LIST_STATUSES = [status.value for status in domain.OrderStatus]
+
+
+def parse_quantity(text: str) -> Decimal:
+    """What a person types: `2`, `1,5`, `1.25`."""
+    try:
+        return Decimal(text.strip().replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity") from None
+
+
+def parse_date(text: str, field: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(N_("Enter the date as YYYY-MM-DD."), field=field) from None
+
+
+async def _form_context(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "services": await catalog.list_services(),
+        "values": values,
+        "errors": errors,
+        "today": services.today().isoformat(),
+        "status_labels": domain.STATUS_LABELS,
+    }
+
+
+async def _estimate_context(actor: Actor, service_code: str, quantity: str) -> dict[str, Any]:
+    if not service_code:
+        return {"estimate": None, "estimate_error": ""}
+    try:
+        estimate = await services.estimate(actor, service_code, parse_quantity(quantity or "1"))
+    except InvalidInput as error:
+        return {"estimate": None, "estimate_error": gettext(error.message, **error.params)}
+    return {"estimate": estimate, "estimate_error": ""}
+
+
+@get("/orders/new", include_in_schema=False, guards=[guards.customer])
+async def order_form(request: Request[Any, Any, Any], service: FromQuery[str | None] = None) -> Template:
+    actor: Actor = request.scope["user"]
+    values = {"service_code": service or "", "quantity": "1", "delivery": "remote"}
+    return render(
+        request,
+        "orders/new.html",
+        **await _form_context(values, {}),
+        **await _estimate_context(actor, values["service_code"], values["quantity"]),
+    )
+
+
+@get("/orders/estimate", include_in_schema=False, guards=[guards.customer])
+async def order_estimate(
+    request: Request[Any, Any, Any],
+    service_code: FromQuery[str] = "",
+    quantity: FromQuery[str] = "",
+) -> Template:
+    """The live estimate beside the form (htmx, as the service or quantity changes)."""
+    actor: Actor = request.scope["user"]
+    return render(
+        request, "orders/partials/_estimate.html", **await _estimate_context(actor, service_code, quantity)
+    )
+
+
+@post("/orders", include_in_schema=False, guards=[guards.customer])
+async def order_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    values = {field: form_value(data, field) for field in ORDER_FIELDS}
+    try:
+        order = await services.submit_order(
+            actor,
+            OrderIn(
+                service_code=values["service_code"],
+                quantity=parse_quantity(values["quantity"]),
+                description=values["description"],
+                delivery="onsite" if values["delivery"] == "onsite" else "remote",
+                preferred_date=parse_date(values["preferred_date"], "preferred_date"),
+            ),
+        )
+    except InvalidInput as error:
+        return render(
+            request,
+            "orders/new.html",
+            status_code=422,
+            **await _form_context(values, field_errors(error)),
+            **await _estimate_context(actor, values["service_code"], values["quantity"]),
+        )
+    return see_other(f"/orders/{order.id}?created=1")
+
+
+@get("/orders", include_in_schema=False, guards=[guards.customer])
+async def order_list(
+    request: Request[Any, Any, Any],
+    status: FromQuery[str | None] = None,
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    """My company's orders, newest first; the filter and "more" swap the list in place (htmx)."""
+    actor: Actor = request.scope["user"]
+    page = await services.list_orders(actor, status=status or None, cursor=cursor)
+    context = {
+        "page": page,
+        "status": status or "",
+        "statuses": LIST_STATUSES,
+        "status_labels": domain.STATUS_LABELS,
+    }
+    if is_htmx(request) and cursor:
+        return render(request, "orders/partials/_rows.html", **context)
+    if is_htmx(request):
+        return render(request, "orders/partials/_list.html", **context)
+    return render(request, "orders/list.html", **context)
+
+
+@get("/orders/{order_id:int}", include_in_schema=False, guards=[guards.customer])
+async def order_detail(request: Request[Any, Any, Any], order_id: RowId) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(
+        request,
+        "orders/detail.html",
+        order=await services.get_order(actor, order_id),
+        created=request.query_params.get("created") == "1",
+        status_labels=domain.STATUS_LABELS,
+        message=None,
+    )
+
+
+CUSTOMER_ACTIONS = {
+    "accept": (
+        lambda actor, order_id, _reason: services.accept_quote(actor, order_id),
+        N_("You accepted the quote."),
+    ),
+    "decline": (services.decline_quote, N_("You declined the quote.")),
+    "cancel": (services.cancel_order, N_("The order has been cancelled.")),
+}
+
+
+@post("/orders/{order_id:int}/{action:str}", include_in_schema=False, guards=[guards.customer_manager])
+async def order_action(
+    request: Request[Any, Any, Any], order_id: RowId, action: FromPath[str], data: Form
+) -> Response[Any]:
+    """Accept or decline a quote, or cancel; the outcome is shown on the order (in place with htmx)."""
+    actor: Actor = request.scope["user"]
+    if action not in CUSTOMER_ACTIONS:
+        raise NotFound(N_("There is nothing at this address."))
+    use_case, done = CUSTOMER_ACTIONS[action]
+    try:
+        order = await use_case(actor, order_id, form_value(data, "reason"))
+    except (InvalidInput, Conflict) as error:
+        order = await services.get_order(actor, order_id)
+        message, failed = gettext(error.message, **error.params), True
+    else:
+        if not is_htmx(request):
+            return see_other(f"/orders/{order_id}")
+        message, failed = gettext(done), False
+    return render(
+        request,
+        "orders/partials/_detail.html" if is_htmx(request) else "orders/detail.html",
+        status_code=422 if failed else 200,
+        order=order,
+        status_labels=domain.STATUS_LABELS,
+        message=message,
+        failed=failed,
+        created=False,
+    )
+
+
+ROUTES = [order_form, order_estimate, order_submit, order_list, order_detail, order_action]
