@@ -7,6 +7,7 @@ missing, so running it twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from backend.accounts.domain import Role
 from backend.accounts.security import hash_password
@@ -153,6 +154,44 @@ SERVICES = (
 )
 
 
+# A few orders so the queues and lists have something in them: (customer e-mail, service, quantity, what)
+ORDERS = (
+    (
+        "spravce@vysocina.example",
+        "TRAINING",
+        "2",
+        "Školení CATIA V5 – sestavy a výkresy pro tři nové konstruktéry.",
+    ),
+    ("konstrukter@vysocina.example", "MACROS", "6", "Makro pro hromadný export výkresů do PDF a DXF."),
+    (
+        "spravce@morava.example",
+        "INSTALLATION",
+        "2",
+        "Instalace CATIA V5-6R2024 na dvě nové pracovní stanice.",
+    ),
+)
+
+
+async def _load_demo_orders() -> int:
+    """Submit the demo orders through the ordering use case, once per company."""
+    from backend.accounts.services import actor_from_row
+    from backend.orders.schemas import OrderIn
+    from backend.orders.services import submit_order
+    from backend.orders.tables import ServiceOrder
+
+    created = 0
+    for email, service_code, quantity, description in ORDERS:
+        user = await PortalUser.select().where(PortalUser.email == email).first()
+        if user is None or await ServiceOrder.exists().where(ServiceOrder.description == description):
+            continue
+        await submit_order(
+            actor_from_row(user),
+            OrderIn(service_code=service_code, quantity=Decimal(quantity), description=description),
+        )
+        created += 1
+    return created
+
+
 async def load_demo_data() -> int:
     """Returns how many records it created (0 on a second run)."""
     created = 0
@@ -195,4 +234,4 @@ async def load_demo_data() -> int:
                 )
             )
             created += 1
-    return created
+    return created + await _load_demo_orders()

@@ -56,14 +56,10 @@ def to_decimal_czk(halere: int) -> Decimal:
 
 def parse_czk(text: str) -> int:
     """Haléře from a person's entry: "1 234,50", "1234.5", "1 234 Kč". Raises ValueError."""
-    cleaned = (
-        text.strip()
-        .replace("Kč", "")
-        .replace("CZK", "")
-        .replace("\xa0", "")
-        .replace(" ", "")
-        .replace("\u202f", "")
-    )
+    cleaned = text.replace("\xa0", " ").replace("\u202f", " ").strip()
+    sign = "-" if cleaned.startswith("-") else ""
+    cleaned = cleaned.removeprefix("-").strip().removeprefix("CZK").removesuffix("Kč").removesuffix("CZK")
+    cleaned = sign + cleaned.replace(" ", "")
     if "," in cleaned and "." in cleaned:
         cleaned = (
             cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else cleaned.replace(".", "")

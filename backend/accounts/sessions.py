@@ -22,6 +22,8 @@ async def start_session(actor: Actor, client_address: str, previous_token: str |
     created = now()
     settings = get_settings()
     async with write_transaction():
+        # housekeeping: sessions past their absolute end are of no use to anyone
+        await UserSession.delete().where(UserSession.expires_at < created)
         if previous_token:
             await UserSession.delete().where(UserSession.token_hash == token_hash(previous_token))
         await UserSession.insert(

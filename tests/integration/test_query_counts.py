@@ -1,0 +1,95 @@
+"""Lists cost a fixed number of queries, whatever the number of orders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from backend.db import DB
+from backend.orders.tables import OrderEvent, ServiceOrder
+from tests.helpers import load_catalogue, order_payload, register, signed_in_staff
+
+pytestmark = pytest.mark.db
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """Every statement the app sends to the database while the block runs."""
+    statements: list[str] = []
+    engine_class = type(DB)  # engines use __slots__: wrap the method on the class
+    original = engine_class.run_querystring
+
+    async def counting(self, querystring, *args, **kwargs):
+        statements.append(str(querystring))
+        return await original(self, querystring, *args, **kwargs)
+
+    engine_class.run_querystring = counting  # type: ignore[method-assign]
+    try:
+        yield statements
+    finally:
+        engine_class.run_querystring = original  # type: ignore[method-assign]
+
+
+async def add_orders(company_id: int, user_id: int, service_id: int, count: int, start: int) -> None:
+    """Bulk-insert submitted orders with their first history entry."""
+    orders = [
+        ServiceOrder(
+            number=f"OBJ-2000-{start + n:05d}",
+            company=company_id,
+            service=service_id,
+            created_by=user_id,
+            status="submitted",
+            billing="pay",
+            quantity=100,
+            unit="day",
+            description=f"Bulk {n}",
+            delivery="remote",
+            unit_price=1_800_000,
+            vat_rate=21,
+            estimate_net=1_800_000,
+            estimate_vat=378_000,
+            estimate_gross=2_178_000,
+        )
+        for n in range(count)
+    ]
+    ids = [row["id"] for row in await ServiceOrder.insert(*orders).returning(ServiceOrder.id)]
+    await OrderEvent.insert(
+        *(
+            OrderEvent(order=order_id, actor=user_id, actor_name="Bulk", to_status="submitted")
+            for order_id in ids
+        )
+    )
+
+
+async def query_counts(customer, staff) -> dict[str, int]:
+    counts = {}
+    for name, client, path in (
+        ("api orders", customer, "/api/v1/orders"),
+        ("orders page", customer, "/orders"),
+        ("api staff queue", staff, "/api/v1/staff/orders"),
+        ("staff queue page", staff, "/staff/orders"),
+    ):
+        with counted_queries() as statements:
+            response = await client.get(path)
+        assert response.status_code == 200, (path, response.text)
+        counts[name] = len(statements)
+    return counts
+
+
+async def test_order_lists_run_the_same_queries_with_10_and_1000_orders(anonymous, app, db) -> None:
+    await load_catalogue()
+    me = await register(anonymous)
+    first = await anonymous.post("/api/v1/orders", json=order_payload())
+    service_id = (await ServiceOrder.select(ServiceOrder.service).first())["service"]
+    assert first.status_code == 201
+    await add_orders(me["company"]["id"], me["user"]["id"], service_id, 9, start=1)
+    async with signed_in_staff(app) as staff:
+        with_10 = await query_counts(anonymous, staff)
+        await add_orders(me["company"]["id"], me["user"]["id"], service_id, 990, start=100)
+        assert await ServiceOrder.count() == 1000
+        with_1000 = await query_counts(anonymous, staff)
+    assert with_10 == with_1000
+    # the session, the page of orders, their history entries
+    assert all(3 <= count <= 4 for count in with_1000.values()), with_1000

@@ -1,0 +1,109 @@
+"""Money in haléře: VAT per line, half-up rounding, parsing and formatting; integers only."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backend.money import (
+    Amount,
+    apply_discount,
+    divide_half_up,
+    format_czk,
+    line_amount,
+    parse_czk,
+    with_vat,
+)
+
+halere = st.integers(min_value=0, max_value=10**12)
+rates = st.integers(min_value=0, max_value=100)
+
+
+def reference_half_up(numerator: int, denominator: int) -> int:
+    return int((Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.integers(min_value=1, max_value=10**6))
+def test_divide_half_up_matches_decimal_rounding(numerator: int, denominator: int) -> None:
+    assert divide_half_up(numerator, denominator) == reference_half_up(numerator, denominator)
+
+
+def test_halves_round_away_from_zero() -> None:
+    assert divide_half_up(5, 10) == 1
+    assert divide_half_up(15, 10) == 2
+    assert divide_half_up(-5, 10) == -1
+    assert divide_half_up(4, 10) == 0
+
+
+def test_denominator_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        divide_half_up(1, 0)
+
+
+@given(halere, rates)
+def test_gross_is_net_plus_vat_and_vat_is_rounded_half_up(net: int, rate: int) -> None:
+    amount = with_vat(net, rate)
+    assert amount.gross == amount.net + amount.vat
+    assert amount.vat == reference_half_up(net * rate, 100)
+    assert all(isinstance(part, int) for part in (amount.net, amount.vat, amount.gross))
+
+
+@given(halere, st.integers(min_value=1, max_value=100_000), rates)
+def test_line_rounds_net_first_then_vat_on_the_line(unit_price: int, hundredths: int, rate: int) -> None:
+    amount = line_amount(unit_price, hundredths, rate)
+    exact_net = Decimal(unit_price) * Decimal(hundredths) / 100
+    assert amount.net == int(exact_net.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert amount == with_vat(amount.net, rate)
+
+
+def test_known_lines() -> None:
+    # 1.25 hours at 1 650 Kč: 2 062,50 Kč net, VAT 433,125 → 433,13 Kč
+    assert line_amount(165_000, 125, 21) == Amount(net=206_250, vat=43_313, gross=249_563)
+    # 2 days of training at 18 000 Kč
+    assert line_amount(1_800_000, 200, 21) == Amount(net=3_600_000, vat=756_000, gross=4_356_000)
+    # 0.5 haléř of VAT rounds up
+    assert with_vat(50, 21) == Amount(net=50, vat=11, gross=61)
+
+
+@given(halere, st.integers(min_value=0, max_value=100))
+def test_discount_never_goes_below_zero_or_above_the_price(net: int, percent: int) -> None:
+    discounted = apply_discount(net, percent)
+    assert 0 <= discounted <= net
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 650", 165_000),
+        ("1 650,50", 165_050),
+        ("1650.5", 165_050),
+        ("1\xa0650,50 Kč", 165_050),
+        ("CZK 1,650.50", 165_050),
+        ("0,01", 1),
+        ("-12,00", -1_200),
+    ],
+)
+def test_parse_what_people_type(text: str, expected: int) -> None:
+    assert parse_czk(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "1.234", "1,005", "12 Kč 5"])
+def test_parse_refuses_what_is_not_an_amount(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_czk(text)
+
+
+def test_format_czech_and_english() -> None:
+    assert format_czk(123_450, "cs") == "1\xa0234,50\xa0Kč"
+    assert format_czk(123_450, "en") == "CZK\xa01,234.50"
+    assert format_czk(5, "cs") == "0,05\xa0Kč"
+    assert format_czk(-123_450, "cs").startswith("-1\xa0234,50")
+
+
+@given(st.integers(min_value=-(10**11), max_value=10**11))
+def test_formatting_round_trips_through_parsing(amount: int) -> None:
+    for language in ("cs", "en"):
+        assert parse_czk(format_czk(amount, language)) == amount

@@ -1,0 +1,176 @@
+"""The order lifecycle, quantities and routing: pure rules, tested without a database."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backend.accounts.domain import Role
+from backend.errors import Conflict, InvalidInput, PermissionDenied
+from backend.orders import domain
+from backend.orders.domain import Action, Billing, Entitlements, OrderStatus, SupportLevel, Unit
+
+S = OrderStatus
+STAFF = (Role.STAFF, Role.STAFF_ADMIN)
+MANAGER = (Role.CUSTOMER_MANAGER,)
+
+# The expected lifecycle, written out independently of domain.TRANSITIONS:
+# (billing, action) -> (statuses it may start from, status it leads to, roles that may take it)
+EXPECTED = {
+    (Billing.PAY, Action.QUOTE): ({S.SUBMITTED, S.QUOTED}, S.QUOTED, STAFF),
+    (Billing.PAY, Action.ACCEPT): ({S.QUOTED}, S.ACCEPTED, MANAGER),
+    (Billing.PAY, Action.DECLINE): ({S.QUOTED}, S.DECLINED, MANAGER),
+    (Billing.PAY, Action.CANCEL): ({S.SUBMITTED, S.QUOTED, S.ACCEPTED}, S.CANCELLED, MANAGER),
+    (Billing.PAY, Action.APPROVE): ({S.ACCEPTED}, S.APPROVED, STAFF),
+    (Billing.PAY, Action.REJECT): ({S.SUBMITTED, S.QUOTED, S.ACCEPTED}, S.REJECTED, STAFF),
+    (Billing.PAY, Action.START): ({S.APPROVED}, S.IN_PROGRESS, STAFF),
+    (Billing.PAY, Action.COMPLETE): ({S.IN_PROGRESS}, S.COMPLETED, STAFF),
+    (Billing.SBP, Action.CANCEL): ({S.SUBMITTED}, S.CANCELLED, MANAGER),
+    (Billing.SBP, Action.APPROVE): ({S.SUBMITTED}, S.APPROVED, STAFF),
+    (Billing.SBP, Action.REJECT): ({S.SUBMITTED}, S.REJECTED, STAFF),
+    (Billing.SBP, Action.START): ({S.APPROVED}, S.IN_PROGRESS, STAFF),
+    (Billing.SBP, Action.COMPLETE): ({S.IN_PROGRESS}, S.COMPLETED, STAFF),
+}
+ROLES_THAT_EVER_TAKE = {
+    action: {role for (_b, a), (_s, _t, roles) in EXPECTED.items() if a is action for role in roles}
+    for action in Action
+}
+
+
+@pytest.mark.parametrize(
+    ("billing", "status", "action", "role"),
+    list(itertools.product(Billing, OrderStatus, Action, Role)),
+)
+def test_every_combination_of_billing_status_action_and_role(billing, status, action, role) -> None:
+    expected = EXPECTED.get((billing, action))
+    if role not in ROLES_THAT_EVER_TAKE[action]:
+        with pytest.raises(PermissionDenied):
+            domain.next_status(billing, status, action, role)
+    elif expected is not None and status in expected[0] and role in expected[2]:
+        assert domain.next_status(billing, status, action, role) is expected[1]
+    else:
+        with pytest.raises(Conflict) as refused:
+            domain.next_status(billing, status, action, role)
+        assert refused.value.params["status"] == domain.STATUS_LABELS[status]
+
+
+def test_final_statuses_allow_nothing() -> None:
+    for billing, status, role in itertools.product(Billing, domain.FINAL_STATUSES, Role):
+        assert domain.allowed_actions(billing, status, role) == []
+
+
+def test_sbp_orders_are_never_quoted() -> None:
+    assert all(
+        t.action not in (Action.QUOTE, Action.ACCEPT, Action.DECLINE) for t in domain.TRANSITIONS[Billing.SBP]
+    )
+
+
+def test_members_take_no_action_on_orders() -> None:
+    for billing, status in itertools.product(Billing, OrderStatus):
+        assert domain.allowed_actions(billing, status, Role.CUSTOMER_MEMBER) == []
+
+
+@given(st.lists(st.tuples(st.sampled_from(list(Action)), st.sampled_from(list(Role))), max_size=30))
+def test_any_sequence_of_moves_follows_the_lifecycle(moves) -> None:
+    """Whatever anyone tries, a PAY order only ever reaches a status through its transitions, and
+    nothing leaves a final status."""
+    status = S.SUBMITTED
+    for action, role in moves:
+        try:
+            new = domain.next_status(Billing.PAY, status, action, role)
+        except (Conflict, PermissionDenied):
+            continue
+        assert status not in domain.FINAL_STATUSES
+        assert (status, new) in {
+            (src, EXPECTED[(Billing.PAY, action)][1]) for src in EXPECTED[(Billing.PAY, action)][0]
+        }
+        status = new
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "hundredths"),
+    [
+        ("1", Unit.HOUR, 100),
+        ("1.25", Unit.HOUR, 125),
+        ("0.25", Unit.HOUR, 25),
+        ("2.5", Unit.DAY, 250),
+        ("3", Unit.PIECE, 300),
+    ],
+)
+def test_quantities_in_their_units(raw, unit, hundredths) -> None:
+    assert domain.quantity_hundredths(Decimal(raw), unit) == hundredths
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit"),
+    [
+        ("0", Unit.HOUR),
+        ("-1", Unit.HOUR),
+        ("1.5", Unit.PIECE),
+        ("0.3", Unit.HOUR),
+        ("1.25", Unit.DAY),
+        ("NaN", Unit.HOUR),
+        ("Infinity", Unit.DAY),
+        ("1e9", Unit.HOUR),
+        ("1001", Unit.PIECE),
+        ("lots", Unit.HOUR),
+    ],
+)
+def test_bad_quantities_are_refused(raw, unit) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        domain.quantity_hundredths(raw, unit)
+    assert refused.value.field == "quantity"
+
+
+@given(st.integers(min_value=1, max_value=8000))
+def test_every_quarter_hour_is_a_valid_quantity_and_prints_back(quarters: int) -> None:
+    hundredths = domain.quantity_hundredths(Decimal(quarters) / 4, Unit.HOUR)
+    assert hundredths == quarters * 25
+    assert Decimal(domain.quantity_text(hundredths)) == Decimal(quarters) / 4
+
+
+def test_description_and_notes() -> None:
+    assert domain.check_description("  Potřebujeme školení.  ") == "Potřebujeme školení."
+    for bad in ("", "   ", "x" * 4001):
+        with pytest.raises(InvalidInput):
+            domain.check_description(bad)
+    with pytest.raises(InvalidInput) as refused:
+        domain.check_note(" ", field="reason", required=True)
+    assert refused.value.field == "reason"
+
+
+def test_dates_before_today_are_refused() -> None:
+    today = date(2026, 11, 25)
+    assert domain.check_future_date(today, today, field="preferred_date") == today
+    assert domain.check_future_date(None, today, field="preferred_date") is None
+    with pytest.raises(InvalidInput):
+        domain.check_future_date(date(2026, 11, 24), today, field="preferred_date")
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 24 * 60 + 1])
+def test_work_logs_are_between_one_minute_and_a_day(minutes: int) -> None:
+    with pytest.raises(InvalidInput):
+        domain.check_minutes(minutes)
+
+
+def test_routing_follows_the_spec_order() -> None:
+    nothing = Entitlements()
+    assert domain.route_request(nothing, sbp_estimate=100) is SupportLevel.PAY
+    alc = Entitlements(alc_products=frozenset({"CATIA V5"}))
+    assert domain.route_request(alc, sbp_estimate=100, incident_product="CATIA V5") is SupportLevel.HOTLINE
+    assert domain.route_request(alc, sbp_estimate=100, incident_product="SIMULIA") is SupportLevel.PAY
+    sla = Entitlements(sla_active=True, sbp_balance=10**9)
+    assert domain.route_request(sla, sbp_estimate=100) is SupportLevel.SLA
+    credit = Entitlements(sbp_balance=1_000)
+    assert domain.route_request(credit, sbp_estimate=1_000) is SupportLevel.SBP
+    assert domain.route_request(credit, sbp_estimate=1_001) is SupportLevel.PAY
+    assert domain.route_request(credit, sbp_estimate=None) is SupportLevel.PAY
+
+
+def test_order_numbers() -> None:
+    assert domain.order_number(2026, 42) == "OBJ-2026-00042"
