@@ -21,11 +21,15 @@ from backend.accounts import web as accounts_web
 from backend.accounts.middleware import SessionMiddleware
 from backend.catalog import api as catalog_api
 from backend.catalog import web as catalog_web
+from backend.credit import api as credit_api
+from backend.credit import web as credit_web
+from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
 from backend.ops.api import health, ready
 from backend.orders import api as orders_api
 from backend.orders import staff_web as orders_staff_web
 from backend.orders import web as orders_web
+from backend.plans import api as plans_api
 from backend.problems import EXCEPTION_HANDLERS
 from backend.protection import reject_nul_characters, security_headers
 from backend.public import web as public_web
@@ -42,8 +46,9 @@ def jinja_environment(settings: Settings) -> Environment:
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
+        # trim_blocks only: stripping the indentation before block tags would glue attributes
+        # written on their own line onto the previous one (requiredaria-invalid=…)
         trim_blocks=True,
-        lstrip_blocks=True,
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
@@ -53,6 +58,7 @@ def jinja_environment(settings: Settings) -> Environment:
         current_language=i18n.current_language,
         languages=i18n.LANGUAGES,
         per_unit=i18n.PER_UNIT,
+        rate_labels=i18n.RATE_LABELS,
     )
     environment.filters.update(
         datetime=i18n.format_datetime,
@@ -61,6 +67,7 @@ def jinja_environment(settings: Settings) -> Environment:
         amount_input=i18n.amount_input,
         quantity=i18n.format_quantity,
         age=i18n.format_age,
+        duration=i18n.format_duration,
     )
     return environment
 
@@ -79,12 +86,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             catalog_api.CatalogAdminController,
             orders_api.OrderController,
             orders_api.StaffOrderController,
+            credit_api.CreditController,
+            credit_api.StaffCreditController,
+            plans_api.PlanController,
+            plans_api.SubscriptionController,
+            plans_api.StaffSubscriptionController,
             *accounts_web.ROUTES,
             *public_web.ROUTES,
             *staff_web.ROUTES,
             *catalog_web.ROUTES,
             *orders_web.ROUTES,
             *orders_staff_web.ROUTES,
+            *credit_web.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"
@@ -93,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[SessionMiddleware(), i18n.LanguageMiddleware],
         before_request=reject_nul_characters,
         before_send=[security_headers],
-        lifespan=[database_lifespan],
+        lifespan=[database_lifespan, expiry_schedule],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -42,6 +42,14 @@ def _demo_data(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _expire_credit(_args: argparse.Namespace) -> int:
+    from backend.credit.services import expire_credit
+
+    booked = asyncio.run(expire_credit())
+    print(f"expire-credit: {booked} expiry entr{'y' if booked == 1 else 'ies'} booked")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -80,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_migrate
     )
     commands.add_parser("demo-data", help="load demo data (idempotent)").set_defaults(handler=_demo_data)
+    commands.add_parser(
+        "expire-credit", help="book the expiry of unused credit past its date (idempotent)"
+    ).set_defaults(handler=_expire_credit)
 
     staff = commands.add_parser(
         "create-staff", help="create a staff account; the password is read from stdin"

@@ -154,6 +154,73 @@ SERVICES = (
 )
 
 
+@dataclass(frozen=True)
+class DemoPlan:
+    code: str
+    name_cs: str
+    name_en: str
+    description_cs: str
+    description_en: str
+    price: int  # haléře, net
+    credit: int  # haléře of credit booked
+    validity_months: int = 12
+
+
+PLANS = (
+    DemoPlan(
+        "SBP-20",
+        "Kredit SBP 20 hodin",
+        "SBP credit, 20 hours",
+        "Předplacený kredit zhruba na 20 hodin práce technika; platnost 12 měsíců.",
+        "Prepaid credit for about 20 hours of an engineer's work; valid 12 months.",
+        2_600_000,
+        2_700_000,
+    ),
+    DemoPlan(
+        "SBP-50",
+        "Kredit SBP 50 hodin",
+        "SBP credit, 50 hours",
+        "Předplacený kredit zhruba na 50 hodin práce technika; platnost 12 měsíců.",
+        "Prepaid credit for about 50 hours of an engineer's work; valid 12 months.",
+        6_250_000,
+        6_750_000,
+    ),
+    DemoPlan(
+        "SBP-100",
+        "Kredit SBP 100 hodin",
+        "SBP credit, 100 hours",
+        "Předplacený kredit zhruba na 100 hodin práce technika; platnost 12 měsíců.",
+        "Prepaid credit for about 100 hours of an engineer's work; valid 12 months.",
+        12_000_000,
+        13_500_000,
+    ),
+)
+
+
+async def _load_demo_plans() -> int:
+    """The SBP packages, and the customer company's first package, approved."""
+    from backend.accounts.services import actor_from_row
+    from backend.plans.services import decide, request_plan
+    from backend.plans.tables import Plan, Subscription
+
+    created = 0
+    for position, plan in enumerate(PLANS):
+        if not await Plan.exists().where(Plan.code == plan.code):
+            await Plan.insert(Plan(**vars(plan), kind="sbp", sort_order=position * 10))
+            created += 1
+    manager = await PortalUser.select().where(PortalUser.email == "spravce@vysocina.example").first()
+    admin = await PortalUser.select().where(PortalUser.email == "vedouci@podpora.example").first()
+    if (
+        manager
+        and admin
+        and not await Subscription.exists().where(Subscription.company == manager["company"])
+    ):
+        requested = await request_plan(actor_from_row(manager), "SBP-50")
+        await decide(actor_from_row(admin), requested.id, approve=True, note="Demo")
+        created += 2
+    return created
+
+
 # A few orders so the queues and lists have something in them: (customer e-mail, service, quantity, what)
 ORDERS = (
     (
@@ -234,4 +301,4 @@ async def load_demo_data() -> int:
                 )
             )
             created += 1
-    return created + await _load_demo_orders()
+    return created + await _load_demo_plans() + await _load_demo_orders()

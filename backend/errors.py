@@ -21,6 +21,12 @@ class Msg(str):
     __slots__ = ()
 
 
+class Money(int):
+    """A message parameter that is an amount in haléře: formatted for the reader's language."""
+
+    __slots__ = ()
+
+
 class DomainError(Exception):
     """Base of every error a use case reports to its caller."""
 

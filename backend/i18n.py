@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from backend.clock import PRAGUE, now
-from backend.errors import N_, Msg
+from backend.errors import N_, Money, Msg
 from backend.settings import get_settings
 
 LANGUAGES = ("cs", "en")
@@ -56,9 +56,15 @@ def gettext(message: str, /, **params: Any) -> str:
     text = catalogue.gettext(message)
     if not params:
         return text
-    return text % {
-        key: catalogue.gettext(value) if isinstance(value, Msg) else value for key, value in params.items()
-    }
+    return text % {key: _param(catalogue, value) for key, value in params.items()}
+
+
+def _param(catalogue: NullTranslations, value: Any) -> Any:
+    if isinstance(value, Msg):
+        return catalogue.gettext(value)
+    if isinstance(value, Money):
+        return format_money(int(value))
+    return value
 
 
 def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
@@ -110,7 +116,10 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = value.astimezone(PRAGUE)
-    return babel_format_datetime(local, format="medium", tzinfo=PRAGUE, locale=current_language())
+    language = current_language()
+    # a date and hours:minutes; seconds mean nothing to a person reading a portal
+    day = babel_format_date(local, format="medium", locale=language)
+    return f"{day} {babel_format_time(local, format='short', tzinfo=PRAGUE, locale=language)}"
 
 
 def format_date(value: datetime | None) -> str:
@@ -179,6 +188,16 @@ UNIT_FORMS = {
     "piece": Nn_("%(num)s piece", "%(num)s pieces"),
 }
 PER_UNIT = {"hour": N_("per hour"), "day": N_("per day"), "piece": N_("per piece")}
+# how a rate reads for each unit (hourly services priced per day have a daily rate)
+RATE_LABELS = {"hour": N_("hourly rate"), "day": N_("daily rate"), "piece": N_("flat rate per piece")}
+
+
+def format_duration(minutes: int) -> str:
+    """Logged time as hours and minutes: `1 h 35 min`."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return gettext(N_("%(minutes)d min"), minutes=rest)
+    return gettext(N_("%(hours)d h %(minutes)d min"), hours=hours, minutes=rest)
 
 
 def format_quantity(quantity: str | Decimal, unit: str) -> str:

@@ -6,7 +6,10 @@ from piccolo.conf.apps import AppConfig
 
 from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
 from backend.catalog.tables import Service
+from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
+from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
+from backend.plans.tables import Plan, Subscription
 from backend.settings import PROJECT_ROOT
 
 # parents before children: tests empty them in reverse order
@@ -20,6 +23,13 @@ TABLES = [
     OrderEvent,
     WorkLog,
     OrderNumberCounter,
+    Plan,
+    Subscription,
+    CreditAccount,
+    CreditEntry,
+    CreditLot,
+    CreditAllocation,
+    OutboxMessage,
 ]
 
 APP_CONFIG = AppConfig(

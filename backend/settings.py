@@ -50,6 +50,7 @@ class Settings:
     invitation_valid_days: int
     session_idle_minutes: int
     session_absolute_hours: int
+    credit_expiry_interval_seconds: int
 
     @property
     def is_production(self) -> bool:
@@ -113,6 +114,7 @@ def load_settings() -> Settings:
         invitation_valid_days=_env_int("INVITATION_VALID_DAYS", 7),
         session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_env_int("SESSION_ABSOLUTE_HOURS", 12),
+        credit_expiry_interval_seconds=_env_int("CREDIT_EXPIRY_INTERVAL_SECONDS", 3600),
     )
 
 

@@ -72,7 +72,9 @@ async def register_check(request: Request[Any, Any, Any], field: FromPath[str]) 
 
 
 @get("/login", include_in_schema=False)
-async def login_page(request: Request[Any, Any, Any]) -> Template:
+async def login_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    if request.scope.get("user") is not None:
+        return see_other(safe_next(request.query_params.get("next")))
     return render(
         request, "accounts/login.html", next=safe_next(request.query_params.get("next")), error=None
     )
@@ -122,7 +124,7 @@ async def company_page(request: Request[Any, Any, Any]) -> Template:
     return render(
         request,
         "accounts/company.html",
-        welcome=request.query_params.get("welcome") == "1",
+        welcome=request.query_params.get("welcome", ""),
         values=None,
         errors={},
         **await _company_context(actor),
@@ -267,7 +269,7 @@ async def invitation_accept(
             values=values,
             errors=field_errors(error),
         )
-    return await _sign_in(request, actor, "/company")
+    return await _sign_in(request, actor, "/company?welcome=joined")
 
 
 ROUTES = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -15,7 +15,7 @@ from backend.catalog.schemas import ServiceChange
 from backend.errors import N_, InvalidInput
 from backend.i18n import gettext
 from backend.money import parse_czk
-from backend.pages import FormBody, field_errors, form_value, render
+from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
 
 Form = Annotated[dict[str, Any], FormBody]
 TEXT_FIELDS = ("category", "name_cs", "name_en", "description_cs", "description_en", "rate_type", "unit")
@@ -38,16 +38,20 @@ async def admin_page(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/staff/services/{code:str}/row", include_in_schema=False, guards=[guards.staff_admin])
-async def admin_row(request: Request[Any, Any, Any], code: FromPath[str]) -> Template:
+async def admin_row(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[Any]:
     """One service as a read-only row (htmx: cancel an edit)."""
     actor: Actor = request.scope["user"]
+    if not is_htmx(request):
+        return see_other(f"/staff/services#service-{code}")
     return render(request, "catalog/partials/_row.html", service=await services.admin_service(actor, code))
 
 
 @get("/staff/services/{code:str}/edit", include_in_schema=False, guards=[guards.staff_admin])
-async def admin_edit(request: Request[Any, Any, Any], code: FromPath[str]) -> Template:
-    """One service as an editable row (htmx)."""
+async def admin_edit(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[Any]:
+    """One service as an editable row (htmx); a plain load opens the catalogue page."""
     actor: Actor = request.scope["user"]
+    if not is_htmx(request):
+        return see_other(f"/staff/services#service-{code}")
     service = await services.admin_service(actor, code)
     return render(request, "catalog/partials/_edit_row.html", service=service, values=None, errors={})
 

@@ -127,6 +127,13 @@ class StaffOrderController(Controller):
     ) -> OrderOut:
         return await services.complete_order(actor, order_id, data.note if data else "")
 
+    @post("/{order_id:int}/continue-as-pay", status_code=200)
+    async def continue_as_pay(
+        self, actor: CurrentActor, order_id: RowId, data: JSONBody[NoteIn | None] = None
+    ) -> OrderOut:
+        """An SBP order whose credit ran out goes on as PAY; later work draws no credit."""
+        return await services.continue_as_pay(actor, order_id, data.note if data else "")
+
     @post("/{order_id:int}/work-logs", status_code=HTTP_201_CREATED)
     async def work_log(self, actor: CurrentActor, order_id: RowId, data: JSONBody[WorkLogIn]) -> OrderOut:
         """Log time spent on approved or running work."""

@@ -132,6 +132,11 @@ def next_status(billing: Billing, current: OrderStatus, action: Action, role: Ro
     return transition.target
 
 
+def may_continue_as_pay(billing: Billing, current: OrderStatus, role: Role) -> bool:
+    """SBP work whose credit ran out may go on as PAY (staff decide), while it is being worked on."""
+    return billing is Billing.SBP and current in WORK_STATUSES and role in STAFF_ROLES
+
+
 def allowed_actions(billing: Billing, current: OrderStatus, role: Role) -> list[Action]:
     return [t.action for t in TRANSITIONS[billing] if current in t.sources and role in t.roles]
 
@@ -212,9 +217,15 @@ def check_note(raw: str | None, *, field: str = "note", required: bool = False) 
     return text
 
 
+PLANNING_HORIZON_DAYS = 2 * 366
+
+
 def check_future_date(value: date | None, today: date, *, field: str) -> date | None:
+    """Today or later, and within two years: a date further out is a typo, not a plan."""
     if value is not None and value < today:
         raise InvalidInput(N_("Choose today or a later date."), field=field)
+    if value is not None and (value - today).days > PLANNING_HORIZON_DAYS:
+        raise InvalidInput(N_("Choose a date within the next two years."), field=field)
     return value
 
 

@@ -53,6 +53,7 @@ class WorkLogOut(msgspec.Struct):
     staff: str
     minutes: int
     note: str
+    credit_drawn: int
 
 
 class CompanyRef(msgspec.Struct):
@@ -79,6 +80,8 @@ class OrderOut(msgspec.Struct):
     assigned_to: str | None
     reject_reason: str
     logged_minutes: int
+    credit_drawn: int
+    sbp_unit_price: int
     created_at: datetime
     company: CompanyRef
     created_by: str
@@ -100,6 +103,9 @@ class EstimateOut(msgspec.Struct):
     estimate: AmountOut
     support_level: Literal["hotline", "sla", "sbp", "pay"]
     automatic_quote: bool
+    sbp_unit_price: int
+    sbp_estimate: int  # net at SBP rates: what the work would draw from prepaid credit
+    sbp_balance: int
 
 
 class QuoteIn(msgspec.Struct):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,8 +15,10 @@ from backend.accounts import services as accounts
 from backend.accounts.domain import Actor, collect
 from backend.catalog import services as catalog
 from backend.clock import PRAGUE, aware, now, today
+from backend.credit import services as credit
+from backend.credit.domain import EntryKind, work_cost
 from backend.db import locked, write_transaction
-from backend.errors import N_, InvalidInput, Msg, NotFound, PermissionDenied
+from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound, PermissionDenied
 from backend.i18n import current_language, gettext
 from backend.money import line_amount, with_vat
 from backend.orders import domain
@@ -52,8 +54,11 @@ async def estimate(actor: Actor | None, service_code: str, raw_quantity: Any) ->
     service = await catalog.service_row(service_code)
     unit = Unit(service["unit"])
     quantity = domain.quantity_hundredths(raw_quantity, unit)
-    amount = line_amount(service["pay_price"], quantity, get_settings().vat_rate_percent)
-    level = domain.route_request(await _entitlements(actor), sbp_estimate=None)
+    vat_rate = get_settings().vat_rate_percent
+    amount = line_amount(service["pay_price"], quantity, vat_rate)
+    sbp = line_amount(service["sbp_price"], quantity, vat_rate)
+    entitlements = await _entitlements(actor)
+    level = domain.route_request(entitlements, sbp_estimate=sbp.net)
     return EstimateOut(
         service_code=service["code"],
         quantity=domain.quantity_text(quantity),
@@ -62,13 +67,18 @@ async def estimate(actor: Actor | None, service_code: str, raw_quantity: Any) ->
         estimate=AmountOut(net=amount.net, vat=amount.vat, gross=amount.gross),
         support_level=level.value,  # type: ignore[arg-type]
         automatic_quote=service["rate_type"] == RateType.FLAT,
+        sbp_unit_price=service["sbp_price"],
+        sbp_estimate=sbp.net,
+        sbp_balance=entitlements.sbp_balance,
     )
 
 
 async def _entitlements(actor: Actor | None) -> domain.Entitlements:
-    """What the company holds that changes routing. ALC, SLA and SBP records are not part of the
-    portal yet, so every request routes to PAY until they are."""
-    return domain.Entitlements()
+    """What the company holds that changes routing: its SBP credit. (ALC and SLA contracts join
+    routing with the SLA feature.)"""
+    if actor is None or actor.company_id is None:
+        return domain.Entitlements()
+    return domain.Entitlements(sbp_balance=await credit.balance_of(actor.company_id))
 
 
 async def _next_number(year: int) -> str:
@@ -98,14 +108,24 @@ async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
         preferred_date=lambda: domain.check_future_date(data.preferred_date, today(), field="preferred_date"),
     )
     billing = Billing(data.billing)
-    if billing is Billing.SBP:
-        raise InvalidInput(
-            N_("Your company has no prepaid credit (SBP) that covers this request; order it as PAY."),
-            field="billing",
-        )
     vat_rate = get_settings().vat_rate_percent
-    amount = line_amount(service["pay_price"], values["quantity"], vat_rate)
-    automatic_quote = service["rate_type"] == RateType.FLAT
+    if billing is Billing.SBP:
+        # the estimate at SBP rates is what the credit will be drawn by; it must be covered now
+        amount = line_amount(service["sbp_price"], values["quantity"], vat_rate)
+        balance = await credit.balance_of(company_id)
+        if service["sbp_price"] <= 0 or amount.net > balance:
+            raise InvalidInput(
+                N_(
+                    "Your prepaid credit (%(balance)s) does not cover this request at SBP rates "
+                    "(%(estimate)s); order it as PAY."
+                ),
+                field="billing",
+                balance=Money(balance),
+                estimate=Money(amount.net),
+            )
+    else:
+        amount = line_amount(service["pay_price"], values["quantity"], vat_rate)
+    automatic_quote = service["rate_type"] == RateType.FLAT and billing is Billing.PAY
     created = now()
     async with write_transaction():
         number = await _next_number(created.astimezone(PRAGUE).year)
@@ -124,6 +144,7 @@ async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
                     delivery=data.delivery,
                     preferred_date=values["preferred_date"],
                     unit_price=service["pay_price"],
+                    sbp_unit_price=service["sbp_price"],
                     vat_rate=vat_rate,
                     estimate_net=amount.net,
                     estimate_vat=amount.vat,
@@ -240,13 +261,24 @@ def _order_out(
         assigned_to=row["assigned_to_name"],
         reject_reason=row["reject_reason"],
         logged_minutes=row["logged_minutes"],
+        credit_drawn=row["credit_drawn"],
+        sbp_unit_price=row["sbp_unit_price"],
         created_at=aware(row["created_at"]),
         company=CompanyRef(id=row["company"], name=row["company_name"]),
         created_by=row["created_by_name"],
         history=[_history_out(event) for event in events],
-        actions=[action.value for action in domain.allowed_actions(billing, status, actor.role)],
+        actions=[
+            *(action.value for action in domain.allowed_actions(billing, status, actor.role)),
+            *(["continue_as_pay"] if domain.may_continue_as_pay(billing, status, actor.role) else []),
+        ],
         work_logs=[
-            WorkLogOut(at=aware(w["logged_at"]), staff=w["staff_name"], minutes=w["minutes"], note=w["note"])
+            WorkLogOut(
+                at=aware(w["logged_at"]),
+                staff=w["staff_name"],
+                minutes=w["minutes"],
+                note=w["note"],
+                credit_drawn=w["credit_drawn"],
+            )
             for w in work or []
         ],
     )
@@ -370,6 +402,7 @@ async def _transition(
     note: str = "",
     changes: dict[Column, Any] | None = None,
     check: Callable[[dict[str, Any]], None] | None = None,
+    effect: Callable[[dict[str, Any]], Awaitable[dict[Column, Any]]] | None = None,
 ) -> OrderOut:
     """Lock the order, check the move against the state machine (and ``check`` against the locked
     row), apply it with ``changes`` and its history entry."""
@@ -384,9 +417,10 @@ async def _transition(
         target = domain.next_status(Billing(row["billing"]), current, action, actor.role)
         if check is not None:
             check(row)
+        more = await effect(row) if effect is not None else {}
         at = now()
         await ServiceOrder.update(
-            {ServiceOrder.status: target.value, ServiceOrder.updated_at: at, **(changes or {})}
+            {ServiceOrder.status: target.value, ServiceOrder.updated_at: at, **(changes or {}), **more}
         ).where(ServiceOrder.id == order_id)
         await _record(order_id, actor, current, target, note, at)
     return await get_order(actor, order_id)
@@ -455,7 +489,44 @@ async def start_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
 
 
 async def complete_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
-    return await _transition(actor, order_id, Action.COMPLETE, note=domain.check_note(note))
+    """Finish the work. A flat-rate service on SBP draws its SBP price (× pieces) now, once."""
+    text = domain.check_note(note)
+
+    async def draw_flat_price(row: dict[str, Any]) -> dict[Column, Any]:
+        if row["billing"] != Billing.SBP or row["unit"] != Unit.PIECE:
+            return {}
+        cost = line_amount(row["sbp_unit_price"], row["quantity"], row["vat_rate"]).net
+        await credit.draw(
+            row["company"],
+            cost,
+            credit.Booking(EntryKind.DRAW, actor=actor, note=text, order_id=order_id),
+        )
+        return {ServiceOrder.credit_drawn: row["credit_drawn"] + cost}
+
+    return await _transition(actor, order_id, Action.COMPLETE, note=text, effect=draw_flat_price)
+
+
+async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderOut:
+    """An SBP order whose credit ran out goes on as PAY: later work draws no credit and is billed."""
+    if not actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    text = domain.check_note(note) or gettext(N_("Credit ran out; the rest of the work is billed as PAY."))
+    async with write_transaction():
+        row = await locked(ServiceOrder.select().where(ServiceOrder.id == order_id)).first()
+        if row is None:
+            raise NotFound(N_("Order not found."))
+        status = OrderStatus(row["status"])
+        if not domain.may_continue_as_pay(Billing(row["billing"]), status, actor.role):
+            raise Conflict(
+                N_("Only an approved or running SBP order can continue as PAY; this one is %(status)s."),
+                status=Msg(domain.STATUS_LABELS[status]),
+            )
+        at = now()
+        await ServiceOrder.update(
+            {ServiceOrder.billing: Billing.PAY.value, ServiceOrder.updated_at: at}
+        ).where(ServiceOrder.id == order_id)
+        await _record(order_id, actor, status, status, text, at)
+    return await get_order(actor, order_id)
 
 
 async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> OrderOut:
@@ -476,10 +547,29 @@ async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> Orde
                 status=Msg(domain.STATUS_LABELS[status]),
             )
         at = now()
-        await WorkLog.insert(
-            WorkLog(order=order_id, staff=actor.id, minutes=minutes, note=text, logged_at=at)
-        )
+        work_log_id = (
+            await WorkLog.insert(
+                WorkLog(order=order_id, staff=actor.id, minutes=minutes, note=text, logged_at=at)
+            ).returning(WorkLog.id)
+        )[0]["id"]
+        cost = 0
+        if row["billing"] == Billing.SBP and row["unit"] in (Unit.HOUR, Unit.DAY):
+            # time on SBP work is paid from prepaid credit as it is logged; too little credit
+            # refuses the whole log (nothing is written) and says what is left
+            cost = work_cost(row["sbp_unit_price"], row["unit"], minutes)
+            await credit.draw(
+                row["company"],
+                cost,
+                credit.Booking(
+                    EntryKind.DRAW, actor=actor, note=text, order_id=order_id, work_log_id=work_log_id
+                ),
+            )
+            await WorkLog.update({WorkLog.credit_drawn: cost}).where(WorkLog.id == work_log_id)
         await ServiceOrder.update(
-            {ServiceOrder.logged_minutes: ServiceOrder.logged_minutes + minutes, ServiceOrder.updated_at: at}
+            {
+                ServiceOrder.logged_minutes: ServiceOrder.logged_minutes + minutes,
+                ServiceOrder.credit_drawn: ServiceOrder.credit_drawn + cost,
+                ServiceOrder.updated_at: at,
+            }
         ).where(ServiceOrder.id == order_id)
     return await get_order(actor, order_id)

@@ -107,6 +107,10 @@ ACTIONS = {
         N_("Order completed."),
     ),
     "work-logs": (_minutes, N_("Work logged.")),
+    "continue-as-pay": (
+        lambda a, o, f: services.continue_as_pay(a, o, form_value(f, "note")),
+        N_("The order continues as PAY."),
+    ),
 }
 
 

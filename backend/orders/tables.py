@@ -26,6 +26,7 @@ class ServiceOrder(Table, tablename="service_order"):
     preferred_date = Date(null=True, default=None)
     # the estimate, frozen when submitted: a later change of rate never changes it
     unit_price = BigInt()
+    sbp_unit_price = BigInt(default=0)  # the SBP rate when submitted: what work on an SBP order draws
     vat_rate = Integer()
     estimate_net = BigInt()
     estimate_vat = BigInt()
@@ -41,6 +42,7 @@ class ServiceOrder(Table, tablename="service_order"):
     assigned_to = ForeignKey(references=PortalUser, null=True, on_delete=OnDelete.set_null)
     reject_reason = Text(default="")
     logged_minutes = Integer(default=0)
+    credit_drawn = BigInt(default=0)  # haléře drawn from SBP credit for this order
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -62,6 +64,7 @@ class WorkLog(Table, tablename="work_log"):
     staff = ForeignKey(references=PortalUser, on_delete=OnDelete.restrict)
     minutes = Integer()
     note = Text()
+    credit_drawn = BigInt(default=0)  # haléře this work drew from SBP credit (0 when billed as PAY)
     logged_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -21,7 +21,7 @@ from backend.pages import FormBody, field_errors, form_value, is_htmx, render, s
 from backend.params import RowId
 
 Form = Annotated[dict[str, Any], FormBody]
-ORDER_FIELDS = ("service_code", "quantity", "description", "delivery", "preferred_date")
+ORDER_FIELDS = ("service_code", "quantity", "description", "delivery", "preferred_date", "billing")
 LIST_STATUSES = [status.value for status in domain.OrderStatus]
 
 
@@ -53,10 +53,10 @@ async def _form_context(values: dict[str, str], errors: dict[str, str]) -> dict[
 
 
 async def _estimate_context(actor: Actor, service_code: str, quantity: str) -> dict[str, Any]:
-    if not service_code:
+    if not service_code or not quantity.strip():
         return {"estimate": None, "estimate_error": ""}
     try:
-        estimate = await services.estimate(actor, service_code, parse_quantity(quantity or "1"))
+        estimate = await services.estimate(actor, service_code, parse_quantity(quantity))
     except InvalidInput as error:
         return {"estimate": None, "estimate_error": gettext(error.message, **error.params)}
     return {"estimate": estimate, "estimate_error": ""}
@@ -100,6 +100,7 @@ async def order_submit(request: Request[Any, Any, Any], data: Form) -> Response[
                 description=values["description"],
                 delivery="onsite" if values["delivery"] == "onsite" else "remote",
                 preferred_date=parse_date(values["preferred_date"], "preferred_date"),
+                billing="sbp" if values["billing"] == "sbp" else "pay",
             ),
         )
     except InvalidInput as error:

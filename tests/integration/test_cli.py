@@ -10,6 +10,7 @@ import pytest
 
 from backend.accounts.tables import Company, PortalUser
 from backend.catalog.tables import Service
+from backend.credit.tables import CreditAccount
 from backend.demo import DEMO_PASSWORD
 from backend.orders.tables import ServiceOrder
 from tests.helpers import login
@@ -36,6 +37,7 @@ async def test_demo_data_is_idempotent_and_its_accounts_sign_in(anonymous) -> No
     assert counts == (2, 5)
     assert await Service.count() == 7
     assert await ServiceOrder.count() == 3
+    assert (await CreditAccount.select(CreditAccount.balance).first())["balance"] == 6_750_000
     second = portal("demo-data")
     assert second.returncode == 0, second.stderr
     assert "nothing changed" in second.stdout

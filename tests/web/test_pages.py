@@ -34,7 +34,7 @@ async def test_landing_page_explains_the_four_levels_and_the_contact(anonymous) 
     page = await anonymous.get("/", headers=EN)
     assert page.status_code == 200
     for code in ("ALC", "PAY", "SBP", "SLA"):
-        assert f"<abbr>{code}</abbr>" in page.text
+        assert f'data-level="{code}"' in page.text
     assert "Hotline" in page.text
     assert "mailto:michal.kopecky@dytron.cz" in page.text
 
@@ -254,3 +254,32 @@ async def test_signed_in_users_stored_language_wins_over_the_browser(anonymous) 
     await anonymous.post("/language", data={"language": "cs", "next": "/company"})
     assert (await anonymous.get("/api/v1/me")).json()["user"]["language"] == "cs"
     assert 'lang="cs"' in (await anonymous.get("/company", headers=EN)).text
+
+
+def attributes_of(html: str, element_id: str) -> dict[str, str | None]:
+    """The attributes of the element with this id, as a browser's parser reads them."""
+    from html.parser import HTMLParser
+
+    found: dict[str, str | None] = {}
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if dict(attrs).get("id") == element_id and not found:
+                found.update(attrs)
+
+    Finder().feed(html)
+    return found
+
+
+async def test_invalid_fields_are_marked_for_browsers_and_screen_readers(anonymous) -> None:
+    page = await anonymous.post("/register", data=form(ico="12345678", password="short"), headers=EN)
+    ico = attributes_of(page.text, "ico")
+    assert ico.get("aria-invalid") == "true" and "required" in ico
+    assert attributes_of(page.text, "password").get("aria-invalid") == "true"
+    assert "aria-invalid" not in attributes_of(page.text, "city")
+
+
+async def test_language_switch_keeps_the_query_string(anonymous) -> None:
+    page = await anonymous.get("/login?next=/company")
+    assert attributes_of(page.text, "main") is not None
+    assert 'name="next" value="/login?next=/company"' in page.text

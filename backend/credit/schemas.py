@@ -1,0 +1,72 @@
+"""msgspec Structs of SBP credit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+Key = Annotated[str, msgspec.Meta(max_length=100)]
+Note = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class CreditChange(msgspec.Struct):
+    """A staff admin's top-up (positive) or adjustment (either sign, reason required)."""
+
+    amount: int
+    idempotency_key: Key
+    note: Note = ""
+    kind: Literal["topup", "adjustment"] = "topup"
+    valid_months: Annotated[int, msgspec.Meta(ge=1, le=60)] = 12
+
+
+class CreditEntryOut(msgspec.Struct):
+    id: int
+    kind: str
+    amount: int
+    balance_after: int
+    created_at: datetime
+    order_id: int | None
+    note: str
+    actor: str | None
+
+
+class ExpiringOut(msgspec.Struct):
+    amount: int
+    expires_at: datetime
+
+
+class HoursLeftOut(msgspec.Struct):
+    service_code: str
+    service_name: str
+    unit: str
+    sbp_price: int
+    units_left: str
+
+
+class BalancePoint(msgspec.Struct):
+    at: datetime
+    balance: int
+
+
+class CreditOut(msgspec.Struct):
+    balance: int
+    expiring: list[ExpiringOut]
+    entries: list[CreditEntryOut]
+    next_cursor: str | None
+    low_balance_threshold: int | None
+    hours_left: list[HoursLeftOut]
+    history: list[BalancePoint]
+    runs_out_at: datetime | None
+    company_id: int
+
+
+class CreditChangeOut(msgspec.Struct):
+    entry: CreditEntryOut
+    balance: int
+    replayed: bool
+
+
+class ThresholdIn(msgspec.Struct):
+    threshold: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None

@@ -1,0 +1,425 @@
+"""Use cases of SBP credit. Every change of balance locks the company's account row, writes one
+ledger entry with the balance after it, and moves the lots, all in one transaction."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from backend.accounts.domain import Actor
+from backend.accounts.tables import Company
+from backend.catalog.tables import Service
+from backend.clock import aware, now
+from backend.credit import domain
+from backend.credit.domain import EntryKind, Lot
+from backend.credit.schemas import (
+    BalancePoint,
+    CreditChange,
+    CreditEntryOut,
+    CreditOut,
+    ExpiringOut,
+    HoursLeftOut,
+)
+from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
+from backend.db import locked, write_transaction
+from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.i18n import current_language, gettext
+from backend.notifications.services import enqueue_for_managers
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+CHART_MONTHS = 12
+PACE_DAYS = 90
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """Same day and time ``months`` later (the last day of a shorter month when needed)."""
+    month_index = at.month - 1 + months
+    year, month = at.year + month_index // 12, month_index % 12 + 1
+    for day in (at.day, 30, 29, 28):
+        try:
+            return at.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(at)
+
+
+# --- the account and its lots ------------------------------------------------------------------
+
+
+async def _locked_account(company_id: int) -> dict[str, Any]:
+    """The company's account row, locked for this transaction (created on first use)."""
+    query = CreditAccount.select().where(CreditAccount.company == company_id)
+    row = await locked(query).first()
+    if row is None:
+        await CreditAccount.insert(CreditAccount(company=company_id, balance=0)).on_conflict(
+            target=CreditAccount.company, action="DO NOTHING"
+        )
+        row = await locked(query).first()
+    return row
+
+
+async def _open_lots(company_id: int) -> list[dict[str, Any]]:
+    return (
+        await locked(CreditLot.select().where((CreditLot.company == company_id) & (CreditLot.remaining > 0)))
+        .order_by(CreditLot.expires_at)
+        .order_by(CreditLot.id)
+    )
+
+
+def _as_lots(rows: list[dict[str, Any]]) -> list[Lot]:
+    return [
+        Lot(id=row["id"], remaining=row["remaining"], expires_at=aware(row["expires_at"])) for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """What one ledger entry records besides its amount."""
+
+    kind: EntryKind
+    actor: Actor | None = None
+    note: str = ""
+    order_id: int | None = None
+    work_log_id: int | None = None
+    subscription_id: int | None = None
+    idempotency_key: str | None = None
+
+
+async def _book(
+    account: dict[str, Any],
+    amount: int,
+    booking: Booking,
+    at: datetime,
+    *,
+    taken: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    new_lot_expires: datetime | None = None,
+) -> dict[str, Any]:
+    """Write one entry and move the balance and lots with it (inside the caller's transaction)."""
+    balance = account["balance"] + amount
+    entry = (
+        await CreditEntry.insert(
+            CreditEntry(
+                company=account["company"],
+                kind=booking.kind.value,
+                amount=amount,
+                balance_after=balance,
+                actor=booking.actor.id if booking.actor else None,
+                actor_name=booking.actor.full_name if booking.actor else "",
+                order=booking.order_id,
+                work_log=booking.work_log_id,
+                subscription=booking.subscription_id,
+                note=booking.note,
+                idempotency_key=booking.idempotency_key,
+                created_at=at,
+            )
+        ).returning(*CreditEntry.all_columns())
+    )[0]
+    for lot_id, take in taken:
+        await CreditLot.update({CreditLot.remaining: CreditLot.remaining - take}).where(
+            CreditLot.id == lot_id
+        )
+        await CreditAllocation.insert(CreditAllocation(entry=entry["id"], lot=lot_id, amount=take))
+    if new_lot_expires is not None:
+        await CreditLot.insert(
+            CreditLot(
+                company=account["company"],
+                entry=entry["id"],
+                amount=amount,
+                remaining=amount,
+                expires_at=new_lot_expires,
+            )
+        )
+    await CreditAccount.update({CreditAccount.balance: balance, CreditAccount.updated_at: at}).where(
+        CreditAccount.id == account["id"]
+    )
+    if (
+        account["low_balance_threshold"] is not None
+        and balance < account["low_balance_threshold"] <= account["balance"]
+    ):
+        await enqueue_for_managers(
+            account["company"],
+            "low_credit",
+            {"balance": balance, "threshold": account["low_balance_threshold"]},
+        )
+    account["balance"] = balance
+    return entry
+
+
+async def _expire_due(account: dict[str, Any], at: datetime) -> list[dict[str, Any]]:
+    """Book the unused remainder of every lot past its date (inside the caller's transaction)."""
+    rows = await _open_lots(account["company"])
+    booked = []
+    for lot_id, remaining in domain.expiries(_as_lots(rows), at):
+        entry = await _book(
+            account,
+            -remaining,
+            Booking(EntryKind.EXPIRY, note=N_("Unused credit expired.")),
+            at,
+            taken=[(lot_id, remaining)],
+        )
+        await CreditLot.update({CreditLot.expired_at: at}).where(CreditLot.id == lot_id)
+        booked.append(entry)
+    return booked
+
+
+# --- changes of balance --------------------------------------------------------------------------
+
+
+async def draw(company_id: int, amount: int, booking: Booking) -> dict[str, Any]:
+    """Draw credit soonest-expiring first; refused (InsufficientCredit) beyond what is left.
+    Joins the caller's transaction when there is one (work logged on an SBP order)."""
+    domain.check_amount(amount)
+    async with write_transaction():
+        at = now()
+        account = await _locked_account(company_id)
+        await _expire_due(account, at)
+        lots = _as_lots(await _open_lots(company_id))
+        taken = domain.allocate(lots, amount, at)
+        return await _book(account, -amount, booking, at, taken=taken)
+
+
+def _entry_out(row: dict[str, Any]) -> CreditEntryOut:
+    # the portal's own entries (expiry) have no actor; their notes are msgids
+    automatic = not row["actor_name"]
+    return CreditEntryOut(
+        id=row["id"],
+        kind=row["kind"],
+        amount=row["amount"],
+        balance_after=row["balance_after"],
+        created_at=aware(row["created_at"]),
+        order_id=row["order"],
+        note=gettext(note) if automatic and (note := row["note"]) else row["note"],
+        actor=row["actor_name"] or None,
+    )
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_staff_admin:
+        raise PermissionDenied(N_("Only the head of the technical department can do this."))
+
+
+async def change_credit(actor: Actor, company_id: int, change: CreditChange) -> tuple[CreditEntryOut, bool]:
+    """Staff admin's top-up or adjustment. Returns the entry and whether it was booked now
+    (False: the same idempotency key had booked it before, and this is that same result)."""
+    _require_admin(actor)
+    kind = EntryKind(change.kind)
+    amount = domain.check_amount(change.amount, allow_negative=kind is EntryKind.ADJUSTMENT)
+    note = change.note.strip()
+    if kind is EntryKind.ADJUSTMENT and not note:
+        raise InvalidInput(N_("Give the reason for the adjustment."), field="note")
+    key = change.idempotency_key.strip()
+    if not key:
+        raise InvalidInput(
+            N_("Send an idempotency key, so that a repeated request books nothing twice."),
+            field="idempotency_key",
+        )
+    async with write_transaction():
+        if not await Company.exists().where(Company.id == company_id):
+            raise NotFound(N_("Company not found."))
+        at = now()
+        account = await _locked_account(company_id)  # serialises every credit change of the company
+        earlier = (
+            await CreditEntry.select()
+            .where((CreditEntry.company == company_id) & (CreditEntry.idempotency_key == key))
+            .first()
+        )
+        if earlier is not None:
+            if earlier["amount"] != amount or earlier["kind"] != kind.value:
+                raise Conflict(
+                    N_("This idempotency key was already used for a different amount; use a new key."),
+                    field="idempotency_key",
+                )
+            return _entry_out(earlier), False
+        await _expire_due(account, at)
+        booking = Booking(kind, actor=actor, note=note, idempotency_key=key)
+        if amount > 0:
+            expires = add_months(at, change.valid_months)
+            entry = await _book(account, amount, booking, at, new_lot_expires=expires)
+        else:
+            taken = domain.allocate(_as_lots(await _open_lots(company_id)), -amount, at)
+            entry = await _book(account, amount, booking, at, taken=taken)
+    return _entry_out(entry), True
+
+
+async def top_up_from_plan(
+    company_id: int, amount: int, months: int, actor: Actor, subscription_id: int, note: str
+) -> dict[str, Any]:
+    """Book the credit of an approved SBP plan (inside the approval's transaction)."""
+    async with write_transaction():
+        at = now()
+        account = await _locked_account(company_id)
+        booking = Booking(EntryKind.TOPUP, actor=actor, note=note, subscription_id=subscription_id)
+        return await _book(account, amount, booking, at, new_lot_expires=add_months(at, months))
+
+
+async def expire_credit(at: datetime | None = None) -> int:
+    """Book the expiry of every lot past its date, for every company; returns how many entries.
+    Idempotent: a lot once expired has nothing left to expire. Also warns about lots expiring soon."""
+    at = at or now()
+    due = (
+        await CreditLot.select(CreditLot.company)
+        .where((CreditLot.remaining > 0) & (CreditLot.expires_at <= at))
+        .distinct()
+    )
+    booked = 0
+    for row in due:
+        async with write_transaction():
+            account = await _locked_account(row["company"])
+            booked += len(await _expire_due(account, at))
+    await _warn_expiring(at)
+    return booked
+
+
+async def _warn_expiring(at: datetime) -> None:
+    horizon = at + timedelta(days=domain.EXPIRY_WARNING_DAYS)
+    async with write_transaction():
+        soon = await locked(
+            CreditLot.select().where(
+                (CreditLot.remaining > 0)
+                & (CreditLot.expires_at > at)
+                & (CreditLot.expires_at <= horizon)
+                & CreditLot.expiry_warned_at.is_null()
+            )
+        )
+        for lot in soon:
+            await enqueue_for_managers(
+                lot["company"],
+                "credit_expiring",
+                {"amount": lot["remaining"], "expires_at": aware(lot["expires_at"]).isoformat()},
+            )
+            await CreditLot.update({CreditLot.expiry_warned_at: at}).where(CreditLot.id == lot["id"])
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+async def balance_of(company_id: int) -> int:
+    row = await CreditAccount.select(CreditAccount.balance).where(CreditAccount.company == company_id).first()
+    return row["balance"] if row else 0
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"c:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        prefix, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
+        if prefix != "c" or not value.isdigit():
+            raise ValueError(cursor)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(
+            N_("This page link is not valid. Start again from the first page."), field="cursor"
+        ) from None
+
+
+async def _balance_history(company_id: int, at: datetime) -> list[BalancePoint]:
+    """The balance at the start of each of the last 12 months and now (one small query each)."""
+    points = []
+    for months_back in range(CHART_MONTHS, 0, -1):
+        month_start = add_months(at, -months_back + 1).replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+        row = (
+            await CreditEntry.select(CreditEntry.balance_after)
+            .where((CreditEntry.company == company_id) & (CreditEntry.created_at < month_start))
+            .order_by(CreditEntry.created_at, ascending=False)
+            .order_by(CreditEntry.id, ascending=False)
+            .first()
+        )
+        points.append(BalancePoint(at=month_start, balance=row["balance_after"] if row else 0))
+    return points
+
+
+async def credit_overview(
+    actor: Actor, company_id: int | None = None, *, cursor: str | None = None, limit: int | None = None
+) -> CreditOut:
+    """The balance, what expires when, a page of the ledger, hours left per service and the
+    burn-down with its forecast. Customers see their own company; staff any."""
+    if company_id is None or not actor.is_staff:
+        company_id = actor.company_scope()
+    size = limit or PAGE_SIZE
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(N_("A page has 1 to %(max)d items."), field="limit", max=MAX_PAGE_SIZE)
+    at = now()
+    account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
+    balance = account["balance"] if account else 0
+    query = CreditEntry.select().where(CreditEntry.company == company_id)
+    if cursor:
+        query = query.where(CreditEntry.id < decode_cursor(cursor))
+    rows = await query.order_by(CreditEntry.id, ascending=False).limit(size + 1)
+    lots = (
+        await CreditLot.select()
+        .where((CreditLot.company == company_id) & (CreditLot.remaining > 0))
+        .order_by(CreditLot.expires_at)
+    )
+    services = await Service.select().where(Service.active == True).order_by(Service.sort_order)  # noqa: E712
+    drawn = await CreditEntry.select(CreditEntry.amount).where(
+        (CreditEntry.company == company_id)
+        & (CreditEntry.kind == EntryKind.DRAW.value)
+        & (CreditEntry.created_at >= at - timedelta(days=PACE_DAYS))
+    )
+    drawn_recently = -sum(row["amount"] for row in drawn)
+    runs_out = domain.runs_out_at(balance, drawn_recently, PACE_DAYS, at)
+    language = current_language()
+    return CreditOut(
+        balance=balance,
+        low_balance_threshold=account["low_balance_threshold"] if account else None,
+        expiring=[ExpiringOut(amount=lot["remaining"], expires_at=aware(lot["expires_at"])) for lot in lots],
+        entries=[_entry_out(row) for row in rows[:size]],
+        next_cursor=encode_cursor(rows[size - 1]["id"]) if len(rows) > size else None,
+        hours_left=[
+            HoursLeftOut(
+                service_code=service["code"],
+                service_name=service["name_en"] if language == "en" else service["name_cs"],
+                unit=service["unit"],
+                sbp_price=service["sbp_price"],
+                units_left=str(domain.units_left(balance, service["sbp_price"])),
+            )
+            for service in services
+            if service["sbp_price"] > 0
+        ],
+        history=[*await _balance_history(company_id, at), BalancePoint(at=at, balance=balance)],
+        runs_out_at=runs_out,
+        company_id=company_id,
+    )
+
+
+async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None:
+    """The customer manager chooses when to be warned that credit runs low."""
+    if not actor.is_customer_manager:
+        raise PermissionDenied(N_("Only your company's administrator can do this."))
+    if threshold is not None and threshold < 0:
+        raise InvalidInput(N_("Enter an amount of zero or more."), field="threshold")
+    company_id = actor.company_scope()
+    async with write_transaction():
+        account = await _locked_account(company_id)
+        await CreditAccount.update({CreditAccount.low_balance_threshold: threshold}).where(
+            CreditAccount.id == account["id"]
+        )
+
+
+async def company_name(company_id: int) -> str:
+    row = await Company.select(Company.name).where(Company.id == company_id).first()
+    if row is None:
+        raise NotFound(N_("Company not found."))
+    return row["name"]
+
+
+async def balances(actor: Actor) -> list[dict[str, Any]]:
+    """Every company holding credit, the largest balance first (staff)."""
+    if not actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    return (
+        await CreditAccount.select(
+            CreditAccount.company, CreditAccount.balance, CreditAccount.company.name.as_alias("company_name")
+        )
+        .where(CreditAccount.balance > 0)
+        .order_by(CreditAccount.balance, ascending=False)
+        .limit(200)
+    )

@@ -1,0 +1,25 @@
+"""The outbox: notifications written in the same transaction as the change that causes them,
+delivered later by the sender (so nothing is lost while SMTP is down)."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.accounts.tables import Company, PortalUser
+
+
+class OutboxMessage(Table, tablename="outbox_message"):
+    kind = Varchar(length=40)
+    company = ForeignKey(references=Company, null=True, on_delete=OnDelete.cascade)
+    recipient = ForeignKey(references=PortalUser, null=True, on_delete=OnDelete.cascade)
+    recipient_email = Varchar(length=254)
+    language = Varchar(length=5)
+    context = JSON(default="{}")
+    created_at = Timestamptz(default=TimestamptzNow())
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+    last_error = Text(default="")

@@ -1,0 +1,309 @@
+"""SBP credit on a real database: plans, the ledger, draws from work, expiry, idempotency,
+concurrency, and the database's own refusal of a negative balance."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from piccolo.query.functions.aggregate import Sum
+
+from backend.accounts.domain import Actor, Role
+from backend.credit import services as credit
+from backend.credit.domain import EntryKind, InsufficientCredit
+from backend.credit.tables import CreditAccount, CreditEntry, CreditLot
+from backend.notifications.tables import OutboxMessage
+from backend.orders.tables import ServiceOrder
+from tests.helpers import load_catalogue, make_client, order_payload, register, signed_in_staff
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+async def plans(db) -> None:
+    from backend.demo import PLANS
+    from backend.plans.tables import Plan
+
+    await load_catalogue()
+    for position, plan in enumerate(PLANS):
+        await Plan.insert(Plan(**vars(plan), kind="sbp", sort_order=position))
+
+
+async def ledger_is_consistent(company_id: int) -> int:
+    """The balance equals the sum of the ledger and of what remains in the lots; returns it."""
+    account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
+    ledger = (
+        await CreditEntry.select(Sum(CreditEntry.amount)).where(CreditEntry.company == company_id).first()
+    )
+    lots = await CreditLot.select(Sum(CreditLot.remaining)).where(CreditLot.company == company_id).first()
+    last = (
+        await CreditEntry.select(CreditEntry.balance_after)
+        .where(CreditEntry.company == company_id)
+        .order_by(CreditEntry.id, ascending=False)
+        .first()
+    )
+    assert (
+        account["balance"]
+        == (ledger["sum"] or 0)
+        == (lots["sum"] or 0)
+        == (last["balance_after"] if last else 0)
+    )
+    assert account["balance"] >= 0
+    return account["balance"]
+
+
+async def top_up(admin, company_id: int, amount: int, key: str, **extra):
+    return await admin.post(
+        f"/api/v1/staff/companies/{company_id}/credit",
+        json={"amount": amount, "idempotency_key": key, **extra},
+    )
+
+
+async def test_sbp_journey_plan_approval_order_without_quote_work_draws_credit(anonymous, app, plans) -> None:
+    me = await register(anonymous, language="en")
+    company_id = me["company"]["id"]
+    listed = (await anonymous.get("/api/v1/plans")).json()
+    assert {p["code"] for p in listed} == {"SBP-20", "SBP-50", "SBP-100"}
+    requested = await anonymous.post("/api/v1/subscriptions", json={"plan_code": "SBP-20"})
+    assert requested.status_code == 201
+    assert requested.json()["status"] == "requested" and requested.json()["plan_code"] == "SBP-20"
+
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        pending = (await admin.get("/api/v1/staff/subscriptions")).json()
+        assert [p["id"] for p in pending] == [requested.json()["id"]]
+        approved = await admin.post(f"/api/v1/staff/subscriptions/{requested.json()['id']}/approve")
+        assert approved.status_code == 200 and approved.json()["status"] == "approved"
+        again = await admin.post(f"/api/v1/staff/subscriptions/{requested.json()['id']}/approve")
+        assert again.status_code == 409
+
+    view = (await anonymous.get("/api/v1/credit")).json()
+    assert view["balance"] == 2_700_000
+    assert view["entries"][0]["kind"] == "topup"
+    assert len(view["expiring"]) == 1
+
+    estimate = (await anonymous.get("/api/v1/orders/estimate?service_code=MACROS&quantity=10")).json()
+    assert estimate["support_level"] == "sbp" and estimate["sbp_estimate"] == 1_350_000
+    order = await anonymous.post(
+        "/api/v1/orders", json=order_payload(service_code="MACROS", quantity=10, billing="sbp")
+    )
+    assert order.status_code == 201, order.text
+    order_id = order.json()["id"]
+    assert order.json()["status"] == "submitted" and order.json()["quote"] is None
+
+    async with signed_in_staff(app) as staff:
+        assert (
+            await staff.post(
+                f"/api/v1/staff/orders/{order_id}/quote",
+                json={"net": 1, "valid_until": (datetime.now(UTC) + timedelta(days=5)).date().isoformat()},
+            )
+        ).status_code == 409
+        assert (await staff.post(f"/api/v1/staff/orders/{order_id}/approve")).json()["status"] == "approved"
+        logged = await staff.post(
+            f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 90, "note": "Makro"}
+        )
+        assert logged.status_code == 201, logged.text
+        # 90 minutes at 1 350 Kč per hour
+        assert logged.json()["credit_drawn"] == 202_500
+        assert logged.json()["work_logs"][0]["credit_drawn"] == 202_500
+
+    view = (await anonymous.get("/api/v1/credit")).json()
+    assert view["balance"] == 2_700_000 - 202_500
+    draw = view["entries"][0]
+    assert draw["kind"] == "draw" and draw["amount"] == -202_500 and draw["order_id"] == order_id
+    assert await ledger_is_consistent(company_id) == 2_497_500
+
+
+async def test_a_draw_beyond_the_balance_is_refused_and_the_order_continues_as_pay(
+    anonymous, app, plans
+) -> None:
+    me = await register(anonymous, language="en")
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        assert (await top_up(admin, me["company"]["id"], 300_000, "k1")).status_code == 201
+    order = await anonymous.post(
+        "/api/v1/orders", json=order_payload(service_code="MACROS", quantity=2, billing="sbp")
+    )
+    order_id = order.json()["id"]
+    async with signed_in_staff(app) as staff:
+        await staff.post(f"/api/v1/staff/orders/{order_id}/approve")
+        refused = await staff.post(
+            f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 180, "note": "Too much"}
+        )
+        assert refused.status_code == 422
+        assert "3,000.00" in refused.json()["detail"] and "PAY" in refused.json()["detail"]
+        assert (await ServiceOrder.select(ServiceOrder.logged_minutes).first())["logged_minutes"] == 0
+        switched = await staff.post(f"/api/v1/staff/orders/{order_id}/continue-as-pay")
+        assert switched.json()["billing"] == "pay"
+        logged = await staff.post(
+            f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 180, "note": "As PAY"}
+        )
+        assert logged.status_code == 201 and logged.json()["credit_drawn"] == 0
+    assert await ledger_is_consistent(me["company"]["id"]) == 300_000
+
+
+async def test_sbp_order_needs_credit_that_covers_it(anonymous, plans) -> None:
+    await register(anonymous, language="en")
+    refused = await anonymous.post("/api/v1/orders", json=order_payload(billing="sbp"))
+    assert refused.status_code == 422 and "does not cover" in refused.json()["detail"]
+    assert await ServiceOrder.count() == 0
+
+
+async def test_flat_sbp_service_draws_once_on_completion(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, me["company"]["id"], 1_000_000, "k1")
+    order_id = (
+        await anonymous.post(
+            "/api/v1/orders", json=order_payload(service_code="INSTALLATION", quantity=2, billing="sbp")
+        )
+    ).json()["id"]
+    async with signed_in_staff(app) as staff:
+        for action in ("approve", "start"):
+            await staff.post(f"/api/v1/staff/orders/{order_id}/{action}")
+        logged = await staff.post(
+            f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 60, "note": "x"}
+        )
+        assert logged.json()["credit_drawn"] == 0  # flat work is not drawn per minute
+        done = await staff.post(f"/api/v1/staff/orders/{order_id}/complete")
+        assert done.json()["status"] == "completed" and done.json()["credit_drawn"] == 480_000
+    assert await ledger_is_consistent(me["company"]["id"]) == 520_000
+
+
+async def test_expiry_books_exactly_the_unused_part_of_an_old_top_up(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    company_id = me["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, company_id, 500_000, "old", valid_months=1)
+        await top_up(admin, company_id, 200_000, "new", valid_months=12)
+    manager = Actor(
+        id=me["user"]["id"],
+        email="",
+        full_name="M",
+        role=Role.CUSTOMER_MANAGER,
+        company_id=company_id,
+        language="cs",
+    )
+    # soonest-expiring first: 150 000 comes out of the old top-up
+    await credit.draw(company_id, 150_000, credit.Booking(EntryKind.DRAW, actor=manager, note="work"))
+    later = datetime.now(UTC) + timedelta(days=40)
+    assert await credit.expire_credit(at=later) == 1
+    expiry = await CreditEntry.select().where(CreditEntry.kind == "expiry").first()
+    assert expiry["amount"] == -350_000
+    assert await credit.expire_credit(at=later) == 0  # idempotent
+    assert await credit.expire_credit(at=later + timedelta(days=1)) == 0
+    assert await ledger_is_consistent(company_id) == 200_000
+
+
+async def test_idempotent_top_up_sent_50_times_at_once_books_one_entry(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    company_id = me["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        responses = await asyncio.gather(
+            *(top_up(admin, company_id, 1_000_000, "same-key") for _ in range(50))
+        )
+        assert {r.status_code for r in responses} == {201}
+        assert len({r.json()["entry"]["id"] for r in responses}) == 1
+        assert sum(r.headers["idempotent-replayed"] == "false" for r in responses) == 1
+        different = await top_up(admin, company_id, 999, "same-key")
+        assert different.status_code == 409
+    assert await CreditEntry.count() == 1
+    assert await ledger_is_consistent(company_id) == 1_000_000
+
+
+async def test_200_concurrent_draws_asking_twice_the_balance_never_overspend(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    company_id = me["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, company_id, 100_000, "k1")
+    actor = Actor(
+        id=me["user"]["id"], email="", full_name="M", role=Role.STAFF, company_id=None, language="cs"
+    )
+
+    async def one_draw(n: int) -> bool:
+        try:
+            await credit.draw(
+                company_id, 1_000, credit.Booking(EntryKind.DRAW, actor=actor, note=f"draw {n}")
+            )
+        except InsufficientCredit:
+            return False
+        return True
+
+    results = await asyncio.gather(*(one_draw(n) for n in range(200)))
+    assert sum(results) == 100
+    assert await CreditEntry.count().where(CreditEntry.kind == "draw") == 100
+    assert await ledger_is_consistent(company_id) == 0
+
+
+async def test_the_database_refuses_a_negative_balance(anonymous, plans) -> None:
+    me = await register(anonymous)
+    await CreditAccount.insert(CreditAccount(company=me["company"]["id"], balance=0))
+    with pytest.raises(Exception, match=r"(?i)check"):
+        await CreditAccount.update({CreditAccount.balance: -1}).where(
+            CreditAccount.company == me["company"]["id"]
+        )
+    assert (await CreditAccount.select(CreditAccount.balance).first())["balance"] == 0
+
+
+async def test_adjustments_need_a_reason_and_customers_cannot_book(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    company_id = me["company"]["id"]
+    assert (await top_up(anonymous, company_id, 100, "x")).status_code == 403
+    async with signed_in_staff(app) as staff:
+        assert (await top_up(staff, company_id, 100, "x")).status_code == 403
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, company_id, 10_000, "t")
+        no_reason = await top_up(admin, company_id, -500, "a1", kind="adjustment")
+        assert no_reason.status_code == 422
+        adjusted = await top_up(admin, company_id, -500, "a2", kind="adjustment", note="Oprava zápisu")
+        assert adjusted.status_code == 201 and adjusted.json()["balance"] == 9_500
+        too_much = await top_up(admin, company_id, -50_000, "a3", kind="adjustment", note="x")
+        assert too_much.status_code == 422
+        assert (
+            await admin.post(
+                "/api/v1/staff/companies/999999/credit", json={"amount": 1, "idempotency_key": "z"}
+            )
+        ).status_code == 404
+    assert await ledger_is_consistent(company_id) == 9_500
+
+
+async def test_ledger_pages_with_a_cursor_and_refuses_a_tampered_one(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        for n in range(7):
+            await top_up(admin, me["company"]["id"], 1_000 + n, f"k{n}")
+    first = (await anonymous.get("/api/v1/credit?limit=5")).json()
+    assert len(first["entries"]) == 5 and first["next_cursor"]
+    second = (await anonymous.get(f"/api/v1/credit?limit=5&cursor={first['next_cursor']}")).json()
+    assert len(second["entries"]) == 2 and second["next_cursor"] is None
+    assert (await anonymous.get("/api/v1/credit?cursor=AAAA")).status_code == 422
+    assert len(first["history"]) == 13 and first["history"][-1]["balance"] == first["balance"]
+
+
+async def test_other_companies_credit_is_not_visible(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, me["company"]["id"], 5_000, "k")
+    async with make_client(app) as other:
+        await register(other)
+        assert (await other.get("/api/v1/credit")).json()["balance"] == 0
+        assert (await other.get(f"/api/v1/staff/companies/{me['company']['id']}/credit")).status_code == 403
+
+
+async def test_low_balance_and_expiry_warnings_go_to_the_outbox(anonymous, app, plans) -> None:
+    me = await register(anonymous)
+    company_id = me["company"]["id"]
+    assert (await anonymous.put("/api/v1/credit/threshold", json={"threshold": 50_000})).status_code == 200
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, company_id, 100_000, "k", valid_months=1)
+    actor = Actor(
+        id=me["user"]["id"], email="", full_name="M", role=Role.STAFF, company_id=None, language="cs"
+    )
+    await credit.draw(company_id, 40_000, credit.Booking(EntryKind.DRAW, actor=actor))
+    assert await OutboxMessage.count().where(OutboxMessage.kind == "low_credit") == 0
+    await credit.draw(company_id, 20_000, credit.Booking(EntryKind.DRAW, actor=actor))
+    await credit.draw(company_id, 1_000, credit.Booking(EntryKind.DRAW, actor=actor))
+    assert await OutboxMessage.count().where(OutboxMessage.kind == "low_credit") == 1  # on crossing only
+    await credit.expire_credit(at=datetime.now(UTC) + timedelta(days=5))
+    await credit.expire_credit(at=datetime.now(UTC) + timedelta(days=6))
+    warnings = await OutboxMessage.select().where(OutboxMessage.kind == "credit_expiring")
+    assert len(warnings) == 1 and warnings[0]["recipient_email"] == me["user"]["email"]
