@@ -35,6 +35,7 @@ from backend.protection import reject_nul_characters, security_headers
 from backend.public import web as public_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
 from backend.staff import web as staff_web
+from backend.tickets import api as tickets_api
 
 TEMPLATES_DIR = PROJECT_ROOT / "frontend" / "templates"
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -91,6 +92,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             plans_api.PlanController,
             plans_api.SubscriptionController,
             plans_api.StaffSubscriptionController,
+            tickets_api.TicketController,
+            tickets_api.EntitlementsController,
+            tickets_api.StaffTicketController,
+            tickets_api.StaffContractController,
+            tickets_api.StaffSlaController,
             *accounts_web.ROUTES,
             *public_web.ROUTES,
             *staff_web.ROUTES,

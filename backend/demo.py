@@ -197,6 +197,94 @@ PLANS = (
 )
 
 
+SLA_PLANS = (
+    # code, Czech name, English name, calendar, targets (business minutes: first response, resolution),
+    # discount on PAY rates (%), monthly fee (haléře)
+    (
+        "SLA-BASIC",
+        "SLA Basic",
+        "SLA Basic",
+        {"opens": "08:00", "closes": "16:30", "days": [0, 1, 2, 3, 4]},
+        {"critical": (120, 960), "high": (240, 1920), "normal": (480, 3840), "low": (960, 7680)},
+        5,
+        900_000,
+    ),
+    (
+        "SLA-STANDARD",
+        "SLA Standard",
+        "SLA Standard",
+        {"opens": "08:00", "closes": "16:30", "days": [0, 1, 2, 3, 4]},
+        {"critical": (60, 480), "high": (120, 960), "normal": (240, 1920), "low": (480, 3840)},
+        10,
+        1_800_000,
+    ),
+    (
+        "SLA-PREMIUM",
+        "SLA Premium",
+        "SLA Premium",
+        {"opens": "07:00", "closes": "19:00", "days": [0, 1, 2, 3, 4]},
+        {"critical": (30, 240), "high": (60, 480), "normal": (120, 960), "low": (240, 1920)},
+        15,
+        3_500_000,
+    ),
+)
+ALC_CONTRACTS = (
+    # customer's IČO, products covered
+    ("27788644", ["CATIA V5 MD2 × 3", "CATIA V5 HD2 × 1", "ENOVIA VPM"]),
+)
+
+
+async def _load_demo_contracts() -> int:
+    """SLA plan templates and the customer's ALC contract (valid this year and next)."""
+    from datetime import date
+
+    from backend.alc.tables import AlcContract
+    from backend.plans.tables import Plan
+
+    created = 0
+    for position, (code, name_cs, name_en, calendar, targets, discount, fee) in enumerate(SLA_PLANS):
+        if await Plan.exists().where(Plan.code == code):
+            continue
+        await Plan.insert(
+            Plan(
+                code=code,
+                kind="sla",
+                name_cs=name_cs,
+                name_en=name_en,
+                description_cs=(
+                    f"Reakční doby podle priority, pracovní doba {calendar['opens']}–{calendar['closes']}, "
+                    f"sleva {discount} % na placenou podporu."
+                ),
+                description_en=(
+                    f"Reaction times by priority, working hours {calendar['opens']}–{calendar['closes']}, "
+                    f"{discount} % off paid support."
+                ),
+                price=fee,
+                monthly_fee=fee,
+                discount_percent=discount,
+                calendar=calendar,
+                targets={p: {"first_response": f, "resolution": r} for p, (f, r) in targets.items()},
+                sort_order=100 + position * 10,
+            )
+        )
+        created += 1
+    for ico, products in ALC_CONTRACTS:
+        company = await Company.select(Company.id).where(Company.ico == ico).first()
+        if company and not await AlcContract.exists().where(AlcContract.company == company["id"]):
+            year = date.today().year
+            await AlcContract.insert(
+                AlcContract(
+                    company=company["id"],
+                    products=products,
+                    valid_from=date(year, 1, 1),
+                    valid_until=date(year + 1, 12, 31),
+                    annual_fee=24_000_000,
+                )
+            )
+            created += 1
+    return created
+
+
 async def _load_demo_plans() -> int:
     """The SBP packages, and the customer company's first package, approved."""
     from backend.accounts.services import actor_from_row
@@ -301,4 +389,4 @@ async def load_demo_data() -> int:
                 )
             )
             created += 1
-    return created + await _load_demo_plans() + await _load_demo_orders()
+    return created + await _load_demo_contracts() + await _load_demo_plans() + await _load_demo_orders()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from piccolo.conf.apps import AppConfig
 
 from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
+from backend.alc.tables import AlcContract
 from backend.catalog.tables import Service
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
 from backend.plans.tables import Plan, Subscription
 from backend.settings import PROJECT_ROOT
+from backend.sla.tables import SlaContract
+from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
 
 # parents before children: tests empty them in reverse order
 TABLES = [
@@ -30,6 +33,11 @@ TABLES = [
     CreditLot,
     CreditAllocation,
     OutboxMessage,
+    AlcContract,
+    SlaContract,
+    Ticket,
+    TicketMessage,
+    TicketNumberCounter,
 ]
 
 APP_CONFIG = AppConfig(

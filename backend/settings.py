@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,6 +11,13 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-secret-do-not-use-in-production"  # noqa: S105 - the known dev value
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'portal.sqlite3'}"
+# Hotline reaction times for customers with ALC only, in business minutes (Mon–Fri 8:00–16:30)
+DEFAULT_ALC_TARGETS = (
+    '{"critical": {"first_response": 240, "resolution": 1530},'
+    ' "high": {"first_response": 510, "resolution": 2550},'
+    ' "normal": {"first_response": 1020, "resolution": 5100},'
+    ' "low": {"first_response": 2550, "resolution": 10200}}'
+)
 
 
 class SettingsError(RuntimeError):
@@ -51,6 +59,7 @@ class Settings:
     session_idle_minutes: int
     session_absolute_hours: int
     credit_expiry_interval_seconds: int
+    alc_targets: str  # JSON: {priority: {first_response, resolution}} in business minutes
 
     @property
     def is_production(self) -> bool:
@@ -84,6 +93,10 @@ class Settings:
                 "DATABASE_URL must start with sqlite:/// (embedded) or postgresql:// (production), "
                 f"got {self.database_url!r}"
             )
+        try:
+            json.loads(self.alc_targets)
+        except ValueError as exc:
+            raise SettingsError("ALC_TARGETS must be JSON like the default in settings.py.") from exc
         if self.default_language not in ("cs", "en"):
             raise SettingsError("DEFAULT_LANGUAGE must be cs or en.")
         if not 0 <= self.vat_rate_percent <= 100:
@@ -115,6 +128,7 @@ def load_settings() -> Settings:
         session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 120),
         session_absolute_hours=_env_int("SESSION_ABSOLUTE_HOURS", 12),
         credit_expiry_interval_seconds=_env_int("CREDIT_EXPIRY_INTERVAL_SECONDS", 3600),
+        alc_targets=os.environ.get("ALC_TARGETS", DEFAULT_ALC_TARGETS),
     )
 
 

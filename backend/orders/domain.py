@@ -253,6 +253,7 @@ class Entitlements:
 
     alc_products: frozenset[str] = frozenset()
     sla_active: bool = False
+    sla_discount: int = 0  # percent off PAY rates under the SLA contract
     sbp_balance: int = 0
 
 

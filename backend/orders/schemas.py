@@ -88,6 +88,8 @@ class OrderOut(msgspec.Struct):
     history: list[HistoryEntry]
     actions: list[str]  # what the caller may do with it now
     work_logs: list[WorkLogOut] = []
+    ticket_id: int | None = None  # the Hotline ticket it was converted from
+    ticket_number: str | None = None
 
 
 class OrderPage(msgspec.Struct):

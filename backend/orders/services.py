@@ -20,7 +20,8 @@ from backend.credit.domain import EntryKind, work_cost
 from backend.db import locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound, PermissionDenied
 from backend.i18n import current_language, gettext
-from backend.money import line_amount, with_vat
+from backend.money import apply_discount, line_amount, with_vat
+from backend.numbering import next_in_year
 from backend.orders import domain
 from backend.orders.domain import Action, Billing, OrderStatus, RateType, Unit
 from backend.orders.schemas import (
@@ -38,6 +39,7 @@ from backend.orders.schemas import (
 )
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
 from backend.settings import get_settings
+from backend.sla import services as sla
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -55,9 +57,10 @@ async def estimate(actor: Actor | None, service_code: str, raw_quantity: Any) ->
     unit = Unit(service["unit"])
     quantity = domain.quantity_hundredths(raw_quantity, unit)
     vat_rate = get_settings().vat_rate_percent
-    amount = line_amount(service["pay_price"], quantity, vat_rate)
-    sbp = line_amount(service["sbp_price"], quantity, vat_rate)
     entitlements = await _entitlements(actor)
+    listed = line_amount(service["pay_price"], quantity, vat_rate)
+    amount = with_vat(apply_discount(listed.net, entitlements.sla_discount), vat_rate)
+    sbp = line_amount(service["sbp_price"], quantity, vat_rate)
     level = domain.route_request(entitlements, sbp_estimate=sbp.net)
     return EstimateOut(
         service_code=service["code"],
@@ -74,32 +77,35 @@ async def estimate(actor: Actor | None, service_code: str, raw_quantity: Any) ->
 
 
 async def _entitlements(actor: Actor | None) -> domain.Entitlements:
-    """What the company holds that changes routing: its SBP credit. (ALC and SLA contracts join
-    routing with the SLA feature.)"""
+    """What the company holds that changes routing and price: an SLA contract and SBP credit.
+    (Incidents on ALC products go to the Hotline, which has its own form.)"""
     if actor is None or actor.company_id is None:
         return domain.Entitlements()
-    return domain.Entitlements(sbp_balance=await credit.balance_of(actor.company_id))
-
-
-async def _next_number(year: int) -> str:
-    """Increment the year's counter inside the caller's transaction: the row is locked until
-    commit, so concurrent orders queue for it and a rolled-back order gives its number back."""
-    for _attempt in range(2):
-        rows = await (
-            OrderNumberCounter.update({OrderNumberCounter.last_number: OrderNumberCounter.last_number + 1})
-            .where(OrderNumberCounter.year == year)
-            .returning(OrderNumberCounter.last_number)
-        )
-        if rows:
-            return domain.order_number(year, rows[0]["last_number"])
-        await OrderNumberCounter.insert(OrderNumberCounter(year=year, last_number=0)).on_conflict(
-            target=OrderNumberCounter.year, action="DO NOTHING"
-        )
-    raise RuntimeError("order number counter could not be created")
+    contract = await sla.active_contract(actor.company_id)
+    return domain.Entitlements(
+        sla_active=contract is not None,
+        sla_discount=contract.discount_percent if contract else 0,
+        sbp_balance=await credit.balance_of(actor.company_id),
+    )
 
 
 async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
-    company_id = actor.company_scope()
+    """A customer orders a service for their company."""
+    order_id = await place_order(actor.company_scope(), actor.id, actor, data)
+    return await get_order(actor, order_id)
+
+
+async def _pay_discount(company_id: int) -> int:
+    """Percent off PAY rates while the company has an active SLA contract."""
+    contract = await sla.active_contract(company_id)
+    return contract.discount_percent if contract else 0
+
+
+async def place_order(
+    company_id: int, created_by: int, recorder: Actor, data: OrderIn, note: str = ""
+) -> int:
+    """Create an order for ``company_id`` as ``created_by`` ordered it; ``recorder`` is who the
+    history names (the customer, or staff converting a ticket). Joins the caller's transaction."""
     service = await catalog.service_row(data.service_code)
     unit = Unit(service["unit"])
     values = collect(
@@ -124,18 +130,20 @@ async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
                 estimate=Money(amount.net),
             )
     else:
-        amount = line_amount(service["pay_price"], values["quantity"], vat_rate)
+        listed = line_amount(service["pay_price"], values["quantity"], vat_rate)
+        amount = with_vat(apply_discount(listed.net, await _pay_discount(company_id)), vat_rate)
     automatic_quote = service["rate_type"] == RateType.FLAT and billing is Billing.PAY
     created = now()
     async with write_transaction():
-        number = await _next_number(created.astimezone(PRAGUE).year)
+        year = created.astimezone(PRAGUE).year
+        number = domain.order_number(year, await next_in_year(OrderNumberCounter, year))
         order_id = (
             await ServiceOrder.insert(
                 ServiceOrder(
                     number=number,
                     company=company_id,
                     service=service["id"],
-                    created_by=actor.id,
+                    created_by=created_by,
                     status=OrderStatus.SUBMITTED.value,
                     billing=billing.value,
                     quantity=values["quantity"],
@@ -154,7 +162,7 @@ async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
                 )
             ).returning(ServiceOrder.id)
         )[0]["id"]
-        await _record(order_id, actor, None, OrderStatus.SUBMITTED, "", created)
+        await _record(order_id, recorder, None, OrderStatus.SUBMITTED, note, created)
         if automatic_quote:
             # flat-rate work has a known price: quote it at once, the customer only accepts
             await ServiceOrder.update(
@@ -169,7 +177,7 @@ async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
             await _record(
                 order_id, None, OrderStatus.SUBMITTED, OrderStatus.QUOTED, AUTOMATIC_QUOTE_NOTE, created
             )
-    return await get_order(actor, order_id)
+    return order_id
 
 
 async def _record(
@@ -228,7 +236,11 @@ def _history_out(event: dict[str, Any]) -> HistoryEntry:
 
 
 def _order_out(
-    row: dict[str, Any], actor: Actor, events: list[dict[str, Any]], work: list[dict[str, Any]] | None = None
+    row: dict[str, Any],
+    actor: Actor,
+    events: list[dict[str, Any]],
+    work: list[dict[str, Any]] | None = None,
+    ticket: dict[str, Any] | None = None,
 ) -> OrderOut:
     status = OrderStatus(row["status"])
     billing = Billing(row["billing"])
@@ -281,6 +293,8 @@ def _order_out(
             )
             for w in work or []
         ],
+        ticket_id=ticket["id"] if ticket else None,
+        ticket_number=ticket["number"] if ticket else None,
     )
 
 
@@ -299,6 +313,16 @@ async def _events_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any
     return grouped
 
 
+async def _tickets_by_order(order_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The Hotline tickets these orders were converted from, in one query."""
+    from backend.tickets.tables import Ticket  # tickets refer to orders, not the other way round
+
+    if not order_ids:
+        return {}
+    rows = await Ticket.select(Ticket.id, Ticket.number, Ticket.order).where(Ticket.order.is_in(order_ids))
+    return {row["order"]: row for row in rows}
+
+
 async def get_order(actor: Actor, order_id: int) -> OrderOut:
     query = ServiceOrder.select(*_order_columns()).where(ServiceOrder.id == order_id)
     if (scope := _scope(actor)) is not None:
@@ -307,12 +331,13 @@ async def get_order(actor: Actor, order_id: int) -> OrderOut:
     if row is None:
         raise NotFound(N_("Order not found."))
     events = (await _events_by_order([order_id]))[order_id]
+    tickets = await _tickets_by_order([order_id])
     work = (
         await WorkLog.select(*WorkLog.all_columns(), WorkLog.staff.full_name.as_alias("staff_name"))
         .where(WorkLog.order == order_id)
         .order_by(WorkLog.logged_at)
     )
-    return _order_out(row, actor, events, work)
+    return _order_out(row, actor, events, work, tickets.get(order_id))
 
 
 def encode_cursor(last_id: int) -> str:
@@ -359,9 +384,11 @@ async def _page(
     rows = await query.order_by(ServiceOrder.id, ascending=not newest_first).limit(size + 1)
     has_more = len(rows) > size
     rows = rows[:size]
-    events = await _events_by_order([row["id"] for row in rows])
+    ids = [row["id"] for row in rows]
+    events = await _events_by_order(ids)
+    tickets = await _tickets_by_order(ids)
     return OrderPage(
-        items=[_order_out(row, actor, events[row["id"]]) for row in rows],
+        items=[_order_out(row, actor, events[row["id"]], ticket=tickets.get(row["id"])) for row in rows],
         next_cursor=encode_cursor(rows[-1]["id"]) if has_more else None,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -19,6 +19,10 @@ class PlanOut(msgspec.Struct):
     currency: str
     credit: int | None = None
     validity_months: int | None = None
+    targets: dict[str, dict[str, int]] | None = None
+    calendar: dict[str, Any] | None = None
+    discount: int | None = None  # percent off PAY rates
+    monthly_fee: int | None = None
 
 
 class SubscriptionIn(msgspec.Struct):

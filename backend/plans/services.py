@@ -7,7 +7,7 @@ from typing import Any
 from backend.accounts.domain import Actor
 from backend.clock import aware, now
 from backend.credit import services as credit
-from backend.db import locked, write_transaction
+from backend.db import json_value, locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import current_language
 from backend.money import CURRENCY, with_vat
@@ -15,12 +15,14 @@ from backend.notifications.services import enqueue_for_managers
 from backend.plans.schemas import PlanOut, SubscriptionOut
 from backend.plans.tables import Plan, Subscription
 from backend.settings import get_settings
+from backend.sla import services as sla
 
 
 def _plan_out(row: dict[str, Any]) -> PlanOut:
     english = current_language() == "en"
     amount = with_vat(row["price"], get_settings().vat_rate_percent)
     sbp = row["kind"] == "sbp"
+    sla_plan = row["kind"] == "sla"
     return PlanOut(
         code=row["code"],
         kind=row["kind"],
@@ -32,6 +34,10 @@ def _plan_out(row: dict[str, Any]) -> PlanOut:
         currency=CURRENCY,
         credit=row["credit"] if sbp else None,
         validity_months=row["validity_months"] if sbp else None,
+        targets=json_value(row["targets"]) if sla_plan else None,
+        calendar=json_value(row["calendar"]) if sla_plan else None,
+        discount=row["discount_percent"] if sla_plan else None,
+        monthly_fee=row["monthly_fee"] if sla_plan else None,
     )
 
 
@@ -156,11 +162,9 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
                 Subscription.note: note.strip()[:2000],
             }
         ).where(Subscription.id == subscription_id)
-        if approve and plan["kind"] != "sbp":
-            raise Conflict(
-                N_("SLA plans are approved into service contracts, which this portal does not handle yet.")
-            )
-        if approve:
+        if approve and plan["kind"] == "sla":
+            await sla.contract_from_plan(row["company"], row["plan"], subscription_id)
+        elif approve:
             await credit.top_up_from_plan(
                 row["company"], row["credit"], row["validity_months"], actor, subscription_id, plan["code"]
             )

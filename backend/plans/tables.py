@@ -3,7 +3,7 @@ requests for them."""
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -21,6 +21,11 @@ class Plan(Table, tablename="plan"):
     price = BigInt()  # net, haléře
     credit = BigInt(default=0)  # SBP: credit booked on approval, haléře
     validity_months = Integer(default=12)
+    # SLA plans: the template a contract copies
+    targets = JSON(default="{}")
+    calendar = JSON(default="{}")
+    discount_percent = Integer(default=0)
+    monthly_fee = BigInt(default=0)
     active = Boolean(default=True)
     sort_order = Integer(default=0)
 

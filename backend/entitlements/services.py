@@ -1,0 +1,49 @@
+"""A company's entitlements in one answer: ALC (the Hotline), SBP credit, the SLA contract."""
+
+from __future__ import annotations
+
+from backend.accounts.domain import Actor
+from backend.alc import services as alc
+from backend.clock import aware
+from backend.credit.tables import CreditAccount, CreditLot
+from backend.entitlements.schemas import AlcOut, EntitlementsOut, ExpiringCredit, SbpOut, SlaOut
+from backend.sla import services as sla
+
+
+async def entitlements(actor: Actor, company_id: int | None = None) -> EntitlementsOut:
+    """Customers get their own company's; staff may name any company."""
+    if company_id is None or not actor.is_staff:
+        company_id = actor.company_scope()
+    contracts = await alc.active_contracts(company_id)
+    account = (
+        await CreditAccount.select(CreditAccount.balance).where(CreditAccount.company == company_id).first()
+    )
+    lots = (
+        await CreditLot.select(CreditLot.remaining, CreditLot.expires_at)
+        .where((CreditLot.company == company_id) & (CreditLot.remaining > 0))
+        .order_by(CreditLot.expires_at)
+    )
+    contract = await sla.active_contract(company_id)
+    balance = account["balance"] if account else 0
+    return EntitlementsOut(
+        customer=bool(contracts),
+        alc=AlcOut(
+            active=bool(contracts),
+            valid_until=max((c.valid_until for c in contracts), default=None),
+            products=sorted({p for c in contracts for p in c.products}),
+        ),
+        sbp=SbpOut(
+            active=balance > 0,
+            balance=balance,
+            expiring=[
+                ExpiringCredit(amount=lot["remaining"], expires_at=aware(lot["expires_at"])) for lot in lots
+            ],
+        ),
+        sla=SlaOut(
+            active=contract is not None,
+            plan_code=contract.plan_code if contract else None,
+            valid_until=contract.valid_until if contract else None,
+            targets=contract.targets if contract else None,
+            discount=contract.discount_percent if contract else 0,
+        ),
+    )

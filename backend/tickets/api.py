@@ -1,0 +1,144 @@
+"""JSON API of the Hotline, ALC and SLA contracts and entitlements."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from backend.accounts.api import ACTOR, CurrentActor
+from backend.accounts.guards import customer, staff, staff_admin
+from backend.alc import services as alc
+from backend.alc.schemas import AlcContractIn, AlcContractOut
+from backend.entitlements.schemas import EntitlementsOut
+from backend.entitlements.services import entitlements
+from backend.params import RowId
+from backend.sla import services as sla
+from backend.sla.schemas import SlaContractOut, SlaTermsChange
+from backend.tickets import services
+from backend.tickets.schemas import (
+    ConvertIn,
+    MessageIn,
+    ResolveIn,
+    StaffMessageIn,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+)
+
+
+class TicketController(Controller):
+    """The Hotline for companies with an ALC or SLA contract; others get a 403 pointing to PAY."""
+
+    path = "/api/v1/tickets"
+    tags = ["tickets"]
+    guards = [customer]
+    dependencies = ACTOR
+
+    @post(status_code=HTTP_201_CREATED)
+    async def open(self, actor: CurrentActor, data: JSONBody[TicketIn]) -> TicketOut:
+        return await services.open_ticket(actor, data)
+
+    @get()
+    async def tickets(self, actor: CurrentActor, status: FromQuery[str | None] = None) -> TicketPage:
+        """The company's tickets, newest first (the 50 latest; filter by status for older ones)."""
+        return TicketPage(items=await services.list_tickets(actor, status=status), next_cursor=None)
+
+    @get("/{ticket_id:int}")
+    async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
+        return await services.get_ticket(actor, ticket_id)
+
+    @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED)
+    async def reply(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[MessageIn]) -> TicketOut:
+        """Reply; a reply reopens a ticket that waited on you or was resolved."""
+        return await services.customer_reply(actor, ticket_id, data.body)
+
+    @post("/{ticket_id:int}/close", status_code=200)
+    async def close(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
+        return await services.close_ticket(actor, ticket_id)
+
+
+class EntitlementsController(Controller):
+    path = "/api/v1/entitlements"
+    tags = ["tickets"]
+    guards = [customer]
+    dependencies = ACTOR
+
+    @get()
+    async def entitlements(self, actor: CurrentActor) -> EntitlementsOut:
+        """ALC, SBP and SLA status of the caller's company, with what expires when."""
+        return await entitlements(actor)
+
+
+class StaffTicketController(Controller):
+    path = "/api/v1/staff/tickets"
+    tags = ["staff"]
+    guards = [staff]
+    dependencies = ACTOR
+
+    @get()
+    async def queue(self, actor: CurrentActor) -> list[TicketOut]:
+        """Open tickets: breached first, then by the nearest due instant; waiting ones last."""
+        return await services.staff_queue(actor)
+
+    @get("/{ticket_id:int}")
+    async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
+        return await services.get_ticket(actor, ticket_id)
+
+    @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED)
+    async def reply(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[StaffMessageIn]) -> TicketOut:
+        """Answer; with ``wait_for_customer`` the clock stops until the customer replies."""
+        return await services.staff_reply(
+            actor, ticket_id, data.body, wait_for_customer=data.wait_for_customer
+        )
+
+    @post("/{ticket_id:int}/resolve", status_code=200)
+    async def resolve(
+        self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[ResolveIn | None] = None
+    ) -> TicketOut:
+        return await services.resolve_ticket(actor, ticket_id, data.body if data else "")
+
+    @post("/{ticket_id:int}/convert", status_code=HTTP_201_CREATED)
+    async def convert(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[ConvertIn]) -> TicketOut:
+        """Turn a ticket beyond ALC scope into a PAY order for the same company, linked both ways."""
+        return await services.convert_to_order(actor, ticket_id, data)
+
+
+class StaffContractController(Controller):
+    path = "/api/v1/staff/companies/{company_id:int}"
+    tags = ["staff"]
+    guards = [staff]
+    dependencies = ACTOR
+
+    @get("/alc-contracts")
+    async def alc_contracts(self, company_id: RowId) -> list[AlcContractOut]:
+        return await alc.contracts_of(company_id)
+
+    @post("/alc-contracts", guards=[staff_admin], status_code=HTTP_201_CREATED)
+    async def record_alc(
+        self, actor: CurrentActor, company_id: RowId, data: JSONBody[AlcContractIn]
+    ) -> AlcContractOut:
+        """Record an ALC contract (a renewal is a new one): products, valid from/until, annual fee."""
+        return await alc.record_contract(actor, company_id, data)
+
+    @get("/sla-contracts")
+    async def sla_contracts(self, company_id: RowId) -> list[SlaContractOut]:
+        return await sla.contracts_of(company_id)
+
+    @get("/entitlements")
+    async def entitlements(self, actor: CurrentActor, company_id: RowId) -> EntitlementsOut:
+        return await entitlements(actor, company_id)
+
+
+class StaffSlaController(Controller):
+    path = "/api/v1/staff/sla-contracts"
+    tags = ["staff"]
+    guards = [staff_admin]
+    dependencies = ACTOR
+
+    @patch("/{contract_id:int}")
+    async def change(
+        self, actor: CurrentActor, contract_id: RowId, data: JSONBody[SlaTermsChange]
+    ) -> SlaContractOut:
+        """Change one company's SLA terms (targets, calendar, discount, fee, end) without the plan."""
+        return await sla.change_terms(actor, contract_id, data)

@@ -1,0 +1,100 @@
+"""Pure rules of Hotline tickets: statuses, who moves them where, and the due-time clock."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from backend.errors import N_, Conflict, InvalidInput, Msg
+from backend.sla.domain import Calendar, add_business_minutes, business_minutes_between
+
+SUBJECT_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 10_000
+NUMBER_PREFIX = "HD"
+
+
+class TicketStatus(enum.StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+STATUS_LABELS = {
+    TicketStatus.NEW: N_("New"),
+    TicketStatus.OPEN: N_("Open"),
+    TicketStatus.WAITING_ON_CUSTOMER: N_("Waiting for you"),
+    TicketStatus.RESOLVED: N_("Resolved"),
+    TicketStatus.CLOSED: N_("Closed"),
+}
+
+T = TicketStatus
+RUNNING = frozenset({T.NEW, T.OPEN})  # the clock runs; the team owes an answer
+
+
+class TicketAction(enum.StrEnum):
+    STAFF_REPLY = "staff_reply"
+    ASK_CUSTOMER = "ask_customer"
+    RESOLVE = "resolve"
+    CUSTOMER_REPLY = "customer_reply"
+    CLOSE = "close"
+
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[TicketAction, tuple[frozenset[TicketStatus], TicketStatus | None]] = {
+    TicketAction.STAFF_REPLY: (frozenset({T.NEW, T.OPEN, T.WAITING_ON_CUSTOMER}), T.OPEN),
+    TicketAction.ASK_CUSTOMER: (frozenset({T.NEW, T.OPEN, T.WAITING_ON_CUSTOMER}), T.WAITING_ON_CUSTOMER),
+    TicketAction.RESOLVE: (frozenset({T.NEW, T.OPEN, T.WAITING_ON_CUSTOMER}), T.RESOLVED),
+    # a customer's reply reopens what waited on them or was resolved; a new ticket stays new
+    TicketAction.CUSTOMER_REPLY: (frozenset({T.NEW, T.OPEN, T.WAITING_ON_CUSTOMER, T.RESOLVED}), None),
+    TicketAction.CLOSE: (frozenset({T.RESOLVED}), T.CLOSED),
+}
+
+
+def next_status(current: TicketStatus, action: TicketAction) -> TicketStatus:
+    sources, target = TRANSITIONS[action]
+    if current not in sources:
+        raise Conflict(
+            N_("The ticket is %(status)s; this is not possible now."), status=Msg(STATUS_LABELS[current])
+        )
+    if target is None:  # customer reply
+        return T.NEW if current is T.NEW else T.OPEN
+    return target
+
+
+def check_text(raw: str | None, *, field: str, message: str, max_length: int = BODY_MAX_LENGTH) -> str:
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidInput(message, field=field)
+    if len(text) > max_length:
+        raise InvalidInput(N_("At most %(max)d characters, please."), field=field, max=max_length)
+    return text
+
+
+def ticket_number(year: int, sequence: int) -> str:
+    return f"{NUMBER_PREFIX}-{year}-{sequence:05d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """Due instants of one ticket, in business time of its calendar."""
+
+    calendar: Calendar
+
+    def due(self, start: datetime, minutes: int) -> datetime:
+        return add_business_minutes(start, minutes, self.calendar)
+
+    def paused(self, since: datetime, until: datetime) -> int:
+        return business_minutes_between(since, until, self.calendar)
+
+    def resume(self, due: datetime, paused_minutes: int) -> datetime:
+        """Waiting on the customer moves the due time by exactly the business time it waited."""
+        return add_business_minutes(due, paused_minutes, self.calendar) if paused_minutes else due
+
+    def minutes_left(self, at: datetime, due: datetime) -> int:
+        """Business minutes until ``due``; negative once breached."""
+        if at <= due:
+            return business_minutes_between(at, due, self.calendar)
+        return -business_minutes_between(due, at, self.calendar)

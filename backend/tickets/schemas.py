@@ -1,0 +1,79 @@
+"""msgspec Structs of Hotline tickets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+Text = Annotated[str, msgspec.Meta(max_length=50_000)]
+
+
+class TicketIn(msgspec.Struct):
+    subject: Annotated[str, msgspec.Meta(max_length=2000)]
+    description: Text
+    priority: Literal["critical", "high", "normal", "low"] = "normal"
+    product: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+
+
+class MessageIn(msgspec.Struct):
+    body: Text
+
+
+class StaffMessageIn(msgspec.Struct):
+    body: Text
+    wait_for_customer: bool = False
+
+
+class ResolveIn(msgspec.Struct):
+    body: Text = ""
+
+
+class ConvertIn(msgspec.Struct):
+    service_code: Annotated[str, msgspec.Meta(max_length=40)]
+    quantity: Decimal
+    note: Text = ""
+
+
+class MessageOut(msgspec.Struct):
+    author: str
+    body: str
+    at: datetime
+    from_staff: bool
+
+
+class CompanyRef(msgspec.Struct):
+    id: int
+    name: str
+
+
+class TicketOut(msgspec.Struct):
+    id: int
+    number: str
+    status: str
+    priority: str
+    subject: str
+    description: str
+    product: str
+    terms: Literal["alc", "sla"]
+    first_response_due: datetime
+    resolution_due: datetime
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    messages: list[MessageOut]
+    company: CompanyRef
+    created_by: str
+    created_at: datetime
+    next_due: datetime | None
+    minutes_left: int | None  # business minutes to next_due; negative once breached
+    breached: bool
+    order_id: int | None
+    order_number: str | None
+    actions: list[str]
+
+
+class TicketPage(msgspec.Struct):
+    items: list[TicketOut]
+    next_cursor: str | None

@@ -1,0 +1,355 @@
+"""Use cases of Hotline tickets. Each change locks the ticket row, moves its status by the rules
+of tickets/domain.py and keeps its due instants in business time, in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from backend.accounts.domain import Actor
+from backend.alc import services as alc
+from backend.clock import PRAGUE, aware, now
+from backend.db import json_value, locked, write_transaction
+from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
+from backend.i18n import gettext
+from backend.numbering import next_in_year
+from backend.orders import services as orders
+from backend.orders.schemas import OrderIn
+from backend.orders.tables import ServiceOrder
+from backend.sla import services as sla
+from backend.sla.domain import Calendar, Priority
+from backend.tickets import domain
+from backend.tickets.domain import Clock, TicketAction, TicketStatus
+from backend.tickets.schemas import CompanyRef, ConvertIn, MessageOut, TicketIn, TicketOut
+from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
+
+OPEN_STATUSES = [TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus.WAITING_ON_CUSTOMER.value]
+NO_HOTLINE = N_(
+    "Your company has no ALC maintenance contract or SLA contract, so the Hotline is not available. "
+    "Order paid support (PAY) from the service catalogue instead."
+)
+
+
+def _clock(row: dict[str, Any]) -> Clock:
+    return Clock(Calendar.from_json(json_value(row["calendar"])))
+
+
+def _next_due(status: TicketStatus, first_response_due: datetime, resolution_due: datetime, responded: bool):
+    """What the team owes next while the clock runs; nothing while waiting or resolved."""
+    if status not in domain.RUNNING:
+        return None
+    return resolution_due if responded else first_response_due
+
+
+# --- opening -----------------------------------------------------------------------------------------
+
+
+async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
+    """A customer reports a problem. The ticket runs under the SLA contract's targets, or the
+    ALC defaults for ALC-only customers; other companies are pointed to PAY ordering."""
+    company_id = actor.company_scope()
+    terms = await sla.terms_for(company_id)
+    if terms is None:
+        raise PermissionDenied(NO_HOTLINE)
+    subject = domain.check_text(
+        data.subject,
+        field="subject",
+        message=N_("Write a short subject."),
+        max_length=domain.SUBJECT_MAX_LENGTH,
+    )
+    description = domain.check_text(
+        data.description, field="description", message=N_("Describe the problem.")
+    )
+    product = " ".join((data.product or "").split())
+    if terms.kind == "alc":
+        covered = {p for contract in await alc.active_contracts(company_id) for p in contract.products}
+        if product not in covered:
+            raise InvalidInput(N_("Choose one of the products your ALC contract covers."), field="product")
+    elif len(product) > 200:
+        raise InvalidInput(N_("At most %(max)d characters, please."), field="product", max=200)
+    priority = Priority(data.priority)
+    target = terms.targets[priority]
+    clock = Clock(terms.calendar)
+    created = now()
+    first_due = clock.due(created, target.first_response)
+    resolution_due = clock.due(created, target.resolution)
+    async with write_transaction():
+        year = created.astimezone(PRAGUE).year
+        number = domain.ticket_number(year, await next_in_year(TicketNumberCounter, year))
+        ticket_id = (
+            await Ticket.insert(
+                Ticket(
+                    number=number,
+                    company=company_id,
+                    created_by=actor.id,
+                    subject=subject,
+                    description=description,
+                    product=product,
+                    priority=priority.value,
+                    status=TicketStatus.NEW.value,
+                    terms=terms.kind,
+                    calendar=terms.calendar.to_json(),
+                    first_response_minutes=target.first_response,
+                    resolution_minutes=target.resolution,
+                    first_response_due=first_due,
+                    resolution_due=resolution_due,
+                    next_due=first_due,
+                    created_at=created,
+                    updated_at=created,
+                )
+            ).returning(Ticket.id)
+        )[0]["id"]
+    return await get_ticket(actor, ticket_id)
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def _columns() -> list[Any]:
+    return [
+        *Ticket.all_columns(),
+        Ticket.company.name.as_alias("company_name"),
+        Ticket.created_by.full_name.as_alias("created_by_name"),
+        Ticket.order.number.as_alias("order_number"),
+    ]
+
+
+def _out(row: dict[str, Any], actor: Actor, messages: list[dict[str, Any]], at: datetime) -> TicketOut:
+    status = TicketStatus(row["status"])
+    next_due = aware(row["next_due"]) if row["next_due"] else None
+    minutes_left = _clock(row).minutes_left(at, next_due) if next_due else None
+    if actor.is_staff:
+        actions = [
+            a.value
+            for a in (TicketAction.STAFF_REPLY, TicketAction.ASK_CUSTOMER, TicketAction.RESOLVE)
+            if status in domain.TRANSITIONS[a][0]
+        ]
+        if status in domain.RUNNING | {TicketStatus.WAITING_ON_CUSTOMER} and row["order"] is None:
+            actions.append("convert")
+    else:
+        actions = [
+            a.value
+            for a in (TicketAction.CUSTOMER_REPLY, TicketAction.CLOSE)
+            if status in domain.TRANSITIONS[a][0]
+        ]
+    return TicketOut(
+        id=row["id"],
+        number=row["number"],
+        status=status.value,
+        priority=row["priority"],
+        subject=row["subject"],
+        description=row["description"],
+        product=row["product"],
+        terms=row["terms"],
+        first_response_due=aware(row["first_response_due"]),
+        resolution_due=aware(row["resolution_due"]),
+        first_responded_at=aware(row["first_responded_at"]) if row["first_responded_at"] else None,
+        resolved_at=aware(row["resolved_at"]) if row["resolved_at"] else None,
+        messages=[
+            MessageOut(
+                author=m["author_name"], body=m["body"], at=aware(m["created_at"]), from_staff=m["from_staff"]
+            )
+            for m in messages
+        ],
+        company=CompanyRef(id=row["company"], name=row["company_name"]),
+        created_by=row["created_by_name"],
+        created_at=aware(row["created_at"]),
+        next_due=next_due,
+        minutes_left=minutes_left,
+        breached=next_due is not None and next_due < at,
+        order_id=row["order"],
+        order_number=row["order_number"],
+        actions=actions,
+    )
+
+
+def _scoped(query, actor: Actor):
+    return query if actor.is_staff else query.where(Ticket.company == actor.company_scope())
+
+
+async def get_ticket(actor: Actor, ticket_id: int) -> TicketOut:
+    row = await _scoped(Ticket.select(*_columns()).where(Ticket.id == ticket_id), actor).first()
+    if row is None:
+        raise NotFound(N_("Ticket not found."))
+    messages = (
+        await TicketMessage.select().where(TicketMessage.ticket == ticket_id).order_by(TicketMessage.id)
+    )
+    return _out(row, actor, messages, now())
+
+
+async def _with_messages(actor: Actor, rows: list[dict[str, Any]]) -> list[TicketOut]:
+    ids = [row["id"] for row in rows]
+    messages: dict[int, list[dict[str, Any]]] = {ticket_id: [] for ticket_id in ids}
+    if ids:
+        for message in (
+            await TicketMessage.select().where(TicketMessage.ticket.is_in(ids)).order_by(TicketMessage.id)
+        ):
+            messages[message["ticket"]].append(message)
+    at = now()
+    return [_out(row, actor, messages[row["id"]], at) for row in rows]
+
+
+async def list_tickets(actor: Actor, *, status: str | None = None, limit: int = 50) -> list[TicketOut]:
+    """The caller's company's tickets, newest first."""
+    query = Ticket.select(*_columns()).where(Ticket.company == actor.company_scope())
+    if status:
+        if status not in {s.value for s in TicketStatus}:
+            raise InvalidInput(N_("Unknown ticket status %(status)s."), field="status", status=status)
+        query = query.where(Ticket.status == status)
+    return await _with_messages(actor, await query.order_by(Ticket.id, ascending=False).limit(limit))
+
+
+async def staff_queue(actor: Actor) -> list[TicketOut]:
+    """Open tickets: breached first, then by the nearest due instant; waiting ones last."""
+    if not actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    rows = await Ticket.select(*_columns()).where(Ticket.status.is_in(OPEN_STATUSES)).limit(1000)
+    far = datetime.max.replace(tzinfo=PRAGUE)
+    rows.sort(
+        key=lambda row: (
+            row["next_due"] is None,
+            aware(row["next_due"]) if row["next_due"] else far,
+            row["id"],
+        )
+    )
+    return await _with_messages(actor, rows)
+
+
+# --- the thread and the clock --------------------------------------------------------------------------
+
+
+async def _change(
+    actor: Actor,
+    ticket_id: int,
+    action: TicketAction,
+    body: str | None,
+    extra: dict[Any, Any] | None = None,
+) -> TicketOut:
+    async with write_transaction():
+        row = await locked(_scoped(Ticket.select().where(Ticket.id == ticket_id), actor)).first()
+        if row is None:
+            raise NotFound(N_("Ticket not found."))
+        current = TicketStatus(row["status"])
+        target = domain.next_status(current, action)
+        at = now()
+        clock = _clock(row)
+        resolution_due = aware(row["resolution_due"])
+        changes: dict[Any, Any] = {Ticket.status: target.value, Ticket.updated_at: at, **(extra or {})}
+        if current is TicketStatus.WAITING_ON_CUSTOMER and target is not TicketStatus.WAITING_ON_CUSTOMER:
+            # the clock stood still while the ticket waited: move the resolution due by that time
+            paused = clock.paused(aware(row["paused_since"]), at)
+            resolution_due = clock.resume(resolution_due, paused)
+            changes.update(
+                {
+                    Ticket.paused_since: None,
+                    Ticket.paused_minutes: row["paused_minutes"] + paused,
+                    Ticket.resolution_due: resolution_due,
+                }
+            )
+        if target is TicketStatus.WAITING_ON_CUSTOMER and current is not TicketStatus.WAITING_ON_CUSTOMER:
+            changes[Ticket.paused_since] = at
+        responded = row["first_responded_at"] is not None
+        if (
+            actor.is_staff
+            and not responded
+            and action in (TicketAction.STAFF_REPLY, TicketAction.ASK_CUSTOMER)
+        ):
+            changes[Ticket.first_responded_at] = at
+            responded = True
+        if target is TicketStatus.RESOLVED:
+            changes[Ticket.resolved_at] = at
+        if target is TicketStatus.CLOSED:
+            changes[Ticket.closed_at] = at
+        if current is TicketStatus.RESOLVED and target is TicketStatus.OPEN:
+            changes[Ticket.resolved_at] = None
+        changes[Ticket.next_due] = _next_due(
+            target, aware(row["first_response_due"]), resolution_due, responded
+        )
+        await Ticket.update(changes).where(Ticket.id == ticket_id)
+        if body:
+            await TicketMessage.insert(
+                TicketMessage(
+                    ticket=ticket_id,
+                    author=actor.id,
+                    author_name=actor.full_name,
+                    from_staff=actor.is_staff,
+                    body=body,
+                    created_at=at,
+                )
+            )
+    return await get_ticket(actor, ticket_id)
+
+
+def _body(raw: str | None, *, required: bool = True) -> str:
+    if not required and not (raw or "").strip():
+        return ""
+    return domain.check_text(raw, field="body", message=N_("Write a message."))
+
+
+async def customer_reply(actor: Actor, ticket_id: int, body: str) -> TicketOut:
+    """A reply from the company; it reopens a ticket that waited on them or was resolved."""
+    if actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for customer accounts."))
+    return await _change(actor, ticket_id, TicketAction.CUSTOMER_REPLY, _body(body))
+
+
+async def close_ticket(actor: Actor, ticket_id: int) -> TicketOut:
+    if actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for customer accounts."))
+    return await _change(actor, ticket_id, TicketAction.CLOSE, None)
+
+
+async def staff_reply(
+    actor: Actor, ticket_id: int, body: str, *, wait_for_customer: bool = False
+) -> TicketOut:
+    """An answer from the team; the first one records the first response. Asking the customer
+    something stops the clock until they reply."""
+    _require_staff(actor)
+    action = TicketAction.ASK_CUSTOMER if wait_for_customer else TicketAction.STAFF_REPLY
+    return await _change(actor, ticket_id, action, _body(body))
+
+
+async def resolve_ticket(actor: Actor, ticket_id: int, body: str = "") -> TicketOut:
+    _require_staff(actor)
+    return await _change(actor, ticket_id, TicketAction.RESOLVE, _body(body, required=False))
+
+
+def _require_staff(actor: Actor) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied(N_("This part of the portal is for the support team."))
+
+
+async def convert_to_order(actor: Actor, ticket_id: int, data: ConvertIn) -> TicketOut:
+    """A ticket beyond ALC scope becomes a PAY order for the same company, ordered in the name of
+    whoever opened the ticket; the ticket is resolved with a link to the order, and the order's
+    history names the ticket."""
+    _require_staff(actor)
+    async with write_transaction():
+        row = await locked(Ticket.select().where(Ticket.id == ticket_id)).first()
+        if row is None:
+            raise NotFound(N_("Ticket not found."))
+        if row["order"] is not None:
+            raise InvalidInput(N_("This ticket has already been converted into an order."), field="ticket")
+        description = f"{row['subject']}\n\n{row['description']}"
+        if data.note.strip():
+            description += f"\n\n{data.note.strip()}"
+        order_id = await orders.place_order(
+            row["company"],
+            row["created_by"],
+            actor,
+            OrderIn(service_code=data.service_code, quantity=data.quantity, description=description[:4000]),
+            note=gettext(N_("From Hotline ticket %(number)s."), number=row["number"]),
+        )
+        order_number = (
+            await ServiceOrder.select(ServiceOrder.number).where(ServiceOrder.id == order_id).first()
+        )["number"]
+        await Ticket.update({Ticket.order: order_id}).where(Ticket.id == ticket_id)
+        message = gettext(
+            N_("This goes beyond the Hotline; we have created order %(number)s for it."), number=order_number
+        )
+        return await _change(actor, ticket_id, TicketAction.RESOLVE, message)
+
+
+async def ticket_for_order(order_id: int) -> dict[str, Any] | None:
+    """The ticket an order was converted from, for the link back."""
+    return await Ticket.select(Ticket.id, Ticket.number).where(Ticket.order == order_id).first()

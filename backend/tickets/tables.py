@@ -1,0 +1,52 @@
+"""Hotline tickets, their message threads and the per-year ticket number counter."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.accounts.tables import Company, PortalUser
+from backend.orders.tables import ServiceOrder
+
+
+class Ticket(Table, tablename="ticket"):
+    number = Varchar(length=20, unique=True)
+    company = ForeignKey(references=Company, on_delete=OnDelete.restrict, index=True)
+    created_by = ForeignKey(references=PortalUser, on_delete=OnDelete.restrict)
+    subject = Varchar(length=200)
+    description = Text()
+    product = Varchar(length=200, default="")
+    priority = Varchar(length=10)
+    status = Varchar(length=25, index=True)
+    # the terms it runs under, copied when it was opened
+    terms = Varchar(length=5)  # alc | sla
+    calendar = JSON(default="{}")
+    first_response_minutes = Integer()
+    resolution_minutes = Integer()
+    first_response_due = Timestamptz()
+    resolution_due = Timestamptz()
+    first_responded_at = Timestamptz(null=True, default=None)
+    paused_since = Timestamptz(null=True, default=None)  # while waiting on the customer
+    paused_minutes = Integer(default=0)  # business minutes spent waiting, in total
+    next_due = Timestamptz(null=True, default=None)  # what the staff queue sorts by; null when not running
+    resolved_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    order = ForeignKey(references=ServiceOrder, null=True, on_delete=OnDelete.set_null)  # converted to PAY
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class TicketMessage(Table, tablename="ticket_message"):
+    ticket = ForeignKey(references=Ticket, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(references=PortalUser, null=True, on_delete=OnDelete.set_null)
+    author_name = Varchar(length=200)
+    from_staff = Boolean(default=False)
+    body = Text()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class TicketNumberCounter(Table, tablename="ticket_number_counter"):
+    year = Integer(unique=True)
+    last_number = Integer(default=0)
