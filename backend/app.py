@@ -36,6 +36,7 @@ from backend.public import web as public_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
 from backend.staff import web as staff_web
 from backend.tickets import api as tickets_api
+from backend.tickets import web as tickets_web
 
 TEMPLATES_DIR = PROJECT_ROOT / "frontend" / "templates"
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -69,6 +70,7 @@ def jinja_environment(settings: Settings) -> Environment:
         quantity=i18n.format_quantity,
         age=i18n.format_age,
         duration=i18n.format_duration,
+        due=i18n.format_due,
     )
     return environment
 
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *orders_web.ROUTES,
             *orders_staff_web.ROUTES,
             *credit_web.ROUTES,
+            *tickets_web.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

@@ -122,6 +122,19 @@ def format_datetime(value: datetime | None) -> str:
     return f"{day} {babel_format_time(local, format='short', tzinfo=PRAGUE, locale=language)}"
 
 
+def format_due(value: datetime | None) -> str:
+    """A due instant as people say it: `čt 14:30` within the week, with the date further out."""
+    if value is None:
+        return ""
+    local = value.astimezone(PRAGUE)
+    language = current_language()
+    time_part = babel_format_time(local, format="short", tzinfo=PRAGUE, locale=language)
+    if abs((local - now().astimezone(PRAGUE)).days) < 6:
+        return f"{babel_format_date(local, format='EEE', locale=language)} {time_part}"
+    pattern = "EEE d. M." if language == "cs" else "EEE d MMM"
+    return f"{babel_format_date(local, format=pattern, locale=language)} {time_part}"
+
+
 def format_date(value: datetime | None) -> str:
     if value is None:
         return ""

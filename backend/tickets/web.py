@@ -1,0 +1,393 @@
+"""Pages of the Hotline, entitlements and contracts: customers' tickets and what they are entitled
+to; the staff ticket queue and a company's contracts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from backend.accounts import guards
+from backend.accounts.domain import Actor
+from backend.alc import services as alc
+from backend.alc.schemas import AlcContractIn
+from backend.catalog import services as catalog
+from backend.credit import services as credit
+from backend.entitlements.services import entitlements
+from backend.errors import N_, Conflict, InvalidInput, PermissionDenied
+from backend.i18n import gettext
+from backend.money import parse_czk
+from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.params import RowId
+from backend.plans import services as plans
+from backend.sla import services as sla
+from backend.sla.domain import PRIORITY_LABELS, Priority
+from backend.sla.schemas import SlaTermsChange
+from backend.tickets import services
+from backend.tickets.domain import STATUS_LABELS
+from backend.tickets.schemas import ConvertIn, TicketIn
+
+Form = Annotated[dict[str, Any], FormBody]
+LABELS = {"status_labels": STATUS_LABELS, "priority_labels": PRIORITY_LABELS}
+
+
+# --- customers -------------------------------------------------------------------------------------
+
+
+@get("/entitlements", include_in_schema=False, guards=[guards.customer])
+async def entitlements_page(request: Request[Any, Any, Any]) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(
+        request,
+        "tickets/entitlements.html",
+        rights=await entitlements(actor),
+        sla_plans=[plan for plan in await plans.list_plans() if plan.kind == "sla"],
+        message=None,
+        **LABELS,
+    )
+
+
+@post("/entitlements/sla", include_in_schema=False, guards=[guards.customer_manager])
+async def sla_request(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    try:
+        created = await plans.request_plan(actor, form_value(data, "plan_code"))
+        message, failed = (
+            gettext(
+                N_("Requested: %(plan)s. We will contact you about the contract."), plan=created.plan_name
+            ),
+            False,
+        )
+    except (InvalidInput, Conflict) as error:
+        message, failed = gettext(error.message, **error.params), True
+    if not is_htmx(request):
+        return see_other("/entitlements")
+    return render(
+        request,
+        "tickets/partials/_sla_plans.html",
+        status_code=422 if failed else 200,
+        rights=await entitlements(actor),
+        sla_plans=[plan for plan in await plans.list_plans() if plan.kind == "sla"],
+        message=message,
+        failed=failed,
+        **LABELS,
+    )
+
+
+@get("/tickets", include_in_schema=False, guards=[guards.customer])
+async def ticket_list(request: Request[Any, Any, Any]) -> Template:
+    actor: Actor = request.scope["user"]
+    rights = await entitlements(actor)
+    return render(
+        request,
+        "tickets/list.html",
+        tickets=await services.list_tickets(actor),
+        hotline=rights.alc.active or rights.sla.active,
+        **LABELS,
+    )
+
+
+async def _new_context(actor: Actor, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    rights = await entitlements(actor)
+    return {
+        "rights": rights,
+        "hotline": rights.alc.active or rights.sla.active,
+        "values": values,
+        "errors": errors,
+        "priorities": list(Priority),
+        **LABELS,
+    }
+
+
+@get("/tickets/new", include_in_schema=False, guards=[guards.customer])
+async def ticket_form(request: Request[Any, Any, Any]) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(request, "tickets/new.html", **await _new_context(actor, {"priority": "normal"}, {}))
+
+
+@post("/tickets", include_in_schema=False, guards=[guards.customer])
+async def ticket_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    values = {name: form_value(data, name) for name in ("subject", "description", "priority", "product")}
+    priority = values["priority"] if values["priority"] in {p.value for p in Priority} else "normal"
+    try:
+        created = await services.open_ticket(
+            actor,
+            TicketIn(
+                subject=values["subject"],
+                description=values["description"],
+                priority=priority,  # type: ignore[arg-type]
+                product=values["product"],
+            ),
+        )
+    except InvalidInput as error:
+        return render(
+            request,
+            "tickets/new.html",
+            status_code=422,
+            **await _new_context(actor, values, field_errors(error)),
+        )
+    return see_other(f"/tickets/{created.id}?created=1")
+
+
+@get("/tickets/{ticket_id:int}", include_in_schema=False, guards=[guards.customer])
+async def ticket_page(request: Request[Any, Any, Any], ticket_id: RowId) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(
+        request,
+        "tickets/detail.html",
+        ticket=await services.get_ticket(actor, ticket_id),
+        created=request.query_params.get("created") == "1",
+        message=None,
+        errors={},
+        **LABELS,
+    )
+
+
+@post("/tickets/{ticket_id:int}/{action:str}", include_in_schema=False, guards=[guards.customer])
+async def ticket_action(
+    request: Request[Any, Any, Any], ticket_id: RowId, action: FromPath[str], data: Form
+) -> Response[Any]:
+    """Reply (which reopens a waiting or resolved ticket) or close a resolved one."""
+    actor: Actor = request.scope["user"]
+    errors: dict[str, str] = {}
+    message, failed = None, False
+    try:
+        if action == "reply":
+            ticket = await services.customer_reply(actor, ticket_id, form_value(data, "body"))
+            message = gettext(N_("Your reply has been sent."))
+        elif action == "close":
+            ticket = await services.close_ticket(actor, ticket_id)
+            message = gettext(N_("The ticket is closed. Thank you."))
+        else:
+            raise PermissionDenied(N_("Unknown action."))
+    except (InvalidInput, Conflict) as error:
+        ticket = await services.get_ticket(actor, ticket_id)
+        errors = field_errors(error) if isinstance(error, InvalidInput) else {}
+        message, failed = gettext(error.message, **error.params), True
+    if not is_htmx(request) and not failed:
+        return see_other(f"/tickets/{ticket_id}")
+    return render(
+        request,
+        "tickets/partials/_thread.html" if is_htmx(request) else "tickets/detail.html",
+        status_code=422 if failed else 200,
+        ticket=ticket,
+        message=message,
+        failed=failed,
+        errors=errors,
+        created=False,
+        **LABELS,
+    )
+
+
+# --- staff -------------------------------------------------------------------------------------------
+
+
+@get("/staff/tickets", include_in_schema=False, guards=[guards.staff])
+async def staff_queue_page(request: Request[Any, Any, Any]) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(request, "tickets/staff_queue.html", tickets=await services.staff_queue(actor), **LABELS)
+
+
+async def _staff_ticket_context(actor: Actor, ticket_id: int) -> dict[str, Any]:
+    return {
+        "ticket": await services.get_ticket(actor, ticket_id),
+        "services": await catalog.list_services(),
+        **LABELS,
+    }
+
+
+@get("/staff/tickets/{ticket_id:int}", include_in_schema=False, guards=[guards.staff])
+async def staff_ticket_page(request: Request[Any, Any, Any], ticket_id: RowId) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(
+        request,
+        "tickets/staff_ticket.html",
+        message=None,
+        errors={},
+        **await _staff_ticket_context(actor, ticket_id),
+    )
+
+
+def _quantity(text: str) -> Decimal:
+    try:
+        return Decimal(text.strip().replace(",", ".") or "1")
+    except InvalidOperation:
+        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity") from None
+
+
+@post("/staff/tickets/{ticket_id:int}/{action:str}", include_in_schema=False, guards=[guards.staff])
+async def staff_ticket_action(
+    request: Request[Any, Any, Any], ticket_id: RowId, action: FromPath[str], data: Form
+) -> Response[Any]:
+    """Answer, ask the customer (the clock stops), resolve, or convert into a PAY order."""
+    actor: Actor = request.scope["user"]
+    errors: dict[str, str] = {}
+    failed = False
+    body = form_value(data, "body")
+    try:
+        if action == "reply":
+            await services.staff_reply(
+                actor, ticket_id, body, wait_for_customer=form_value(data, "wait") == "on"
+            )
+            message = gettext(N_("The answer has been sent."))
+        elif action == "resolve":
+            await services.resolve_ticket(actor, ticket_id, body)
+            message = gettext(N_("The ticket is resolved."))
+        elif action == "convert":
+            converted = await services.convert_to_order(
+                actor,
+                ticket_id,
+                ConvertIn(
+                    service_code=form_value(data, "service_code"),
+                    quantity=_quantity(form_value(data, "quantity")),
+                    note=form_value(data, "note"),
+                ),
+            )
+            message = gettext(N_("Order %(number)s has been created."), number=converted.order_number)
+        else:
+            raise PermissionDenied(N_("Unknown action."))
+    except (InvalidInput, Conflict) as error:
+        errors = field_errors(error) if isinstance(error, InvalidInput) else {}
+        message, failed = gettext(error.message, **error.params), True
+    if not is_htmx(request) and not failed:
+        return see_other(f"/staff/tickets/{ticket_id}")
+    return render(
+        request,
+        "tickets/partials/_staff_panel.html" if is_htmx(request) else "tickets/staff_ticket.html",
+        status_code=422 if failed else 200,
+        message=message,
+        failed=failed,
+        errors=errors,
+        form=data,
+        **await _staff_ticket_context(actor, ticket_id),
+    )
+
+
+async def _company_context(actor: Actor, company_id: int) -> dict[str, Any]:
+    return {
+        "company_id": company_id,
+        "company_name": await credit.company_name(company_id),
+        "alc_contracts": await alc.contracts_of(company_id),
+        "sla_contracts": await sla.contracts_of(company_id),
+        "priorities": list(Priority),
+        "today": date.today().isoformat(),
+        **LABELS,
+    }
+
+
+@get("/staff/companies/{company_id:int}", include_in_schema=False, guards=[guards.staff])
+async def company_page(request: Request[Any, Any, Any], company_id: RowId) -> Template:
+    actor: Actor = request.scope["user"]
+    return render(
+        request,
+        "tickets/company.html",
+        message=None,
+        errors={},
+        values={},
+        **await _company_context(actor, company_id),
+    )
+
+
+@post("/staff/companies/{company_id:int}/alc", include_in_schema=False, guards=[guards.staff_admin])
+async def alc_submit(request: Request[Any, Any, Any], company_id: RowId, data: Form) -> Response[Any]:
+    actor: Actor = request.scope["user"]
+    values = {
+        name: form_value(data, name) for name in ("products", "valid_from", "valid_until", "annual_fee")
+    }
+    errors: dict[str, str] = {}
+    try:
+        fee = parse_czk(values["annual_fee"]) if values["annual_fee"].strip() else 0
+        await alc.record_contract(
+            actor,
+            company_id,
+            AlcContractIn(
+                products=values["products"].splitlines(),
+                valid_from=date.fromisoformat(values["valid_from"]),
+                valid_until=date.fromisoformat(values["valid_until"]),
+                annual_fee=fee,
+            ),
+        )
+    except ValueError:
+        errors = {"valid_until": gettext(N_("Enter the dates as YYYY-MM-DD and the fee in crowns."))}
+    except InvalidInput as error:
+        errors = field_errors(error)
+    if not errors:
+        return see_other(f"/staff/companies/{company_id}")
+    return render(
+        request,
+        "tickets/company.html",
+        status_code=422,
+        message=None,
+        errors=errors,
+        values=values,
+        **await _company_context(actor, company_id),
+    )
+
+
+@post("/staff/sla-contracts/{contract_id:int}", include_in_schema=False, guards=[guards.staff_admin])
+async def sla_terms_submit(request: Request[Any, Any, Any], contract_id: RowId, data: Form) -> Response[Any]:
+    """One company's SLA terms: targets per priority, working hours, discount, monthly fee."""
+    actor: Actor = request.scope["user"]
+    company_id = int(form_value(data, "company_id") or 0)
+    errors: dict[str, str] = {}
+    try:
+        targets = {
+            p.value: {
+                "first_response": int(form_value(data, f"{p.value}_first_response")),
+                "resolution": int(form_value(data, f"{p.value}_resolution")),
+            }
+            for p in Priority
+        }
+        change = SlaTermsChange(
+            targets=targets,
+            calendar={
+                "opens": form_value(data, "opens"),
+                "closes": form_value(data, "closes"),
+                "days": [0, 1, 2, 3, 4],
+            },
+            discount_percent=int(form_value(data, "discount_percent")),
+            monthly_fee=parse_czk(form_value(data, "monthly_fee")),
+        )
+        if not 0 <= (change.discount_percent or 0) <= 100 or (change.monthly_fee or 0) < 0:
+            raise InvalidInput(
+                N_("The discount is 0 to 100 %% and the fee zero or more."), field="discount_percent"
+            )
+        contract = await sla.change_terms(actor, contract_id, change)
+        company_id = contract.company_id
+    except ValueError:
+        errors = {"targets": gettext(N_("Enter whole minutes, a percentage and an amount in crowns."))}
+    except InvalidInput as error:
+        errors = field_errors(error)
+    if not errors:
+        return see_other(f"/staff/companies/{company_id}")
+    return render(
+        request,
+        "tickets/company.html",
+        status_code=422,
+        message=None,
+        errors=errors,
+        values={},
+        **await _company_context(actor, company_id),
+    )
+
+
+ROUTES = [
+    entitlements_page,
+    sla_request,
+    ticket_list,
+    ticket_form,
+    ticket_submit,
+    ticket_page,
+    ticket_action,
+    staff_queue_page,
+    staff_ticket_page,
+    staff_ticket_action,
+    company_page,
+    alc_submit,
+    sla_terms_submit,
+]
