@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
-HALERE_PER_CZK = 100
 CURRENCY = "CZK"
+MAX_AMOUNT = 10**11  # a billion crowns: any larger amount is a typo, and stays far from int64
 QUANTITY_SCALE = 100  # quantities are kept in hundredths of their unit (1.25 hours = 125)
 
 

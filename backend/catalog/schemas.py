@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-Name = Annotated[str, msgspec.Meta(max_length=300)]
+Name = Annotated[str, msgspec.Meta(max_length=200)]
+Category = Annotated[str, msgspec.Meta(max_length=40)]
 LongText = Annotated[str, msgspec.Meta(max_length=5000)]
 Halere = Annotated[int, msgspec.Meta(ge=0, le=10**11)]
 
@@ -47,7 +48,7 @@ class ServiceAdminOut(msgspec.Struct):
 class ServiceChange(msgspec.Struct, omit_defaults=True):
     """Staff admin's edit of a service; fields left out stay as they are."""
 
-    category: Name | None = None
+    category: Category | None = None
     name_cs: Name | None = None
     name_en: Name | None = None
     description_cs: LongText | None = None
@@ -57,4 +58,4 @@ class ServiceChange(msgspec.Struct, omit_defaults=True):
     pay_price: Halere | None = None
     sbp_price: Halere | None = None
     active: bool | None = None
-    sort_order: int | None = None
+    sort_order: Annotated[int, msgspec.Meta(ge=0, le=100_000)] | None = None

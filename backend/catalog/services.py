@@ -13,7 +13,7 @@ from backend.catalog.tables import Service
 from backend.db import locked, write_transaction
 from backend.errors import N_, FieldErrors, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import current_language
-from backend.money import CURRENCY, with_vat
+from backend.money import CURRENCY, MAX_AMOUNT, with_vat
 from backend.orders.domain import RateType, Unit
 from backend.settings import get_settings
 
@@ -103,6 +103,15 @@ def check_service(values: dict[str, Any]) -> None:
     for field in ("name_cs", "name_en", "category"):
         if not str(values[field]).strip():
             errors[field] = InvalidInput(N_("This field is required."), field=field)
+        elif len(values[field]) > 200:
+            errors[field] = InvalidInput(N_("At most %(max)d characters, please."), field=field, max=200)
+    if values["category"] and values["category"] not in CATEGORY_LABELS:
+        errors["category"] = InvalidInput(N_("Choose one of the catalogue's categories."), field="category")
+    for field in ("pay_price", "sbp_price"):
+        if not 0 <= values[field] <= MAX_AMOUNT:
+            errors[field] = InvalidInput(
+                N_("Enter an amount between zero and a billion crowns."), field=field
+            )
     if values["rate_type"] not in {r.value for r in RateType}:
         errors["rate_type"] = InvalidInput(N_("Choose an hourly or a flat rate."), field="rate_type")
     if values["unit"] not in {u.value for u in Unit}:

@@ -53,7 +53,14 @@ async def admin_edit(request: Request[Any, Any, Any], code: FromPath[str]) -> Re
     if not is_htmx(request):
         return see_other(f"/staff/services#service-{code}")
     service = await services.admin_service(actor, code)
-    return render(request, "catalog/partials/_edit_row.html", service=service, values=None, errors={})
+    return render(
+        request,
+        "catalog/partials/_edit_row.html",
+        service=service,
+        values=None,
+        errors={},
+        categories=services.CATEGORY_LABELS,
+    )
 
 
 @post("/staff/services/{code:str}", include_in_schema=False, guards=[guards.staff_admin])
@@ -91,6 +98,7 @@ async def admin_save(request: Request[Any, Any, Any], code: FromPath[str], data:
         service=service,
         values=values,
         errors=errors,
+        categories=services.CATEGORY_LABELS,
     )
 
 

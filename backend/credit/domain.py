@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from backend.errors import N_, InvalidInput, Money
-from backend.money import divide_half_up
+from backend.money import MAX_AMOUNT, divide_half_up
 
 MINUTES_PER_HOUR = 60
 WORKDAY_MINUTES = 8 * 60  # a day of work, for services priced per day
@@ -104,7 +104,7 @@ def work_cost(sbp_price: int, unit: str, minutes: int) -> int:
 def check_amount(amount: int, *, allow_negative: bool = False) -> int:
     if amount == 0 or (amount < 0 and not allow_negative):
         raise InvalidInput(N_("Enter an amount other than zero."), field="amount")
-    if abs(amount) > 10**11:
+    if abs(amount) > MAX_AMOUNT:
         raise InvalidInput(N_("That amount is too large."), field="amount")
     return amount
 

@@ -30,6 +30,8 @@ class CreditEntryOut(msgspec.Struct):
     order_id: int | None
     note: str
     actor: str | None
+    subscription_id: int | None = None  # the plan purchase a top-up came from
+    work_log_id: int | None = None  # the logged work a draw paid for
 
 
 class ExpiringOut(msgspec.Struct):

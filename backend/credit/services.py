@@ -3,11 +3,11 @@ ledger entry with the balance after it, and moves the lots, all in one transacti
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from piccolo.query.functions.aggregate import Sum
 
 from backend.accounts.domain import Actor
 from backend.accounts.tables import Company
@@ -27,10 +27,10 @@ from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, 
 from backend.db import locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import current_language, gettext
+from backend.money import MAX_AMOUNT
 from backend.notifications.services import enqueue_for_managers
+from backend.pagination import decode_cursor, encode_cursor, page_size
 
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
 CHART_MONTHS = 12
 PACE_DAYS = 90
 
@@ -192,6 +192,8 @@ def _entry_out(row: dict[str, Any]) -> CreditEntryOut:
         balance_after=row["balance_after"],
         created_at=aware(row["created_at"]),
         order_id=row["order"],
+        subscription_id=row["subscription"],
+        work_log_id=row["work_log"],
         note=gettext(note) if automatic and (note := row["note"]) else row["note"],
         actor=row["actor_name"] or None,
     )
@@ -212,6 +214,10 @@ async def change_credit(actor: Actor, company_id: int, change: CreditChange) -> 
     if kind is EntryKind.ADJUSTMENT and not note:
         raise InvalidInput(N_("Give the reason for the adjustment."), field="note")
     key = change.idempotency_key.strip()
+    if len(key) > 100:
+        raise InvalidInput(
+            N_("The idempotency key may have at most 100 characters."), field="idempotency_key"
+        )
     if not key:
         raise InvalidInput(
             N_("Send an idempotency key, so that a repeated request books nothing twice."),
@@ -275,47 +281,52 @@ async def expire_credit(at: datetime | None = None) -> int:
 
 
 async def _warn_expiring(at: datetime) -> None:
+    """One warning per lot that expires within 30 days. Each company's account is locked first,
+    in the same order every credit change takes its locks, so this never deadlocks with a draw."""
     horizon = at + timedelta(days=domain.EXPIRY_WARNING_DAYS)
-    async with write_transaction():
-        soon = await locked(
-            CreditLot.select().where(
-                (CreditLot.remaining > 0)
-                & (CreditLot.expires_at > at)
-                & (CreditLot.expires_at <= horizon)
-                & CreditLot.expiry_warned_at.is_null()
+    unwarned = (
+        (CreditLot.remaining > 0)
+        & (CreditLot.expires_at > at)
+        & (CreditLot.expires_at <= horizon)
+        & CreditLot.expiry_warned_at.is_null()
+    )
+    for company in await CreditLot.select(CreditLot.company).where(unwarned).distinct():
+        async with write_transaction():
+            await _locked_account(company["company"])
+            soon = await locked(
+                CreditLot.select().where(unwarned & (CreditLot.company == company["company"]))
             )
+            await _warn(soon, at)
+
+
+async def _warn(soon: list[dict[str, Any]], at: datetime) -> None:
+    for lot in soon:
+        await enqueue_for_managers(
+            lot["company"],
+            "credit_expiring",
+            {"amount": lot["remaining"], "expires_at": aware(lot["expires_at"]).isoformat()},
         )
-        for lot in soon:
-            await enqueue_for_managers(
-                lot["company"],
-                "credit_expiring",
-                {"amount": lot["remaining"], "expires_at": aware(lot["expires_at"]).isoformat()},
-            )
-            await CreditLot.update({CreditLot.expiry_warned_at: at}).where(CreditLot.id == lot["id"])
+        await CreditLot.update({CreditLot.expiry_warned_at: at}).where(CreditLot.id == lot["id"])
 
 
 # --- reading ---------------------------------------------------------------------------------------
 
 
+async def settle_expiry(company_id: int) -> None:
+    """Book any expiry that fell due since the scheduled run, so that what a reader sees (and
+    what routing offers) never counts credit that has already expired."""
+    at = now()
+    if await CreditLot.exists().where(
+        (CreditLot.company == company_id) & (CreditLot.remaining > 0) & (CreditLot.expires_at <= at)
+    ):
+        async with write_transaction():
+            await _expire_due(await _locked_account(company_id), at)
+
+
 async def balance_of(company_id: int) -> int:
+    await settle_expiry(company_id)
     row = await CreditAccount.select(CreditAccount.balance).where(CreditAccount.company == company_id).first()
     return row["balance"] if row else 0
-
-
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"c:{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        prefix, _, value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition(":")
-        if prefix != "c" or not value.isdigit():
-            raise ValueError(cursor)
-        return int(value)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(
-            N_("This page link is not valid. Start again from the first page."), field="cursor"
-        ) from None
 
 
 async def _balance_history(company_id: int, at: datetime) -> list[BalancePoint]:
@@ -343,15 +354,16 @@ async def credit_overview(
     burn-down with its forecast. Customers see their own company; staff any."""
     if company_id is None or not actor.is_staff:
         company_id = actor.company_scope()
-    size = limit or PAGE_SIZE
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(N_("A page has 1 to %(max)d items."), field="limit", max=MAX_PAGE_SIZE)
+    elif not await Company.exists().where(Company.id == company_id):
+        raise NotFound(N_("Company not found."))
+    size = page_size(limit)
+    await settle_expiry(company_id)
     at = now()
     account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
     balance = account["balance"] if account else 0
     query = CreditEntry.select().where(CreditEntry.company == company_id)
     if cursor:
-        query = query.where(CreditEntry.id < decode_cursor(cursor))
+        query = query.where(CreditEntry.id < decode_cursor("c", cursor))
     rows = await query.order_by(CreditEntry.id, ascending=False).limit(size + 1)
     lots = (
         await CreditLot.select()
@@ -359,12 +371,16 @@ async def credit_overview(
         .order_by(CreditLot.expires_at)
     )
     services = await Service.select().where(Service.active == True).order_by(Service.sort_order)  # noqa: E712
-    drawn = await CreditEntry.select(CreditEntry.amount).where(
-        (CreditEntry.company == company_id)
-        & (CreditEntry.kind == EntryKind.DRAW.value)
-        & (CreditEntry.created_at >= at - timedelta(days=PACE_DAYS))
+    drawn = (
+        await CreditEntry.select(Sum(CreditEntry.amount))
+        .where(
+            (CreditEntry.company == company_id)
+            & (CreditEntry.kind == EntryKind.DRAW.value)
+            & (CreditEntry.created_at >= at - timedelta(days=PACE_DAYS))
+        )
+        .first()
     )
-    drawn_recently = -sum(row["amount"] for row in drawn)
+    drawn_recently = -int(drawn["sum"] or 0)  # PostgreSQL sums bigint as numeric
     runs_out = domain.runs_out_at(balance, drawn_recently, PACE_DAYS, at)
     language = current_language()
     return CreditOut(
@@ -372,7 +388,7 @@ async def credit_overview(
         low_balance_threshold=account["low_balance_threshold"] if account else None,
         expiring=[ExpiringOut(amount=lot["remaining"], expires_at=aware(lot["expires_at"])) for lot in lots],
         entries=[_entry_out(row) for row in rows[:size]],
-        next_cursor=encode_cursor(rows[size - 1]["id"]) if len(rows) > size else None,
+        next_cursor=encode_cursor("c", rows[size - 1]["id"]) if len(rows) > size else None,
         hours_left=[
             HoursLeftOut(
                 service_code=service["code"],
@@ -394,7 +410,7 @@ async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None
     """The customer manager chooses when to be warned that credit runs low."""
     if not actor.is_customer_manager:
         raise PermissionDenied(N_("Only your company's administrator can do this."))
-    if threshold is not None and threshold < 0:
+    if threshold is not None and not 0 <= threshold <= MAX_AMOUNT:
         raise InvalidInput(N_("Enter an amount of zero or more."), field="threshold")
     company_id = actor.company_scope()
     async with write_transaction():

@@ -193,7 +193,7 @@ async def company_credit_submit(
     except ValueError:
         errors["amount"] = gettext(N_("Enter an amount in crowns, e.g. 10 000 or -1 500,50."))
     months = values["valid_months"].strip() or "12"
-    if not months.isdigit() or not 1 <= int(months) <= 60:
+    if not (months.isascii() and months.isdigit() and 1 <= int(months) <= 60):
         errors["valid_months"] = gettext(N_("Between 1 and 60 months."))
     if not errors:
         try:

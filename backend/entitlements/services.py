@@ -5,6 +5,7 @@ from __future__ import annotations
 from backend.accounts.domain import Actor
 from backend.alc import services as alc
 from backend.clock import aware
+from backend.credit import services as credit
 from backend.credit.tables import CreditAccount, CreditLot
 from backend.entitlements.schemas import AlcOut, EntitlementsOut, ExpiringCredit, SbpOut, SlaOut
 from backend.sla import services as sla
@@ -14,6 +15,7 @@ async def entitlements(actor: Actor, company_id: int | None = None) -> Entitleme
     """Customers get their own company's; staff may name any company."""
     if company_id is None or not actor.is_staff:
         company_id = actor.company_scope()
+    await credit.settle_expiry(company_id)
     contracts = await alc.active_contracts(company_id)
     account = (
         await CreditAccount.select(CreditAccount.balance).where(CreditAccount.company == company_id).first()

@@ -119,7 +119,7 @@ class QuoteIn(msgspec.Struct):
 class ApproveIn(msgspec.Struct):
     note: Note = ""
     scheduled_for: date | None = None
-    assigned_to: int | None = None
+    assigned_to: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
 
 
 class RejectIn(msgspec.Struct):

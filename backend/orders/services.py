@@ -3,8 +3,6 @@ entry in the same transaction."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +18,7 @@ from backend.credit.domain import EntryKind, work_cost
 from backend.db import locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound, PermissionDenied
 from backend.i18n import current_language, gettext
-from backend.money import apply_discount, line_amount, with_vat
+from backend.money import MAX_AMOUNT, apply_discount, line_amount, with_vat
 from backend.numbering import next_in_year
 from backend.orders import domain
 from backend.orders.domain import Action, Billing, OrderStatus, RateType, Unit
@@ -38,11 +36,10 @@ from backend.orders.schemas import (
     WorkLogOut,
 )
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
+from backend.pagination import decode_cursor, encode_cursor, page_size
 from backend.settings import get_settings
 from backend.sla import services as sla
 
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
 QUOTE_VALID_DAYS = 30
 AUTOMATIC = N_("Portal (automatic)")
 AUTOMATIC_QUOTE_NOTE = N_("Automatic quote at the flat rate.")
@@ -340,23 +337,6 @@ async def get_order(actor: Actor, order_id: int) -> OrderOut:
     return _order_out(row, actor, events, work, tickets.get(order_id))
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = text.partition(":")
-        if prefix != "o" or not value.isdigit():
-            raise ValueError(text)
-        return int(value)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(
-            N_("This page link is not valid. Start again from the first page."), field="cursor"
-        ) from None
-
-
 def _status_filter(raw: str | None) -> OrderStatus | None:
     if not raw:
         return None
@@ -366,20 +346,12 @@ def _status_filter(raw: str | None) -> OrderStatus | None:
         raise InvalidInput(N_("Unknown order status %(status)s."), field="status", status=raw) from None
 
 
-def _page_size(limit: int | None) -> int:
-    if limit is None:
-        return PAGE_SIZE
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidInput(N_("A page has 1 to %(max)d items."), field="limit", max=MAX_PAGE_SIZE)
-    return limit
-
-
 async def _page(
     actor: Actor, query, *, newest_first: bool, cursor: str | None, limit: int | None
 ) -> OrderPage:
-    size = _page_size(limit)
+    size = page_size(limit)
     if cursor:
-        last_id = decode_cursor(cursor)
+        last_id = decode_cursor("o", cursor)
         query = query.where(ServiceOrder.id < last_id if newest_first else ServiceOrder.id > last_id)
     rows = await query.order_by(ServiceOrder.id, ascending=not newest_first).limit(size + 1)
     has_more = len(rows) > size
@@ -389,7 +361,7 @@ async def _page(
     tickets = await _tickets_by_order(ids)
     return OrderPage(
         items=[_order_out(row, actor, events[row["id"]], ticket=tickets.get(row["id"])) for row in rows],
-        next_cursor=encode_cursor(rows[-1]["id"]) if has_more else None,
+        next_cursor=encode_cursor("o", rows[-1]["id"]) if has_more else None,
     )
 
 
@@ -480,17 +452,20 @@ async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
     if data.net <= 0:
         raise InvalidInput(N_("The quoted amount must be more than zero."), field="net")
 
-    # VAT at the rate the order was submitted with, so the quote and the estimate agree
-    vat_rate = await ServiceOrder.select(ServiceOrder.vat_rate).where(ServiceOrder.id == order_id).first()
-    amount = with_vat(data.net, vat_rate["vat_rate"] if vat_rate else get_settings().vat_rate_percent)
+    if data.net > MAX_AMOUNT:
+        raise InvalidInput(N_("That amount is too large."), field="net")
+
+    async def priced(row: dict[str, Any]) -> dict[Column, Any]:
+        # VAT at the rate the order was submitted with, so the quote and the estimate agree
+        amount = with_vat(data.net, row["vat_rate"])
+        return {ServiceOrder.quote_vat: amount.vat, ServiceOrder.quote_gross: amount.gross}
+
     changes: dict[Column, Any] = {
-        ServiceOrder.quote_net: amount.net,
-        ServiceOrder.quote_vat: amount.vat,
-        ServiceOrder.quote_gross: amount.gross,
+        ServiceOrder.quote_net: data.net,
         ServiceOrder.quote_valid_until: valid_until,
         ServiceOrder.quote_note: note,
     }
-    return await _transition(actor, order_id, Action.QUOTE, note=note, changes=changes)
+    return await _transition(actor, order_id, Action.QUOTE, note=note, changes=changes, effect=priced)
 
 
 async def approve_order(actor: Actor, order_id: int, data: ApproveIn) -> OrderOut:

@@ -85,14 +85,16 @@ async def _approve(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOu
         ApproveIn(
             note=form_value(form, "note"),
             scheduled_for=parse_date(form_value(form, "scheduled_for"), "scheduled_for"),
-            assigned_to=int(engineer) if engineer.isdigit() else None,
+            assigned_to=int(engineer)
+            if engineer.isascii() and engineer.isdigit() and len(engineer) < 10
+            else None,
         ),
     )
 
 
 async def _minutes(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOut:
     raw = form_value(form, "minutes").strip()
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 7):
         raise InvalidInput(N_("Enter whole minutes, e.g. 90."), field="minutes")
     return await services.log_work(actor, order_id, int(raw), form_value(form, "note"))
 

@@ -333,7 +333,10 @@ async def alc_submit(request: Request[Any, Any, Any], company_id: RowId, data: F
 async def sla_terms_submit(request: Request[Any, Any, Any], contract_id: RowId, data: Form) -> Response[Any]:
     """One company's SLA terms: targets per priority, working hours, discount, monthly fee."""
     actor: Actor = request.scope["user"]
-    company_id = int(form_value(data, "company_id") or 0)
+    raw_company = form_value(data, "company_id")
+    company_id = (
+        int(raw_company) if raw_company.isascii() and raw_company.isdigit() and len(raw_company) < 10 else 0
+    )
     errors: dict[str, str] = {}
     try:
         targets = {

@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from backend.accounts.domain import Actor, Role
 from backend.accounts.tables import Company
+from backend.clock import aware
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, InsufficientCredit
 from backend.credit.schemas import CreditChange
@@ -32,7 +33,9 @@ class ModelLot:
     expires_at: datetime
 
 
-def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor):
+def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor, clock: list[datetime]):
+    """``clock[0]`` is the model's "now"; the credit services read it through a patched now()."""
+
     async def awaited(awaitable):
         return await awaitable
 
@@ -41,7 +44,7 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor):
         return asyncio.run_coroutine_threadsafe(awaited(awaitable), loop).result(timeout=60)
 
     class CreditRules(RuleBasedStateMachine):
-        """The model: a list of lots in the order they were booked, and nothing else."""
+        """The model: the lots in booking order, the expiries it expects, and a clock."""
 
         @initialize()
         def open_company(self) -> None:
@@ -50,10 +53,27 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor):
                 Company.insert(Company(name=f"Model {n}", ico=f"{n:08d}")).returning(Company.id)
             )[0]["id"]
             self.lots: list[ModelLot] = []
+            self.expired: list[int] = []
             self.keys = itertools.count()
+            clock[0] = datetime.now(UTC)
+
+        def _book_due_expiries(self) -> None:
+            """Every credit operation first books what has expired by now: exactly the unused rest."""
+            for lot in sorted(self.lots, key=lambda lot: lot.expires_at):
+                if lot.remaining and lot.expires_at <= clock[0]:
+                    self.expired.append(lot.remaining)
+                    lot.remaining = 0
+
+        def _snapshot(self) -> tuple[list[int], list[int]]:
+            return [lot.remaining for lot in self.lots], list(self.expired)
+
+        def _restore(self, snapshot: tuple[list[int], list[int]]) -> None:
+            remaining, self.expired = snapshot[0], list(snapshot[1])
+            for lot, value in zip(self.lots, remaining, strict=True):
+                lot.remaining = value
 
         def _available(self) -> int:
-            return sum(lot.remaining for lot in self.lots)
+            return sum(lot.remaining for lot in self.lots if lot.expires_at > clock[0])
 
         def _take(self, amount: int) -> None:
             """Soonest-expiring first, in booking order among equals."""
@@ -71,13 +91,14 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor):
                 valid_months=months,
             )
             run(credit.change_credit(admin, self.company_id, change))
+            self._book_due_expiries()
             newest = run(
                 CreditLot.select(CreditLot.expires_at)
                 .where(CreditLot.company == self.company_id)
                 .order_by(CreditLot.id, ascending=False)
                 .first()
             )
-            self.lots.append(ModelLot(amount, amount, newest["expires_at"]))
+            self.lots.append(ModelLot(amount, amount, aware(newest["expires_at"])))
 
         @rule(amount=st.integers(min_value=1, max_value=50_000), months=st.sampled_from([1, 2, 12]))
         def top_up(self, amount: int, months: int) -> None:
@@ -86,9 +107,12 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor):
         @rule(amount=st.integers(min_value=1, max_value=30_000))
         def draw(self, amount: int) -> None:
             booking = credit.Booking(EntryKind.DRAW, actor=admin, note="model draw")
+            before = self._snapshot()
+            self._book_due_expiries()
             if amount > self._available():
                 with pytest.raises(InsufficientCredit):
                     run(credit.draw(self.company_id, amount, booking))
+                self._restore(before)  # a refusal rolls back everything, the due expiries too
                 return
             run(credit.draw(self.company_id, amount, booking))
             self._take(amount)
@@ -101,56 +125,70 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor):
             change = CreditChange(
                 amount=amount, idempotency_key=f"k{next(self.keys)}", note="oprava", kind="adjustment"
             )
+            before = self._snapshot()
+            self._book_due_expiries()
             if -amount > self._available():
                 with pytest.raises(InsufficientCredit):
                     run(credit.change_credit(admin, self.company_id, change))
+                self._restore(before)
                 return
             run(credit.change_credit(admin, self.company_id, change))
             self._take(-amount)
 
-        @rule(days=st.integers(min_value=0, max_value=400))
-        def time_passes_and_credit_expires(self, days: int) -> None:
-            at = datetime.now(UTC) + timedelta(days=days)
-            expected = [lot.remaining for lot in self.lots if lot.remaining and lot.expires_at <= at]
-            expiries = CreditEntry.select(CreditEntry.amount).where(
-                (CreditEntry.company == self.company_id) & (CreditEntry.kind == "expiry")
-            )
-            before = len(run(expiries))
-            run(credit.expire_credit(at=at))
-            new = [-row["amount"] for row in run(expiries.order_by(CreditEntry.id))][before:]
-            assert sorted(new) == sorted(expected)
-            for lot in self.lots:
-                if lot.expires_at <= at:
-                    lot.remaining = 0
+        @rule(days=st.integers(min_value=1, max_value=200))
+        def time_passes(self, days: int) -> None:
+            """Only the clock moves: nothing is booked until the next credit operation or job."""
+            clock[0] += timedelta(days=days)
+
+        @rule(
+            days=st.integers(min_value=20, max_value=120), amount=st.integers(min_value=1, max_value=20_000)
+        )
+        def draw_some_time_later(self, days: int, amount: int) -> None:
+            """A draw that meets lots past their date the scheduled job has not booked yet."""
+            self.time_passes(days)
+            self.draw(amount)
+
+        @rule()
+        def expiry_job_runs(self) -> None:
+            run(credit.expire_credit())
+            self._book_due_expiries()
 
         @invariant()
         def the_database_agrees_with_the_model(self) -> None:
             account = run(CreditAccount.select().where(CreditAccount.company == self.company_id).first())
             balance = account["balance"] if account else 0
-            assert balance == self._available()
             remaining = run(
                 CreditLot.select(CreditLot.remaining)
                 .where(CreditLot.company == self.company_id)
                 .order_by(CreditLot.id)
             )
             assert [row["remaining"] for row in remaining] == [lot.remaining for lot in self.lots]
+            assert balance == sum(lot.remaining for lot in self.lots)
             ledger = run(CreditEntry.select(CreditEntry.amount).where(CreditEntry.company == self.company_id))
             assert sum(row["amount"] for row in ledger) == balance
+            expiries = run(
+                CreditEntry.select(CreditEntry.amount)
+                .where((CreditEntry.company == self.company_id) & (CreditEntry.kind == "expiry"))
+                .order_by(CreditEntry.id)
+            )
+            assert sorted(-row["amount"] for row in expiries) == sorted(self.expired)
 
     return CreditRules
 
 
-async def test_random_credit_operations_match_the_model(db) -> None:
+async def test_random_credit_operations_match_the_model(db, monkeypatch) -> None:
     from backend.accounts.services import create_staff
 
     admin_id = await create_staff("model@example.cz", "Model Admin", "a long password", admin=True)
     admin = Actor(
         id=admin_id, email="", full_name="Model", role=Role.STAFF_ADMIN, company_id=None, language="en"
     )
-    machine = make_machine(asyncio.get_running_loop(), admin)
+    clock = [datetime.now(UTC)]
+    monkeypatch.setattr(credit, "now", lambda: clock[0])
+    machine = make_machine(asyncio.get_running_loop(), admin, clock)
     config = settings(
-        max_examples=20,
-        stateful_step_count=15,
+        max_examples=60,
+        stateful_step_count=25,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
