@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from backend.errors import FieldErrors, InvalidInput
+from backend.errors import Conflict, FieldErrors, InvalidInput
 from backend.i18n import gettext
 
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
+T = TypeVar("T")
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
@@ -57,3 +60,47 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
 
 def see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
+
+
+@dataclass
+class Outcome:
+    """What a form's use case came to, for the page: a message, and the fields to correct."""
+
+    message: str | None = None
+    failed: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+async def attempt(use_case: Awaitable[T], done: str, **params: Any) -> tuple[T | None, Outcome]:
+    """Run a use case for a form. A refusal a person can act on (invalid input, a conflict with
+    the current state) becomes an Outcome to show inline; anything else propagates."""
+    try:
+        result = await use_case
+    except (InvalidInput, Conflict) as error:
+        errors = field_errors(error) if isinstance(error, InvalidInput) else {}
+        return None, Outcome(gettext(error.message, **error.params), True, errors)
+    return result, Outcome(gettext(done, **params))
+
+
+def respond(
+    request: Request[Any, Any, Any],
+    outcome: Outcome,
+    *,
+    redirect_to: str,
+    partial: str,
+    page: str,
+    **context: Any,
+) -> Response[Any]:
+    """After a form: a plain post that worked redirects (so a reload does not repeat it); htmx gets
+    the fragment it swaps in place; a refusal re-renders with the message and the fields marked."""
+    if not is_htmx(request) and not outcome.failed:
+        return see_other(redirect_to)
+    return render(
+        request,
+        partial if is_htmx(request) else page,
+        status_code=422 if outcome.failed else 200,
+        message=outcome.message,
+        failed=outcome.failed,
+        errors=outcome.errors,
+        **context,
+    )

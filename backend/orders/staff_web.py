@@ -12,13 +12,12 @@ from litestar.response import Template
 from backend.accounts import guards
 from backend.accounts import services as accounts
 from backend.accounts.domain import Actor
-from backend.errors import N_, Conflict, InvalidInput, NotFound
-from backend.i18n import gettext
+from backend.errors import N_, InvalidInput, NotFound
 from backend.money import parse_czk
 from backend.orders import domain, services
 from backend.orders.schemas import ApproveIn, OrderOut, QuoteIn
 from backend.orders.web import parse_date
-from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.pages import FormBody, attempt, form_value, is_htmx, render, respond
 from backend.params import RowId
 
 Form = Annotated[dict[str, Any], FormBody]
@@ -127,29 +126,14 @@ async def order_action(
         raise NotFound(N_("There is nothing at this address."))
     use_case, done = ACTIONS[action]
     in_queue = form_value(data, "from") == "queue"
-    errors: dict[str, str] = {}
-    try:
-        order = await use_case(actor, order_id, data)
-        message, failed = gettext(done), False
-    except (InvalidInput, Conflict) as error:
-        order = await services.get_order(actor, order_id)
-        errors = field_errors(error) if isinstance(error, InvalidInput) else {}
-        message, failed = gettext(error.message, **error.params), True
-    if not is_htmx(request) and not failed:
-        return see_other("/staff/orders" if in_queue else f"/staff/orders/{order_id}")
-    template = (
-        ("staff/partials/_queue_row.html" if in_queue else "staff/partials/_order_panel.html")
-        if is_htmx(request)
-        else "staff/order.html"
-    )
-    return render(
+    _, outcome = await attempt(use_case(actor, order_id, data), done)
+    return respond(
         request,
-        template,
-        status_code=422 if failed else 200,
-        order=order,
-        message=message,
-        failed=failed,
-        errors=errors,
+        outcome,
+        redirect_to="/staff/orders" if in_queue else f"/staff/orders/{order_id}",
+        partial="staff/partials/_queue_row.html" if in_queue else "staff/partials/_order_panel.html",
+        page="staff/order.html",
+        order=await services.get_order(actor, order_id),
         form=data,
         **await _context(actor),
     )

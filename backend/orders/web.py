@@ -13,11 +13,11 @@ from litestar.response import Template
 from backend.accounts import guards
 from backend.accounts.domain import Actor
 from backend.catalog import services as catalog
-from backend.errors import N_, Conflict, InvalidInput, NotFound
+from backend.errors import N_, InvalidInput, NotFound
 from backend.i18n import gettext
 from backend.orders import domain, services
 from backend.orders.schemas import OrderIn
-from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
 
 Form = Annotated[dict[str, Any], FormBody]
@@ -168,23 +168,15 @@ async def order_action(
     if action not in CUSTOMER_ACTIONS:
         raise NotFound(N_("There is nothing at this address."))
     use_case, done = CUSTOMER_ACTIONS[action]
-    try:
-        order = await use_case(actor, order_id, form_value(data, "reason"))
-    except (InvalidInput, Conflict) as error:
-        order = await services.get_order(actor, order_id)
-        message, failed = gettext(error.message, **error.params), True
-    else:
-        if not is_htmx(request):
-            return see_other(f"/orders/{order_id}")
-        message, failed = gettext(done), False
-    return render(
+    _, outcome = await attempt(use_case(actor, order_id, form_value(data, "reason")), done)
+    return respond(
         request,
-        "orders/partials/_detail.html" if is_htmx(request) else "orders/detail.html",
-        status_code=422 if failed else 200,
-        order=order,
+        outcome,
+        redirect_to=f"/orders/{order_id}",
+        partial="orders/partials/_detail.html",
+        page="orders/detail.html",
+        order=await services.get_order(actor, order_id),
         status_labels=domain.STATUS_LABELS,
-        message=message,
-        failed=failed,
         created=False,
     )
 

@@ -18,10 +18,10 @@ from backend.alc.schemas import AlcContractIn
 from backend.catalog import services as catalog
 from backend.credit import services as credit
 from backend.entitlements.services import entitlements
-from backend.errors import N_, Conflict, InvalidInput, PermissionDenied
+from backend.errors import N_, Conflict, InvalidInput, NotFound
 from backend.i18n import gettext
 from backend.money import parse_czk
-from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
 from backend.plans import services as plans
 from backend.sla import services as sla
@@ -154,31 +154,24 @@ async def ticket_action(
 ) -> Response[Any]:
     """Reply (which reopens a waiting or resolved ticket) or close a resolved one."""
     actor: Actor = request.scope["user"]
-    errors: dict[str, str] = {}
-    message, failed = None, False
-    try:
-        if action == "reply":
-            ticket = await services.customer_reply(actor, ticket_id, form_value(data, "body"))
-            message = gettext(N_("Your reply has been sent."))
-        elif action == "close":
-            ticket = await services.close_ticket(actor, ticket_id)
-            message = gettext(N_("The ticket is closed. Thank you."))
-        else:
-            raise PermissionDenied(N_("Unknown action."))
-    except (InvalidInput, Conflict) as error:
-        ticket = await services.get_ticket(actor, ticket_id)
-        errors = field_errors(error) if isinstance(error, InvalidInput) else {}
-        message, failed = gettext(error.message, **error.params), True
-    if not is_htmx(request) and not failed:
-        return see_other(f"/tickets/{ticket_id}")
-    return render(
+    if action == "reply":
+        _, outcome = await attempt(
+            services.customer_reply(actor, ticket_id, form_value(data, "body")),
+            N_("Your reply has been sent."),
+        )
+    elif action == "close":
+        _, outcome = await attempt(
+            services.close_ticket(actor, ticket_id), N_("The ticket is closed. Thank you.")
+        )
+    else:
+        raise NotFound(N_("There is nothing at this address."))
+    return respond(
         request,
-        "tickets/partials/_thread.html" if is_htmx(request) else "tickets/detail.html",
-        status_code=422 if failed else 200,
-        ticket=ticket,
-        message=message,
-        failed=failed,
-        errors=errors,
+        outcome,
+        redirect_to=f"/tickets/{ticket_id}",
+        partial="tickets/partials/_thread.html",
+        page="tickets/detail.html",
+        ticket=await services.get_ticket(actor, ticket_id),
         created=False,
         **LABELS,
     )
@@ -226,45 +219,45 @@ async def staff_ticket_action(
 ) -> Response[Any]:
     """Answer, ask the customer (the clock stops), resolve, or convert into a PAY order."""
     actor: Actor = request.scope["user"]
-    errors: dict[str, str] = {}
-    failed = False
     body = form_value(data, "body")
-    try:
-        if action == "reply":
-            await services.staff_reply(
-                actor, ticket_id, body, wait_for_customer=form_value(data, "wait") == "on"
-            )
-            message = gettext(N_("The answer has been sent."))
-        elif action == "resolve":
-            await services.resolve_ticket(actor, ticket_id, body)
-            message = gettext(N_("The ticket is resolved."))
-        elif action == "convert":
-            converted = await services.convert_to_order(
-                actor,
-                ticket_id,
-                ConvertIn(
-                    service_code=form_value(data, "service_code"),
-                    quantity=_quantity(form_value(data, "quantity")),
-                    note=form_value(data, "note"),
-                ),
-            )
-            message = gettext(N_("Order %(number)s has been created."), number=converted.order_number)
-        else:
-            raise PermissionDenied(N_("Unknown action."))
-    except (InvalidInput, Conflict) as error:
-        errors = field_errors(error) if isinstance(error, InvalidInput) else {}
-        message, failed = gettext(error.message, **error.params), True
-    if not is_htmx(request) and not failed:
-        return see_other(f"/staff/tickets/{ticket_id}")
-    return render(
+    if action == "reply":
+        wait = form_value(data, "wait") == "on"
+        _, outcome = await attempt(
+            services.staff_reply(actor, ticket_id, body, wait_for_customer=wait),
+            N_("The answer has been sent."),
+        )
+    elif action == "resolve":
+        _, outcome = await attempt(
+            services.resolve_ticket(actor, ticket_id, body), N_("The ticket is resolved.")
+        )
+    elif action == "convert":
+        converted, outcome = await attempt(
+            _convert(actor, ticket_id, data), N_("The order has been created.")
+        )
+        if converted is not None:
+            outcome.message = gettext(N_("Order %(number)s has been created."), number=converted.order_number)
+    else:
+        raise NotFound(N_("There is nothing at this address."))
+    return respond(
         request,
-        "tickets/partials/_staff_panel.html" if is_htmx(request) else "tickets/staff_ticket.html",
-        status_code=422 if failed else 200,
-        message=message,
-        failed=failed,
-        errors=errors,
+        outcome,
+        redirect_to=f"/staff/tickets/{ticket_id}",
+        partial="tickets/partials/_staff_panel.html",
+        page="tickets/staff_ticket.html",
         form=data,
         **await _staff_ticket_context(actor, ticket_id),
+    )
+
+
+async def _convert(actor: Actor, ticket_id: int, data: dict[str, Any]):
+    return await services.convert_to_order(
+        actor,
+        ticket_id,
+        ConvertIn(
+            service_code=form_value(data, "service_code"),
+            quantity=_quantity(form_value(data, "quantity")),
+            note=form_value(data, "note"),
+        ),
     )
 
 
