@@ -30,6 +30,7 @@ from backend.orders import api as orders_api
 from backend.orders import staff_web as orders_staff_web
 from backend.orders import web as orders_web
 from backend.plans import api as plans_api
+from backend.plans import web as plans_web
 from backend.problems import EXCEPTION_HANDLERS
 from backend.protection import reject_nul_characters, security_headers
 from backend.public import web as public_web
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             credit_api.StaffCreditController,
             plans_api.PlanController,
             plans_api.SubscriptionController,
+            plans_api.StaffPlanController,
             plans_api.StaffSubscriptionController,
             tickets_api.TicketController,
             tickets_api.EntitlementsController,
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *orders_staff_web.ROUTES,
             *credit_web.ROUTES,
             *tickets_web.ROUTES,
+            *plans_web.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

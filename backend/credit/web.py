@@ -137,12 +137,16 @@ async def subscription_decide(
         decided = await plans.decide(
             actor, subscription_id, approve=decision == "approve", note=form_value(data, "note")
         )
-        message = gettext(
-            N_("Approved: the credit is booked for %(company)s.")
-            if decided.status == "approved"
-            else N_("Rejected."),
-            company=decided.company_name,
-        )
+        if decided.status == "rejected":
+            message = gettext(N_("Rejected."))
+        elif decided.plan_kind == "sla":
+            message = gettext(
+                N_("Approved: the SLA contract of %(company)s is active."), company=decided.company_name
+            )
+        else:
+            message = gettext(
+                N_("Approved: the credit is booked for %(company)s."), company=decided.company_name
+            )
         failed = False
     except (InvalidInput, Conflict) as error:
         message, failed = gettext(error.message, **error.params), True

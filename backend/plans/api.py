@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
-from litestar.params import JSONBody
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.guards import customer, customer_manager, staff_admin
 from backend.params import RowId
 from backend.plans import services
-from backend.plans.schemas import DecisionIn, PlanOut, SubscriptionIn, SubscriptionOut
+from backend.plans.schemas import (
+    DecisionIn,
+    PlanAdminOut,
+    PlanChange,
+    PlanOut,
+    SubscriptionIn,
+    SubscriptionOut,
+)
 
 
 class PlanController(Controller):
@@ -37,6 +44,25 @@ class SubscriptionController(Controller):
     @get()
     async def subscriptions(self, actor: CurrentActor) -> list[SubscriptionOut]:
         return await services.company_subscriptions(actor)
+
+
+class StaffPlanController(Controller):
+    path = "/api/v1/staff/plans"
+    tags = ["staff"]
+    guards = [staff_admin]
+    dependencies = ACTOR
+
+    @get()
+    async def plans(self, actor: CurrentActor) -> list[PlanAdminOut]:
+        """Every plan template, inactive ones too, with texts in both languages."""
+        return await services.plans_for_admin(actor)
+
+    @patch("/{code:str}")
+    async def change(
+        self, actor: CurrentActor, code: FromPath[str], data: JSONBody[PlanChange]
+    ) -> PlanAdminOut:
+        """Change a plan; credit and contracts already granted keep their terms."""
+        return await services.change_plan(actor, code, data)
 
 
 class StaffSubscriptionController(Controller):

@@ -33,6 +33,7 @@ class SubscriptionOut(msgspec.Struct):
     id: int
     plan_code: str
     plan_name: str
+    plan_kind: Literal["sbp", "sla"]
     status: Literal["requested", "approved", "rejected"]
     price: int
     credit: int
@@ -46,3 +47,38 @@ class SubscriptionOut(msgspec.Struct):
 
 class DecisionIn(msgspec.Struct):
     note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class PlanAdminOut(msgspec.Struct):
+    code: str
+    kind: Literal["sbp", "sla"]
+    name_cs: str
+    name_en: str
+    description_cs: str
+    description_en: str
+    price: int
+    credit: int
+    validity_months: int
+    discount_percent: int
+    monthly_fee: int
+    targets: dict[str, dict[str, int]]
+    calendar: dict[str, Any]
+    active: bool
+
+
+class PlanChange(msgspec.Struct):
+    """Staff admin's edit of a plan template; fields left out stay. Contracts and credit already
+    granted keep the terms they were given."""
+
+    name_cs: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    description_cs: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
+    description_en: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
+    price: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None = None
+    credit: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None = None
+    validity_months: Annotated[int, msgspec.Meta(ge=1, le=60)] | None = None
+    discount_percent: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
+    monthly_fee: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None = None
+    targets: dict[str, dict[str, int]] | None = None
+    calendar: dict[str, Any] | None = None
+    active: bool | None = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from backend.accounts.domain import Actor
 from backend.clock import aware, now
 from backend.credit import services as credit
@@ -12,10 +14,11 @@ from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenie
 from backend.i18n import current_language
 from backend.money import CURRENCY, with_vat
 from backend.notifications.services import enqueue_for_managers
-from backend.plans.schemas import PlanOut, SubscriptionOut
+from backend.plans.schemas import PlanAdminOut, PlanChange, PlanOut, SubscriptionOut
 from backend.plans.tables import Plan, Subscription
 from backend.settings import get_settings
 from backend.sla import services as sla
+from backend.sla.domain import Calendar, parse_targets, targets_to_json
 
 
 def _plan_out(row: dict[str, Any]) -> PlanOut:
@@ -50,6 +53,7 @@ def _columns() -> list[Any]:
     return [
         *Subscription.all_columns(),
         Subscription.plan.code.as_alias("plan_code"),
+        Subscription.plan.kind.as_alias("plan_kind"),
         Subscription.plan.name_cs.as_alias("plan_name_cs"),
         Subscription.plan.name_en.as_alias("plan_name_en"),
         Subscription.requested_by.full_name.as_alias("requested_by_name"),
@@ -61,6 +65,7 @@ def _subscription_out(row: dict[str, Any]) -> SubscriptionOut:
     return SubscriptionOut(
         id=row["id"],
         plan_code=row["plan_code"],
+        plan_kind=row["plan_kind"],
         plan_name=row["plan_name_en"] if current_language() == "en" else row["plan_name_cs"],
         status=row["status"],
         price=row["price"],
@@ -174,3 +179,47 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
             {"plan": plan["code"], "note": note},
         )
     return await _one(subscription_id)
+
+
+def _admin_out(row: dict[str, Any]) -> PlanAdminOut:
+    return PlanAdminOut(
+        **{
+            name: json_value(row[name]) if name in ("targets", "calendar") else row[name]
+            for name in PlanAdminOut.__struct_fields__
+        }
+    )
+
+
+async def plans_for_admin(actor: Actor) -> list[PlanAdminOut]:
+    _require_admin(actor)
+    return [_admin_out(row) for row in await Plan.select().order_by(Plan.sort_order)]
+
+
+async def change_plan(actor: Actor, code: str, change: PlanChange) -> PlanAdminOut:
+    """Edit a plan template (names, price, credit and validity; SLA terms). Credit already booked
+    and SLA contracts already made keep what they were given."""
+    _require_admin(actor)
+    sent = {name: value for name, value in msgspec.structs.asdict(change).items() if value is not None}
+    if "targets" in sent:
+        sent["targets"] = targets_to_json(parse_targets(sent["targets"]))
+    if "calendar" in sent:
+        sent["calendar"] = Calendar.from_json(sent["calendar"]).to_json()
+    async with write_transaction():
+        row = await locked(Plan.select().where(Plan.code == code)).first()
+        if row is None:
+            raise NotFound(N_("There is no plan %(code)s."), code=code)
+        if sent:
+            await Plan.update({getattr(Plan, name): value for name, value in sent.items()}).where(
+                Plan.id == row["id"]
+            )
+    return _admin_out({**row, **sent})
+
+
+def check_plan_change(change: PlanChange) -> None:
+    """The schema's limits, for changes built in code rather than decoded from JSON."""
+    try:
+        msgspec.convert(msgspec.structs.asdict(change), PlanChange)
+    except msgspec.ValidationError as error:
+        raise InvalidInput(
+            N_("A value is out of range: %(problem)s"), field="price", problem=str(error)
+        ) from None
