@@ -8,13 +8,13 @@ from typing import Any
 import msgspec
 
 from backend.accounts.domain import Actor
+from backend.catalog.domain import RateType, Unit
 from backend.catalog.schemas import ServiceAdminOut, ServiceChange, ServiceOut
 from backend.catalog.tables import Service
 from backend.db import locked, write_transaction
 from backend.errors import N_, FieldErrors, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import current_language
 from backend.money import CURRENCY, MAX_AMOUNT, with_vat
-from backend.orders.domain import RateType, Unit
 from backend.settings import get_settings
 
 CATEGORY_LABELS = {

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from backend.accounts.domain import Role
+from backend.catalog.domain import Unit
 from backend.errors import N_, Conflict, InvalidInput, Msg, PermissionDenied
 from backend.money import QUANTITY_SCALE
 
@@ -142,17 +143,6 @@ def allowed_actions(billing: Billing, current: OrderStatus, role: Role) -> list[
 
 
 # --- quantities -----------------------------------------------------------------------------------
-
-
-class Unit(enum.StrEnum):
-    HOUR = "hour"
-    DAY = "day"
-    PIECE = "piece"
-
-
-class RateType(enum.StrEnum):
-    HOURLY = "hourly"
-    FLAT = "flat"
 
 
 UNIT_STEP_HUNDREDTHS = {Unit.HOUR: 25, Unit.DAY: 50, Unit.PIECE: 100}  # quarter hours, half days, pieces

@@ -12,6 +12,7 @@ from piccolo.columns import Column
 from backend.accounts import services as accounts
 from backend.accounts.domain import Actor, collect
 from backend.catalog import services as catalog
+from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, aware, now, today
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, work_cost
@@ -21,7 +22,7 @@ from backend.i18n import current_language, gettext
 from backend.money import MAX_AMOUNT, apply_discount, line_amount, with_vat
 from backend.numbering import next_in_year
 from backend.orders import domain
-from backend.orders.domain import Action, Billing, OrderStatus, RateType, Unit
+from backend.orders.domain import Action, Billing, OrderStatus
 from backend.orders.schemas import (
     AmountOut,
     ApproveIn,

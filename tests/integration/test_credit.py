@@ -307,3 +307,36 @@ async def test_low_balance_and_expiry_warnings_go_to_the_outbox(anonymous, app, 
     await credit.expire_credit(at=datetime.now(UTC) + timedelta(days=6))
     warnings = await OutboxMessage.select().where(OutboxMessage.kind == "credit_expiring")
     assert len(warnings) == 1 and warnings[0]["recipient_email"] == me["user"]["email"]
+
+
+async def test_concurrent_work_logs_on_sbp_orders_never_overspend(anonymous, app, plans) -> None:
+    """The real path: each log locks its order, then the company's credit account."""
+    me = await register(anonymous)
+    company_id = me["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, company_id, 135_000 * 3, "k")  # three hours of macros at the SBP rate
+    order_ids = []
+    for n in range(4):
+        created = await anonymous.post(
+            "/api/v1/orders",
+            json=order_payload(service_code="MACROS", quantity=0.75, billing="sbp", description=f"Makro {n}"),
+        )
+        order_ids.append(created.json()["id"])
+    async with signed_in_staff(app) as staff:
+        for order_id in order_ids:
+            assert (await staff.post(f"/api/v1/staff/orders/{order_id}/approve")).status_code == 200
+        responses = await asyncio.gather(
+            *(
+                staff.post(
+                    f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 30, "note": f"část {n}"}
+                )
+                for n in range(4)
+                for order_id in order_ids
+            )
+        )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(201) == 6 and statuses.count(422) == 10  # 6 half hours fit in 3 hours
+    assert await ledger_is_consistent(company_id) == 0
+    logged = await ServiceOrder.select(ServiceOrder.logged_minutes, ServiceOrder.credit_drawn)
+    assert sum(row["logged_minutes"] for row in logged) == 180
+    assert sum(row["credit_drawn"] for row in logged) == 135_000 * 3
