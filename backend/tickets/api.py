@@ -40,9 +40,15 @@ class TicketController(Controller):
         return await services.open_ticket(actor, data)
 
     @get()
-    async def tickets(self, actor: CurrentActor, status: FromQuery[str | None] = None) -> TicketPage:
-        """The company's tickets, newest first (the 50 latest; filter by status for older ones)."""
-        return TicketPage(items=await services.list_tickets(actor, status=status), next_cursor=None)
+    async def tickets(
+        self,
+        actor: CurrentActor,
+        status: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int | None] = None,
+    ) -> TicketPage:
+        """The company's tickets, newest first; pass ``next_cursor`` back as ``cursor``."""
+        return await services.list_tickets(actor, status=status, cursor=cursor, limit=limit)
 
     @get("/{ticket_id:int}")
     async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:

@@ -16,11 +16,12 @@ from backend.numbering import next_in_year
 from backend.orders import services as orders
 from backend.orders.schemas import OrderIn
 from backend.orders.tables import ServiceOrder
+from backend.pagination import decode_cursor, encode_cursor, page_size
 from backend.sla import services as sla
 from backend.sla.domain import Calendar, Priority
 from backend.tickets import domain
 from backend.tickets.domain import Clock, TicketAction, TicketStatus
-from backend.tickets.schemas import CompanyRef, ConvertIn, MessageOut, TicketIn, TicketOut
+from backend.tickets.schemas import CompanyRef, ConvertIn, MessageOut, TicketIn, TicketOut, TicketPage
 from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
 
 OPEN_STATUSES = [TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus.WAITING_ON_CUSTOMER.value]
@@ -189,14 +190,23 @@ async def _with_messages(actor: Actor, rows: list[dict[str, Any]]) -> list[Ticke
     return [_out(row, actor, messages[row["id"]], at) for row in rows]
 
 
-async def list_tickets(actor: Actor, *, status: str | None = None, limit: int = 50) -> list[TicketOut]:
-    """The caller's company's tickets, newest first."""
+async def list_tickets(
+    actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> TicketPage:
+    """The caller's company's tickets, newest first, a page at a time."""
+    size = page_size(limit)
     query = Ticket.select(*_columns()).where(Ticket.company == actor.company_scope())
     if status:
         if status not in {s.value for s in TicketStatus}:
             raise InvalidInput(N_("Unknown ticket status %(status)s."), field="status", status=status)
         query = query.where(Ticket.status == status)
-    return await _with_messages(actor, await query.order_by(Ticket.id, ascending=False).limit(limit))
+    if cursor:
+        query = query.where(Ticket.id < decode_cursor("t", cursor))
+    rows = await query.order_by(Ticket.id, ascending=False).limit(size + 1)
+    return TicketPage(
+        items=await _with_messages(actor, rows[:size]),
+        next_cursor=encode_cursor("t", rows[size - 1]["id"]) if len(rows) > size else None,
+    )
 
 
 async def staff_queue(actor: Actor) -> list[TicketOut]:

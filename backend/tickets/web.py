@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from backend.accounts import guards
@@ -79,13 +79,16 @@ async def sla_request(request: Request[Any, Any, Any], data: Form) -> Response[A
 
 
 @get("/tickets", include_in_schema=False, guards=[guards.customer])
-async def ticket_list(request: Request[Any, Any, Any]) -> Template:
+async def ticket_list(request: Request[Any, Any, Any], cursor: FromQuery[str | None] = None) -> Template:
     actor: Actor = request.scope["user"]
+    page = await services.list_tickets(actor, cursor=cursor)
+    if is_htmx(request) and cursor:
+        return render(request, "tickets/partials/_rows.html", page=page, **LABELS)
     rights = await entitlements(actor)
     return render(
         request,
         "tickets/list.html",
-        tickets=await services.list_tickets(actor),
+        page=page,
         hotline=rights.alc.active or rights.sla.active,
         **LABELS,
     )

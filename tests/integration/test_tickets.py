@@ -256,3 +256,19 @@ async def test_another_companys_ticket_is_not_found(anonymous, app, sla_plans) -
             await other.post(f"/api/v1/tickets/{ticket_id}/messages", json={"body": "x"})
         ).status_code == 404
     assert (await anonymous.post(f"/api/v1/staff/tickets/{ticket_id}/resolve")).status_code == 403
+
+
+async def test_ticket_list_pages_with_a_cursor(anonymous, app, sla_plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await give_alc(admin, me["company"]["id"])
+    for n in range(3):
+        await anonymous.post(
+            "/api/v1/tickets", json=ticket(product="CATIA V5 MD2 × 3", subject=f"Problém {n}")
+        )
+    first = (await anonymous.get("/api/v1/tickets?limit=2")).json()
+    assert [t["subject"] for t in first["items"]] == ["Problém 2", "Problém 1"] and first["next_cursor"]
+    rest = (await anonymous.get(f"/api/v1/tickets?limit=2&cursor={first['next_cursor']}")).json()
+    assert [t["subject"] for t in rest["items"]] == ["Problém 0"] and rest["next_cursor"] is None
+    assert (await anonymous.get("/api/v1/tickets?cursor=bogus")).status_code == 422
+    assert (await anonymous.get("/api/v1/tickets?status=nonsense")).status_code == 422
