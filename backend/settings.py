@@ -93,10 +93,16 @@ class Settings:
                 "DATABASE_URL must start with sqlite:/// (embedded) or postgresql:// (production), "
                 f"got {self.database_url!r}"
             )
+        from backend.errors import InvalidInput
+        from backend.sla.domain import parse_targets
+
         try:
-            json.loads(self.alc_targets)
-        except ValueError as exc:
-            raise SettingsError("ALC_TARGETS must be JSON like the default in settings.py.") from exc
+            parse_targets(json.loads(self.alc_targets))
+        except (ValueError, InvalidInput) as exc:
+            raise SettingsError(
+                "ALC_TARGETS must be JSON like the default in settings.py: first-response and resolution "
+                "business minutes for critical, high, normal and low."
+            ) from exc
         if self.default_language not in ("cs", "en"):
             raise SettingsError("DEFAULT_LANGUAGE must be cs or en.")
         if not 0 <= self.vat_rate_percent <= 100:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from backend.accounts.domain import Actor
+from backend.accounts.tables import Company
 from backend.alc import services as alc
 from backend.clock import aware
 from backend.credit import services as credit
 from backend.credit.tables import CreditAccount, CreditLot
 from backend.entitlements.schemas import AlcOut, EntitlementsOut, ExpiringCredit, SbpOut, SlaOut
+from backend.errors import N_, NotFound
 from backend.sla import services as sla
 
 
@@ -15,6 +17,8 @@ async def entitlements(actor: Actor, company_id: int | None = None) -> Entitleme
     """Customers get their own company's; staff may name any company."""
     if company_id is None or not actor.is_staff:
         company_id = actor.company_scope()
+    elif not await Company.exists().where(Company.id == company_id):
+        raise NotFound(N_("Company not found."))
     await credit.settle_expiry(company_id)
     contracts = await alc.active_contracts(company_id)
     account = (

@@ -14,7 +14,12 @@ import holidays
 from backend.clock import PRAGUE
 from backend.errors import N_, InvalidInput
 
-MAX_DAYS_SCANNED = 3 * 366  # a calendar with no working day must not loop forever
+# Targets are capped so that even the thinnest calendar allowed (one working hour on one weekday)
+# reaches them within the years the clock is willing to scan.
+MAX_TARGET_MINUTES = 50_000
+MIN_WORKING_MINUTES_PER_DAY = 60
+MAX_DAYS_SCANNED = 20 * 366
+WORKING_WEEKDAYS = frozenset(range(5))  # Monday to Friday (SPEC §3); daylight saving changes on Sundays
 
 
 class Priority(enum.StrEnum):
@@ -52,14 +57,17 @@ class Calendar:
         try:
             opens, closes = time.fromisoformat(raw["opens"]), time.fromisoformat(raw["closes"])
             days = frozenset(int(day) for day in raw.get("days", [0, 1, 2, 3, 4]))
-        except (KeyError, TypeError, ValueError):
+            if opens.tzinfo is not None or closes.tzinfo is not None:
+                raise ValueError("working hours are Prague wall-clock times")
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise InvalidInput(
                 N_("The coverage calendar needs opening and closing times like 08:00 and 16:30."),
                 field="calendar",
             ) from None
-        if not opens < closes or not days or not days <= set(range(7)):
+        minutes = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+        if minutes < MIN_WORKING_MINUTES_PER_DAY or not days or not days <= WORKING_WEEKDAYS:
             raise InvalidInput(
-                N_("The coverage calendar must open before it closes, on at least one weekday."),
+                N_("The coverage calendar covers at least an hour a day, on days from Monday to Friday."),
                 field="calendar",
             )
         return cls(opens=opens, closes=closes, weekdays=days)
@@ -86,15 +94,19 @@ def parse_targets(raw: dict[str, Any]) -> dict[Priority, Target]:
             )
             for priority in Priority
         }
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         raise InvalidInput(
             N_("Give first-response and resolution targets in minutes for every priority."), field="targets"
         ) from None
     for target in targets.values():
-        if not 0 < target.first_response <= target.resolution <= 60 * 24 * 365:
+        if not 0 < target.first_response <= target.resolution <= MAX_TARGET_MINUTES:
             raise InvalidInput(
-                N_("Each target must be positive and the first response must not come after the resolution."),
+                N_(
+                    "Each target must be positive, at most %(max)d minutes, and the first response must not "
+                    "come after the resolution."
+                ),
                 field="targets",
+                max=MAX_TARGET_MINUTES,
             )
     return targets
 
@@ -168,9 +180,3 @@ def business_minutes_between(start: datetime, end: datetime, calendar: Calendar)
                 total += finish - begin
         day += timedelta(days=1)
     return int(total.total_seconds() // 60)
-
-
-def is_working_time(at: datetime, calendar: Calendar) -> bool:
-    local = _require_aware(at)
-    window = working_window(local.date(), calendar)
-    return window is not None and window[0] <= local < window[1]

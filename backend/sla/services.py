@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import msgspec
-
 from backend.accounts.domain import Actor
 from backend.clock import today
 from backend.db import json_value, locked, write_transaction
@@ -78,6 +76,13 @@ async def active_contract(company_id: int, on: date | None = None) -> SlaContrac
         .order_by(SlaContract.id, ascending=False)
     )
     return next((_out(row, on) for row in rows if _is_active(row, on)), None)
+
+
+async def contract(contract_id: int) -> SlaContractOut:
+    row = await SlaContract.select(*_columns()).where(SlaContract.id == contract_id).first()
+    if row is None:
+        raise NotFound(N_("SLA contract not found."))
+    return _out(row, today())
 
 
 async def contracts_of(company_id: int) -> list[SlaContractOut]:
@@ -155,7 +160,3 @@ async def change_terms(actor: Actor, contract_id: int, change: SlaTermsChange) -
             await SlaContract.update(updates).where(SlaContract.id == contract_id)
     row = await SlaContract.select(*_columns()).where(SlaContract.id == contract_id).first()
     return _out(row, today())
-
-
-def terms_change_from(raw: dict[str, Any]) -> SlaTermsChange:
-    return msgspec.convert(raw, SlaTermsChange)

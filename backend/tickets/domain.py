@@ -32,6 +32,8 @@ STATUS_LABELS = {
 
 T = TicketStatus
 RUNNING = frozenset({T.NEW, T.OPEN})  # the clock runs; the team owes an answer
+# the clock stands still: waiting on the customer, or resolved (a reply that reopens it resumes)
+PAUSED = frozenset({T.WAITING_ON_CUSTOMER, T.RESOLVED})
 
 
 class TicketAction(enum.StrEnum):

@@ -67,8 +67,10 @@ class TicketOut(msgspec.Struct):
     created_by: str
     created_at: datetime
     next_due: datetime | None
-    minutes_left: int | None  # business minutes to next_due; negative once breached
-    breached: bool
+    minutes_left: int | None  # business minutes to next_due; None when nothing runs or once overdue
+    breached: bool  # overdue now
+    first_response_breached: bool  # answered (or still unanswered) after the first-response due
+    resolution_breached: bool  # resolved (or still open) after the resolution due
     order_id: int | None
     order_number: str | None
     actions: list[str]

@@ -118,7 +118,17 @@ def _columns() -> list[Any]:
 def _out(row: dict[str, Any], actor: Actor, messages: list[dict[str, Any]], at: datetime) -> TicketOut:
     status = TicketStatus(row["status"])
     next_due = aware(row["next_due"]) if row["next_due"] else None
-    minutes_left = _clock(row).minutes_left(at, next_due) if next_due else None
+    breached = next_due is not None and next_due < at
+    # business minutes still left; not counted once overdue (an old breach would cost a scan of years)
+    minutes_left = _clock(row).minutes_left(at, next_due) if next_due and not breached else None
+    first_due, resolution_due = aware(row["first_response_due"]), aware(row["resolution_due"])
+    answered = aware(row["first_responded_at"]) if row["first_responded_at"] else at
+    if status is TicketStatus.WAITING_ON_CUSTOMER:
+        stopped = aware(row["paused_since"])
+    elif status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        stopped = aware(row["resolved_at"] or row["closed_at"] or at)
+    else:
+        stopped = at
     if actor.is_staff:
         actions = [
             a.value
@@ -157,7 +167,9 @@ def _out(row: dict[str, Any], actor: Actor, messages: list[dict[str, Any]], at: 
         created_at=aware(row["created_at"]),
         next_due=next_due,
         minutes_left=minutes_left,
-        breached=next_due is not None and next_due < at,
+        breached=breached,
+        first_response_breached=answered > first_due,
+        resolution_breached=stopped > resolution_due,
         order_id=row["order"],
         order_number=row["order_number"],
         actions=actions,
@@ -209,20 +221,29 @@ async def list_tickets(
     )
 
 
+QUEUE_LIMIT = 500
+
+
 async def staff_queue(actor: Actor) -> list[TicketOut]:
-    """Open tickets: breached first, then by the nearest due instant; waiting ones last."""
+    """Open tickets the team owes an answer on, the earliest due first (so breached ones lead),
+    then those waiting on the customer. Threads are not loaded: the queue shows no messages."""
     if not actor.is_staff:
         raise PermissionDenied(N_("This part of the portal is for the support team."))
-    rows = await Ticket.select(*_columns()).where(Ticket.status.is_in(OPEN_STATUSES)).limit(1000)
-    far = datetime.max.replace(tzinfo=PRAGUE)
-    rows.sort(
-        key=lambda row: (
-            row["next_due"] is None,
-            aware(row["next_due"]) if row["next_due"] else far,
-            row["id"],
-        )
+    running = (
+        await Ticket.select(*_columns())
+        .where(Ticket.status.is_in([s.value for s in domain.RUNNING]))
+        .order_by(Ticket.next_due)
+        .order_by(Ticket.id)
+        .limit(QUEUE_LIMIT)
     )
-    return await _with_messages(actor, rows)
+    waiting = (
+        await Ticket.select(*_columns())
+        .where(Ticket.status == TicketStatus.WAITING_ON_CUSTOMER.value)
+        .order_by(Ticket.id)
+        .limit(QUEUE_LIMIT)
+    )
+    at = now()
+    return [_out(row, actor, [], at) for row in [*running, *waiting]]
 
 
 # --- the thread and the clock --------------------------------------------------------------------------
@@ -245,8 +266,9 @@ async def _change(
         clock = _clock(row)
         resolution_due = aware(row["resolution_due"])
         changes: dict[Any, Any] = {Ticket.status: target.value, Ticket.updated_at: at, **(extra or {})}
-        if current is TicketStatus.WAITING_ON_CUSTOMER and target is not TicketStatus.WAITING_ON_CUSTOMER:
-            # the clock stood still while the ticket waited: move the resolution due by that time
+        if current in domain.PAUSED and target not in domain.PAUSED and target is not TicketStatus.CLOSED:
+            # the clock stood still while the ticket waited or lay resolved: move the resolution
+            # due by exactly that business time
             paused = clock.paused(aware(row["paused_since"]), at)
             resolution_due = clock.resume(resolution_due, paused)
             changes.update(
@@ -256,15 +278,12 @@ async def _change(
                     Ticket.resolution_due: resolution_due,
                 }
             )
-        if target is TicketStatus.WAITING_ON_CUSTOMER and current is not TicketStatus.WAITING_ON_CUSTOMER:
+        if target in domain.PAUSED and current not in domain.PAUSED:
             changes[Ticket.paused_since] = at
         responded = row["first_responded_at"] is not None
-        if (
-            actor.is_staff
-            and not responded
-            and action in (TicketAction.STAFF_REPLY, TicketAction.ASK_CUSTOMER)
-        ):
-            changes[Ticket.first_responded_at] = at
+        staff_wrote = actor.is_staff and bool(body)
+        if staff_wrote and not responded:
+            changes[Ticket.first_responded_at] = at  # any first written word from the team
             responded = True
         if target is TicketStatus.RESOLVED:
             changes[Ticket.resolved_at] = at
@@ -358,8 +377,3 @@ async def convert_to_order(actor: Actor, ticket_id: int, data: ConvertIn) -> Tic
             N_("This goes beyond the Hotline; we have created order %(number)s for it."), number=order_number
         )
         return await _change(actor, ticket_id, TicketAction.RESOLVE, message)
-
-
-async def ticket_for_order(order_id: int) -> dict[str, Any] | None:
-    """The ticket an order was converted from, for the link back."""
-    return await Ticket.select(Ticket.id, Ticket.number).where(Ticket.order == order_id).first()

@@ -3,10 +3,10 @@ to; the staff ticket queue and a company's contracts."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -16,6 +16,7 @@ from backend.accounts.domain import Actor
 from backend.alc import services as alc
 from backend.alc.schemas import AlcContractIn
 from backend.catalog import services as catalog
+from backend.clock import today
 from backend.credit import services as credit
 from backend.entitlements.services import entitlements
 from backend.errors import N_, Conflict, InvalidInput, NotFound
@@ -116,8 +117,10 @@ async def ticket_form(request: Request[Any, Any, Any]) -> Template:
 async def ticket_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     actor: Actor = request.scope["user"]
     values = {name: form_value(data, name) for name in ("subject", "description", "priority", "product")}
-    priority = values["priority"] if values["priority"] in {p.value for p in Priority} else "normal"
     try:
+        if values["priority"] not in {p.value for p in Priority}:
+            raise InvalidInput(N_("Choose a priority."), field="priority")
+        priority = values["priority"]
         created = await services.open_ticket(
             actor,
             TicketIn(
@@ -271,7 +274,7 @@ async def _company_context(actor: Actor, company_id: int) -> dict[str, Any]:
         "alc_contracts": await alc.contracts_of(company_id),
         "sla_contracts": await sla.contracts_of(company_id),
         "priorities": list(Priority),
-        "today": date.today().isoformat(),
+        "today": today().isoformat(),
         **LABELS,
     }
 
@@ -298,17 +301,17 @@ async def alc_submit(request: Request[Any, Any, Any], company_id: RowId, data: F
     errors: dict[str, str] = {}
     try:
         fee = parse_czk(values["annual_fee"]) if values["annual_fee"].strip() else 0
-        await alc.record_contract(
-            actor,
-            company_id,
-            AlcContractIn(
-                products=values["products"].splitlines(),
-                valid_from=date.fromisoformat(values["valid_from"]),
-                valid_until=date.fromisoformat(values["valid_until"]),
-                annual_fee=fee,
-            ),
+        contract = msgspec.convert(
+            {
+                "products": values["products"].splitlines(),
+                "valid_from": values["valid_from"],
+                "valid_until": values["valid_until"],
+                "annual_fee": fee,
+            },
+            AlcContractIn,
         )
-    except ValueError:
+        await alc.record_contract(actor, company_id, contract)
+    except (ValueError, msgspec.ValidationError):
         errors = {"valid_until": gettext(N_("Enter the dates as YYYY-MM-DD and the fee in crowns."))}
     except InvalidInput as error:
         errors = field_errors(error)
@@ -358,8 +361,8 @@ async def sla_terms_submit(request: Request[Any, Any, Any], contract_id: RowId, 
             )
         contract = await sla.change_terms(actor, contract_id, change)
         company_id = contract.company_id
-    except ValueError:
-        errors = {"targets": gettext(N_("Enter whole minutes, a percentage and an amount in crowns."))}
+    except (ValueError, msgspec.ValidationError):
+        errors = {"targets": gettext(N_("Enter whole minutes, a discount of 0 to 100 and a fee in crowns."))}
     except InvalidInput as error:
         errors = field_errors(error)
     if not errors:

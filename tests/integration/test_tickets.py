@@ -272,3 +272,61 @@ async def test_ticket_list_pages_with_a_cursor(anonymous, app, sla_plans) -> Non
     assert [t["subject"] for t in rest["items"]] == ["Problém 0"] and rest["next_cursor"] is None
     assert (await anonymous.get("/api/v1/tickets?cursor=bogus")).status_code == 422
     assert (await anonymous.get("/api/v1/tickets?status=nonsense")).status_code == 422
+
+
+async def test_time_spent_resolved_does_not_count_after_a_reopen(anonymous, app, sla_plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await give_alc(admin, me["company"]["id"])
+    ticket_id = (await anonymous.post("/api/v1/tickets", json=ticket(product="CATIA V5 MD2 × 3"))).json()[
+        "id"
+    ]
+    async with signed_in_staff(app) as staff:
+        resolved = await staff.post(f"/api/v1/staff/tickets/{ticket_id}/resolve", json={"body": "Hotovo."})
+    # a resolve with a message is the team's first written word: it counts as the first response
+    assert resolved.json()["first_responded_at"] is not None
+    before = await Ticket.select().where(Ticket.id == ticket_id).first()
+    resolved_since = datetime.now(UTC) - timedelta(days=4)
+    await Ticket.update({Ticket.paused_since: resolved_since}).where(Ticket.id == ticket_id)
+    reopened = await anonymous.post(f"/api/v1/tickets/{ticket_id}/messages", json={"body": "Zase."})
+    assert reopened.json()["status"] == "open" and reopened.json()["breached"] is False
+    after = await Ticket.select().where(Ticket.id == ticket_id).first()
+    moved = business_minutes_between(
+        aware(before["resolution_due"]), aware(after["resolution_due"]), STANDARD_CALENDAR
+    )
+    assert moved == after["paused_minutes"] > 0
+
+
+async def test_a_late_first_response_stays_on_record(anonymous, app, sla_plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await give_alc(admin, me["company"]["id"])
+    ticket_id = (await anonymous.post("/api/v1/tickets", json=ticket(product="CATIA V5 MD2 × 3"))).json()[
+        "id"
+    ]
+    overdue = datetime.now(UTC) - timedelta(hours=1)
+    await Ticket.update({Ticket.first_response_due: overdue, Ticket.next_due: overdue}).where(
+        Ticket.id == ticket_id
+    )
+    async with signed_in_staff(app) as staff:
+        answered = (
+            await staff.post(f"/api/v1/staff/tickets/{ticket_id}/messages", json={"body": "Pozdě."})
+        ).json()
+    assert answered["breached"] is False  # now the resolution clock runs, and it is not overdue
+    assert answered["first_response_breached"] is True and answered["resolution_breached"] is False
+
+
+async def test_sla_terms_the_clock_cannot_serve_are_refused(anonymous, app, sla_plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await give_sla(anonymous, admin, "SLA-BASIC")
+        contract = (await admin.get(f"/api/v1/staff/companies/{me['company']['id']}/sla-contracts")).json()[0]
+        too_long = contract["targets"] | {"low": {"first_response": 60, "resolution": 525_600}}
+        for change in (
+            {"targets": too_long},
+            {"calendar": {"opens": "08:00+01:00", "closes": "16:30"}},
+            {"calendar": {"opens": "00:00", "closes": "23:59", "days": [0, 1, 2, 3, 4, 5, 6]}},
+        ):
+            response = await admin.patch(f"/api/v1/staff/sla-contracts/{contract['id']}", json=change)
+            assert response.status_code == 422, (change, response.text)
+        assert (await admin.get("/api/v1/staff/companies/999999/entitlements")).status_code == 404

@@ -31,7 +31,9 @@ def test_friday_afternoon_plus_four_hours_ends_on_monday() -> None:
 
 
 def test_friday_afternoon_plus_four_hours_ends_on_tuesday_after_a_holiday() -> None:
-    # Friday 2026-12-18 is ordinary; but Thursday 2026-04-02 + Good Friday 04-03, Easter Monday 04-06
+    # Monday 2026-09-28 is Statehood Day: Friday 25 Sep 15:00 + 4 h ends Tuesday 29 Sep 10:30
+    assert add_business_minutes(prague(2026, 9, 25, 15), 240, CAL) == prague(2026, 9, 29, 10, 30)
+    # and across Easter: Thursday 2 Apr, Good Friday 3 Apr and Easter Monday 6 Apr off
     assert add_business_minutes(prague(2026, 4, 2, 15), 240, CAL) == prague(2026, 4, 7, 10, 30)
 
 
@@ -120,3 +122,29 @@ def test_between_is_additive(a, b) -> None:
         business_minutes_between(start, middle, CAL) + business_minutes_between(middle, end, CAL) + extra
         for extra in (0, 1)
     }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"opens": "08:00", "closes": "16:30", "days": [5, 6]},  # weekends are off by the contract rules
+        {"opens": "08:00+01:00", "closes": "16:30"},  # wall-clock times only
+        {"opens": "16:30", "closes": "08:00"},
+        {"opens": "08:00", "closes": "08:30"},  # less than an hour a day
+        {"opens": "8", "closes": "x"},
+        {"opens": "08:00", "closes": "16:30", "days": []},
+    ],
+)
+def test_calendars_the_clock_cannot_serve_are_refused(raw) -> None:
+    from backend.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        Calendar.from_json(raw)
+
+
+def test_the_largest_target_on_the_thinnest_calendar_is_reachable() -> None:
+    from backend.sla.domain import MAX_TARGET_MINUTES
+
+    thin = Calendar.from_json({"opens": "08:00", "closes": "09:00", "days": [2]})
+    end = add_business_minutes(prague(2026, 11, 25, 8), MAX_TARGET_MINUTES, thin)
+    assert business_minutes_between(prague(2026, 11, 25, 8), end, thin) == MAX_TARGET_MINUTES

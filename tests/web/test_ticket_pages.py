@@ -56,7 +56,9 @@ async def test_hotline_journey_through_the_pages(anonymous, app, sla_plans) -> N
     assert "ENOVIA VPM" in rights.text and "SLA Premium" in rights.text
     form = await anonymous.get("/tickets/new")
     assert '<option value="ENOVIA VPM"' in form.text
-    bad = await anonymous.post("/tickets", data={"product": "ENOVIA VPM", "subject": "", "description": "x"})
+    bad = await anonymous.post(
+        "/tickets", data={"product": "ENOVIA VPM", "subject": "", "description": "x", "priority": "low"}
+    )
     assert bad.status_code == 422 and "short subject" in bad.text
     created = await anonymous.post(
         "/tickets",
