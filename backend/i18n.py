@@ -210,6 +210,8 @@ def format_duration(minutes: int) -> str:
     hours, rest = divmod(int(minutes), 60)
     if not hours:
         return gettext(N_("%(minutes)d min"), minutes=rest)
+    if not rest:
+        return gettext(N_("%(hours)d h"), hours=hours)
     return gettext(N_("%(hours)d h %(minutes)d min"), hours=hours, minutes=rest)
 
 

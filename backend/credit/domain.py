@@ -109,11 +109,16 @@ def check_amount(amount: int, *, allow_negative: bool = False) -> int:
     return amount
 
 
-def units_left(balance: int, unit_price: int) -> Decimal:
-    """How many hours (days, pieces) the balance buys at a rate, to two places, rounded down."""
+UNITS_LEFT_STEP = {"hour": Decimal("0.25"), "day": Decimal("0.5"), "piece": Decimal(1)}
+
+
+def units_left(balance: int, unit_price: int, unit: str = "hour") -> Decimal:
+    """How much work the balance buys at a rate, rounded down to what can be ordered:
+    quarter hours, half days, whole pieces."""
     if unit_price <= 0 or balance <= 0:
         return Decimal(0)
-    return (Decimal(balance) / Decimal(unit_price)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    step = UNITS_LEFT_STEP.get(unit, Decimal("0.01"))
+    return (Decimal(balance) / Decimal(unit_price) / step).to_integral_value(rounding=ROUND_DOWN) * step
 
 
 def runs_out_at(balance: int, drawn_in_period: int, period_days: int, at: datetime) -> datetime | None:

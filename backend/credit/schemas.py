@@ -28,6 +28,7 @@ class CreditEntryOut(msgspec.Struct):
     balance_after: int
     created_at: datetime
     order_id: int | None
+    order_number: str | None
     note: str
     actor: str | None
     subscription_id: int | None = None  # the plan purchase a top-up came from

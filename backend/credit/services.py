@@ -192,6 +192,7 @@ def _entry_out(row: dict[str, Any]) -> CreditEntryOut:
         balance_after=row["balance_after"],
         created_at=aware(row["created_at"]),
         order_id=row["order"],
+        order_number=row.get("order_number"),
         subscription_id=row["subscription"],
         work_log_id=row["work_log"],
         note=gettext(note) if automatic and (note := row["note"]) else row["note"],
@@ -361,7 +362,9 @@ async def credit_overview(
     at = now()
     account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
     balance = account["balance"] if account else 0
-    query = CreditEntry.select().where(CreditEntry.company == company_id)
+    query = CreditEntry.select(
+        *CreditEntry.all_columns(), CreditEntry.order.number.as_alias("order_number")
+    ).where(CreditEntry.company == company_id)
     if cursor:
         query = query.where(CreditEntry.id < decode_cursor("c", cursor))
     rows = await query.order_by(CreditEntry.id, ascending=False).limit(size + 1)
@@ -382,6 +385,9 @@ async def credit_overview(
     )
     drawn_recently = -int(drawn["sum"] or 0)  # PostgreSQL sums bigint as numeric
     runs_out = domain.runs_out_at(balance, drawn_recently, PACE_DAYS, at)
+    if runs_out is not None and lots:
+        # credit does not outlive its lots: unused, it expires first
+        runs_out = min(runs_out, max(aware(lot["expires_at"]) for lot in lots))
     language = current_language()
     return CreditOut(
         balance=balance,
@@ -395,7 +401,7 @@ async def credit_overview(
                 service_name=service["name_en"] if language == "en" else service["name_cs"],
                 unit=service["unit"],
                 sbp_price=service["sbp_price"],
-                units_left=str(domain.units_left(balance, service["sbp_price"])),
+                units_left=str(domain.units_left(balance, service["sbp_price"], service["unit"])),
             )
             for service in services
             if service["sbp_price"] > 0

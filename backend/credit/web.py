@@ -154,9 +154,10 @@ async def subscription_decide(
         return see_other("/staff/credit")
     return render(
         request,
-        "credit/partials/_pending.html",
+        "credit/partials/_admin.html",
         status_code=422 if failed else 200,
         pending=await plans.pending_subscriptions(actor),
+        balances=await services.balances(actor),
         message=message,
         failed=failed,
     )

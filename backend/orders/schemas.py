@@ -108,6 +108,7 @@ class EstimateOut(msgspec.Struct):
     sbp_unit_price: int
     sbp_estimate: int  # net at SBP rates: what the work would draw from prepaid credit
     sbp_balance: int
+    discount_percent: int = 0  # the SLA contract's discount already in the estimate
 
 
 class QuoteIn(msgspec.Struct):

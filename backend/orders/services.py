@@ -71,6 +71,7 @@ async def estimate(actor: Actor | None, service_code: str, raw_quantity: Any) ->
         sbp_unit_price=service["sbp_price"],
         sbp_estimate=sbp.net,
         sbp_balance=entitlements.sbp_balance,
+        discount_percent=entitlements.sla_discount,
     )
 
 

@@ -52,14 +52,20 @@ async def _form_context(values: dict[str, str], errors: dict[str, str]) -> dict[
     }
 
 
-async def _estimate_context(actor: Actor, service_code: str, quantity: str) -> dict[str, Any]:
+async def _estimate_context(
+    actor: Actor, service_code: str, quantity: str, billing: str = ""
+) -> dict[str, Any]:
     if not service_code or not quantity.strip():
-        return {"estimate": None, "estimate_error": ""}
+        return {"estimate": None, "estimate_error": "", "chosen_billing": billing}
     try:
         estimate = await services.estimate(actor, service_code, parse_quantity(quantity))
     except InvalidInput as error:
-        return {"estimate": None, "estimate_error": gettext(error.message, **error.params)}
-    return {"estimate": estimate, "estimate_error": ""}
+        return {
+            "estimate": None,
+            "estimate_error": gettext(error.message, **error.params),
+            "chosen_billing": billing,
+        }
+    return {"estimate": estimate, "estimate_error": "", "chosen_billing": billing}
 
 
 @get("/orders/new", include_in_schema=False, guards=[guards.customer])
@@ -79,11 +85,16 @@ async def order_estimate(
     request: Request[Any, Any, Any],
     service_code: FromQuery[str] = "",
     quantity: FromQuery[str] = "",
+    billing: FromQuery[str] = "",
 ) -> Template:
-    """The live estimate beside the form (htmx, as the service or quantity changes)."""
+    """The live estimate beside the form (htmx, as the service or quantity changes); the billing
+    the person chose stays chosen."""
     actor: Actor = request.scope["user"]
+    chosen = billing if billing in ("pay", "sbp") else ""
     return render(
-        request, "orders/partials/_estimate.html", **await _estimate_context(actor, service_code, quantity)
+        request,
+        "orders/partials/_estimate.html",
+        **await _estimate_context(actor, service_code, quantity, chosen),
     )
 
 
@@ -109,7 +120,7 @@ async def order_submit(request: Request[Any, Any, Any], data: Form) -> Response[
             "orders/new.html",
             status_code=422,
             **await _form_context(values, field_errors(error)),
-            **await _estimate_context(actor, values["service_code"], values["quantity"]),
+            **await _estimate_context(actor, values["service_code"], values["quantity"], values["billing"]),
         )
     return see_other(f"/orders/{order.id}?created=1")
 

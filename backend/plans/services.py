@@ -220,6 +220,6 @@ def check_plan_change(change: PlanChange) -> None:
     try:
         msgspec.convert(msgspec.structs.asdict(change), PlanChange)
     except msgspec.ValidationError as error:
-        raise InvalidInput(
-            N_("A value is out of range: %(problem)s"), field="price", problem=str(error)
-        ) from None
+        # msgspec names the field as "… - at `$.discount_percent`"
+        field = str(error).rpartition("$.")[2].strip("`").split("[")[0].split(".")[0] or "price"
+        raise InvalidInput(N_("This value is out of the allowed range."), field=field) from None

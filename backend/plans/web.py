@@ -95,6 +95,7 @@ async def plan_submit(request: Request[Any, Any, Any], code: FromPath[str], data
             actor,
             errors=field_errors(error),
             failed_code=code,
+            form=data,
             message=gettext(N_("Please correct the highlighted fields.")),
             status_code=422,
         )

@@ -24,11 +24,14 @@ class TicketStatus(enum.StrEnum):
 
 STATUS_LABELS = {
     TicketStatus.NEW: N_("New"),
-    TicketStatus.OPEN: N_("Open"),
+    TicketStatus.OPEN: N_("Being handled"),
     TicketStatus.WAITING_ON_CUSTOMER: N_("Waiting for you"),
     TicketStatus.RESOLVED: N_("Resolved"),
     TicketStatus.CLOSED: N_("Closed"),
 }
+
+# the support team reads a waiting ticket from their side
+STAFF_STATUS_LABELS = {**STATUS_LABELS, TicketStatus.WAITING_ON_CUSTOMER: N_("Waiting for the customer")}
 
 T = TicketStatus
 RUNNING = frozenset({T.NEW, T.OPEN})  # the clock runs; the team owes an answer

@@ -29,11 +29,12 @@ from backend.sla import services as sla
 from backend.sla.domain import PRIORITY_LABELS, Priority
 from backend.sla.schemas import SlaTermsChange
 from backend.tickets import services
-from backend.tickets.domain import STATUS_LABELS
+from backend.tickets.domain import STAFF_STATUS_LABELS, STATUS_LABELS
 from backend.tickets.schemas import ConvertIn, TicketIn
 
 Form = Annotated[dict[str, Any], FormBody]
 LABELS = {"status_labels": STATUS_LABELS, "priority_labels": PRIORITY_LABELS}
+STAFF_LABELS = {"status_labels": STAFF_STATUS_LABELS, "priority_labels": PRIORITY_LABELS}
 
 
 # --- customers -------------------------------------------------------------------------------------
@@ -189,14 +190,16 @@ async def ticket_action(
 @get("/staff/tickets", include_in_schema=False, guards=[guards.staff])
 async def staff_queue_page(request: Request[Any, Any, Any]) -> Template:
     actor: Actor = request.scope["user"]
-    return render(request, "tickets/staff_queue.html", tickets=await services.staff_queue(actor), **LABELS)
+    return render(
+        request, "tickets/staff_queue.html", tickets=await services.staff_queue(actor), **STAFF_LABELS
+    )
 
 
 async def _staff_ticket_context(actor: Actor, ticket_id: int) -> dict[str, Any]:
     return {
         "ticket": await services.get_ticket(actor, ticket_id),
         "services": await catalog.list_services(),
-        **LABELS,
+        **STAFF_LABELS,
     }
 
 
@@ -290,6 +293,12 @@ async def company_page(request: Request[Any, Any, Any], company_id: RowId) -> Te
         values={},
         **await _company_context(actor, company_id),
     )
+
+
+@get("/staff/companies/{company_id:int}/alc", include_in_schema=False, guards=[guards.staff])
+async def alc_reload(company_id: RowId) -> Response[Any]:
+    """A reload after a refused save lands here: show the company page."""
+    return see_other(f"/staff/companies/{company_id}")
 
 
 @post("/staff/companies/{company_id:int}/alc", include_in_schema=False, guards=[guards.staff_admin])
@@ -390,6 +399,7 @@ ROUTES = [
     staff_ticket_page,
     staff_ticket_action,
     company_page,
+    alc_reload,
     alc_submit,
     sla_terms_submit,
 ]

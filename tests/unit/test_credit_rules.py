@@ -70,10 +70,12 @@ def test_work_cost_per_hour_and_per_day() -> None:
         domain.work_cost(100, "piece", 10)
 
 
-def test_units_left_round_down() -> None:
-    assert domain.units_left(2_700_000, 135_000) == Decimal("20.00")
-    assert domain.units_left(100_000, 135_000) == Decimal("0.74")
-    assert domain.units_left(0, 135_000) == 0
+def test_units_left_round_down_to_what_can_be_ordered() -> None:
+    assert domain.units_left(2_700_000, 135_000, "hour") == Decimal("20")
+    assert domain.units_left(100_000, 135_000, "hour") == Decimal("0.5")  # 0.74 h: two quarter hours
+    assert domain.units_left(3_000_000, 1_350_000, "day") == Decimal("2")  # 2.2 days: four half days
+    assert domain.units_left(500_000, 240_000, "piece") == Decimal("2")
+    assert domain.units_left(0, 135_000, "hour") == 0
 
 
 def test_runs_out_at_the_recent_pace() -> None:

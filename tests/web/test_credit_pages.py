@@ -28,7 +28,7 @@ async def plans(db) -> None:
 async def test_credit_journey_through_the_pages(anonymous, app, plans) -> None:
     me = await register(anonymous, language="en")
     empty = await anonymous.get("/credit")
-    assert empty.status_code == 200 and "No credit left" in empty.text
+    assert empty.status_code == 200 and "No credit yet." in empty.text
     requested = await anonymous.post("/credit/plans", data={"plan_code": "SBP-20"}, headers=HTMX)
     assert requested.text.lstrip().startswith('<section id="credit-plans"')
     assert "We will book the credit once it is paid" in requested.text
@@ -39,6 +39,7 @@ async def test_credit_journey_through_the_pages(anonymous, app, plans) -> None:
         approved = await admin.post(f"/staff/subscriptions/{subscription_id}/approve", headers=HTMX)
         assert approved.status_code == 200 and "the credit is booked" in approved.text
         assert "No plan requests are waiting." in approved.text
+        assert approved.text.lstrip().startswith('<div id="credit-admin">') and "Balances" in approved.text
 
         panel = await admin.get(f"/staff/companies/{me['company']['id']}/credit")
         key = re.search(r'name="key" value="([^"]+)"', panel.text).group(1)

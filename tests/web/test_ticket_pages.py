@@ -83,7 +83,7 @@ async def test_hotline_journey_through_the_pages(anonymous, app, sla_plans) -> N
             headers=HTMX,
         )
         assert answered.text.lstrip().startswith('<article id="ticket-panel"')
-        assert "The answer has been sent." in answered.text and "Waiting for you" in answered.text
+        assert "The answer has been sent." in answered.text and "Waiting for the customer" in answered.text
 
     replied = await anonymous.post(
         f"/tickets/{ticket_id}/reply", data={"body": "Log přikládám."}, headers=HTMX
@@ -139,3 +139,24 @@ async def test_staff_admin_changes_sla_terms_for_one_company(anonymous, app, sla
     assert rights["sla"]["discount"] == 12 and rights["sla"]["targets"]["critical"]["first_response"] == 30
     plans = {p["code"]: p for p in (await anonymous.get("/api/v1/plans")).json()}
     assert plans["SLA-BASIC"]["discount"] == 5
+
+
+async def test_the_billing_choice_follows_routing_and_survives_a_refresh(anonymous, app, sla_plans) -> None:
+    from tests.web.test_pages import attributes_of
+
+    me = await register(anonymous, language="en")
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await admin.post(
+            f"/api/v1/staff/companies/{me['company']['id']}/credit",
+            json={"amount": 10_000_000, "idempotency_key": "k"},
+        )
+        sbp = await anonymous.get("/orders/estimate?service_code=MACROS&quantity=2", headers=HTMX)
+        assert "Handled from your prepaid credit (SBP)." in sbp.text
+        assert "checked" in attributes_of(sbp.text.replace('value="sbp"', 'id="sbp" value="sbp"'), "sbp")
+        requested = (await anonymous.post("/api/v1/subscriptions", json={"plan_code": "SLA-BASIC"})).json()
+        await admin.post(f"/api/v1/staff/subscriptions/{requested['id']}/approve")
+    sla = await anonymous.get("/orders/estimate?service_code=MACROS&quantity=2", headers=HTMX)
+    assert "Handled under your service contract (SLA)." in sla.text and "SLA discount of 5" in sla.text
+    assert "checked" not in attributes_of(sla.text.replace('value="sbp"', 'id="sbp" value="sbp"'), "sbp")
+    chosen = await anonymous.get("/orders/estimate?service_code=MACROS&quantity=3&billing=sbp", headers=HTMX)
+    assert "checked" in attributes_of(chosen.text.replace('value="sbp"', 'id="sbp" value="sbp"'), "sbp")
