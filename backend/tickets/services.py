@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from backend.accounts.domain import Actor
+from backend.accounts.domain import Actor, collect
 from backend.alc import services as alc
 from backend.clock import PRAGUE, aware, now
 from backend.db import json_value, locked, write_transaction
@@ -52,15 +52,18 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
     terms = await sla.terms_for(company_id)
     if terms is None:
         raise PermissionDenied(NO_HOTLINE)
-    subject = domain.check_text(
-        data.subject,
-        field="subject",
-        message=N_("Write a short subject."),
-        max_length=domain.SUBJECT_MAX_LENGTH,
+    texts = collect(
+        subject=lambda: domain.check_text(
+            data.subject,
+            field="subject",
+            message=N_("Write a short subject."),
+            max_length=domain.SUBJECT_MAX_LENGTH,
+        ),
+        description=lambda: domain.check_text(
+            data.description, field="description", message=N_("Describe the problem.")
+        ),
     )
-    description = domain.check_text(
-        data.description, field="description", message=N_("Describe the problem.")
-    )
+    subject, description = texts["subject"], texts["description"]
     product = " ".join((data.product or "").split())
     if terms.kind == "alc":
         covered = {p for contract in await alc.active_contracts(company_id) for p in contract.products}

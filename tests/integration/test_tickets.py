@@ -330,3 +330,15 @@ async def test_sla_terms_the_clock_cannot_serve_are_refused(anonymous, app, sla_
             response = await admin.patch(f"/api/v1/staff/sla-contracts/{contract['id']}", json=change)
             assert response.status_code == 422, (change, response.text)
         assert (await admin.get("/api/v1/staff/companies/999999/entitlements")).status_code == 404
+
+
+async def test_every_missing_ticket_field_is_reported_at_once(anonymous, app, sla_plans) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await give_alc(admin, me["company"]["id"])
+    response = await anonymous.post(
+        "/api/v1/tickets", json={"subject": " ", "description": "", "product": "CATIA V5 MD2 × 3"}
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"subject", "description"}
+    assert await Ticket.count() == 0
