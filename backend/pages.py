@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -71,15 +71,16 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-async def attempt(use_case: Awaitable[T], done: str, **params: Any) -> tuple[T | None, Outcome]:
+async def attempt(use_case: Awaitable[T], done: str | Callable[[T], str]) -> tuple[T | None, Outcome]:
     """Run a use case for a form. A refusal a person can act on (invalid input, a conflict with
-    the current state) becomes an Outcome to show inline; anything else propagates."""
+    the current state) becomes an Outcome to show inline; anything else propagates. ``done`` is
+    the msgid to say on success, or a function of the result that says it (translated)."""
     try:
         result = await use_case
     except (InvalidInput, Conflict) as error:
         errors = field_errors(error) if isinstance(error, InvalidInput) else {}
         return None, Outcome(gettext(error.message, **error.params), True, errors)
-    return result, Outcome(gettext(done, **params))
+    return result, Outcome(done(result) if callable(done) else gettext(done))
 
 
 def respond(

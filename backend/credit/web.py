@@ -19,7 +19,7 @@ from backend.credit.schemas import CreditChange
 from backend.errors import N_, Conflict, InvalidInput, Money
 from backend.i18n import gettext
 from backend.money import parse_czk
-from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
 from backend.plans import services as plans
 
@@ -83,26 +83,21 @@ async def threshold_submit(request: Request[Any, Any, Any], data: Form) -> Respo
 @post("/credit/plans", include_in_schema=False, guards=[guards.customer_manager])
 async def plan_request_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     actor: Actor = request.scope["user"]
-    try:
-        created = await plans.request_plan(actor, form_value(data, "plan_code"))
-        message, failed = (
-            gettext(
-                N_("Requested: %(plan)s. We will book the credit once it is paid."), plan=created.plan_name
-            ),
-            False,
-        )
-    except (InvalidInput, Conflict) as error:
-        message, failed = gettext(error.message, **error.params), True
-    if not is_htmx(request):
-        return see_other("/credit")
-    return render(
+    _, outcome = await attempt(
+        plans.request_plan(actor, form_value(data, "plan_code")),
+        lambda created: gettext(
+            N_("Requested: %(plan)s. We will book the credit once it is paid."), plan=created.plan_name
+        ),
+    )
+    return respond(
         request,
-        "credit/partials/_plans.html",
-        status_code=422 if failed else 200,
+        outcome,
+        redirect_to="/credit",
+        partial="credit/partials/_plans.html",
+        page="credit/page.html",
         plans=[plan for plan in await plans.list_plans() if plan.kind == "sbp"],
         requests=await plans.company_subscriptions(actor),
-        message=message,
-        failed=failed,
+        **await _credit_context(actor),
     )
 
 

@@ -19,7 +19,7 @@ from backend.catalog import services as catalog
 from backend.clock import today
 from backend.credit import services as credit
 from backend.entitlements.services import entitlements
-from backend.errors import N_, Conflict, InvalidInput, NotFound
+from backend.errors import N_, InvalidInput, NotFound
 from backend.i18n import gettext
 from backend.money import parse_czk
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
@@ -56,26 +56,20 @@ async def entitlements_page(request: Request[Any, Any, Any]) -> Template:
 @post("/entitlements/sla", include_in_schema=False, guards=[guards.customer_manager])
 async def sla_request(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     actor: Actor = request.scope["user"]
-    try:
-        created = await plans.request_plan(actor, form_value(data, "plan_code"))
-        message, failed = (
-            gettext(
-                N_("Requested: %(plan)s. We will contact you about the contract."), plan=created.plan_name
-            ),
-            False,
-        )
-    except (InvalidInput, Conflict) as error:
-        message, failed = gettext(error.message, **error.params), True
-    if not is_htmx(request):
-        return see_other("/entitlements")
-    return render(
+    _, outcome = await attempt(
+        plans.request_plan(actor, form_value(data, "plan_code")),
+        lambda created: gettext(
+            N_("Requested: %(plan)s. We will contact you about the contract."), plan=created.plan_name
+        ),
+    )
+    return respond(
         request,
-        "tickets/partials/_sla_plans.html",
-        status_code=422 if failed else 200,
+        outcome,
+        redirect_to="/entitlements",
+        partial="tickets/partials/_sla_plans.html",
+        page="tickets/entitlements.html",
         rights=await entitlements(actor),
         sla_plans=[plan for plan in await plans.list_plans() if plan.kind == "sla"],
-        message=message,
-        failed=failed,
         **LABELS,
     )
 
@@ -240,11 +234,12 @@ async def staff_ticket_action(
             services.resolve_ticket(actor, ticket_id, body), N_("The ticket is resolved.")
         )
     elif action == "convert":
-        converted, outcome = await attempt(
-            _convert(actor, ticket_id, data), N_("The order has been created.")
+        _, outcome = await attempt(
+            _convert(actor, ticket_id, data),
+            lambda converted: gettext(
+                N_("Order %(number)s has been created."), number=converted.order_number
+            ),
         )
-        if converted is not None:
-            outcome.message = gettext(N_("Order %(number)s has been created."), number=converted.order_number)
     else:
         raise NotFound(N_("There is nothing at this address."))
     return respond(
@@ -280,6 +275,27 @@ async def _company_context(actor: Actor, company_id: int) -> dict[str, Any]:
         "today": today().isoformat(),
         **LABELS,
     }
+
+
+async def _back_to_company(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    company_id: int,
+    errors: dict[str, str],
+    values: dict[str, str],
+) -> Response[Any]:
+    """After a contract form: the company page, or the same page with what to correct."""
+    if not errors:
+        return see_other(f"/staff/companies/{company_id}")
+    return render(
+        request,
+        "tickets/company.html",
+        status_code=422,
+        message=None,
+        errors=errors,
+        values=values,
+        **await _company_context(actor, company_id),
+    )
 
 
 @get("/staff/companies/{company_id:int}", include_in_schema=False, guards=[guards.staff])
@@ -324,17 +340,7 @@ async def alc_submit(request: Request[Any, Any, Any], company_id: RowId, data: F
         errors = {"valid_until": gettext(N_("Enter the dates as YYYY-MM-DD and the fee in crowns."))}
     except InvalidInput as error:
         errors = field_errors(error)
-    if not errors:
-        return see_other(f"/staff/companies/{company_id}")
-    return render(
-        request,
-        "tickets/company.html",
-        status_code=422,
-        message=None,
-        errors=errors,
-        values=values,
-        **await _company_context(actor, company_id),
-    )
+    return await _back_to_company(request, actor, company_id, errors, values)
 
 
 @post("/staff/sla-contracts/{contract_id:int}", include_in_schema=False, guards=[guards.staff_admin])
@@ -374,17 +380,7 @@ async def sla_terms_submit(request: Request[Any, Any, Any], contract_id: RowId, 
         errors = {"targets": gettext(N_("Enter whole minutes, a discount of 0 to 100 and a fee in crowns."))}
     except InvalidInput as error:
         errors = field_errors(error)
-    if not errors:
-        return see_other(f"/staff/companies/{company_id}")
-    return render(
-        request,
-        "tickets/company.html",
-        status_code=422,
-        message=None,
-        errors=errors,
-        values={},
-        **await _company_context(actor, company_id),
-    )
+    return await _back_to_company(request, actor, company_id, errors, {})
 
 
 ROUTES = [
