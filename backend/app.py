@@ -25,6 +25,7 @@ from backend.credit import api as credit_api
 from backend.credit import web as credit_web
 from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
+from backend.notifications.sender import notification_sender
 from backend.ops.api import health, ready
 from backend.orders import api as orders_api
 from backend.orders import staff_web as orders_staff_web
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[SessionMiddleware(), i18n.LanguageMiddleware],
         before_request=reject_nul_characters,
         before_send=[security_headers],
-        lifespan=[database_lifespan, expiry_schedule],
+        lifespan=[database_lifespan, expiry_schedule, notification_sender],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

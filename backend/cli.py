@@ -50,6 +50,14 @@ def _expire_credit(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _send_notifications(_args: argparse.Namespace) -> int:
+    from backend.notifications.sender import send_all_due
+
+    sent = asyncio.run(send_all_due())
+    print(f"send-notifications: {sent} sent")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -91,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "expire-credit", help="book the expiry of unused credit past its date (idempotent)"
     ).set_defaults(handler=_expire_credit)
+    commands.add_parser(
+        "send-notifications",
+        help="deliver the due e-mail notifications now (the app also does it on its own)",
+    ).set_defaults(handler=_send_notifications)
 
     staff = commands.add_parser(
         "create-staff", help="create a staff account; the password is read from stdin"

@@ -60,6 +60,8 @@ class Settings:
     session_absolute_hours: int
     credit_expiry_interval_seconds: int
     alc_targets: str  # JSON: {priority: {first_response, resolution}} in business minutes
+    mail_from: str
+    notification_interval_seconds: int
 
     @property
     def is_production(self) -> bool:
@@ -135,6 +137,8 @@ def load_settings() -> Settings:
         session_absolute_hours=_env_int("SESSION_ABSOLUTE_HOURS", 12),
         credit_expiry_interval_seconds=_env_int("CREDIT_EXPIRY_INTERVAL_SECONDS", 3600),
         alc_targets=os.environ.get("ALC_TARGETS", DEFAULT_ALC_TARGETS),
+        mail_from=os.environ.get("MAIL_FROM", "Technická podpora <podpora@example.cz>"),
+        notification_interval_seconds=_env_int("NOTIFICATION_INTERVAL_SECONDS", 15),
     )
 
 

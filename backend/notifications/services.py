@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from backend.accounts.domain import Role
@@ -9,22 +10,46 @@ from backend.accounts.tables import PortalUser
 from backend.notifications.tables import OutboxMessage
 
 
-async def enqueue_for_managers(company_id: int, kind: str, context: dict[str, Any]) -> int:
-    """One message per active customer manager of the company, in their language."""
-    managers = await PortalUser.select(PortalUser.id, PortalUser.email, PortalUser.language).where(
-        (PortalUser.company == company_id)
-        & (PortalUser.role == Role.CUSTOMER_MANAGER.value)
-        & (PortalUser.is_active == True)  # noqa: E712 - Piccolo builds SQL from ==
-    )
-    for manager in managers:
+async def _enqueue(
+    recipients: list[dict[str, Any]], kind: str, context: dict[str, Any], company_id: int | None
+) -> int:
+    for person in recipients:
         await OutboxMessage.insert(
             OutboxMessage(
                 kind=kind,
                 company=company_id,
-                recipient=manager["id"],
-                recipient_email=manager["email"],
-                language=manager["language"],
+                recipient=person["id"],
+                recipient_email=person["email"],
+                language=person["language"],
                 context=context,
             )
         )
-    return len(managers)
+    return len(recipients)
+
+
+def _active(query):
+    return query.where(PortalUser.is_active == True)  # noqa: E712 - Piccolo builds SQL from ==
+
+
+async def enqueue_for_managers(
+    company_id: int, kind: str, context: dict[str, Any], also: Iterable[int] = ()
+) -> int:
+    """One message per active customer manager of the company (and the users in ``also``, such as
+    whoever placed the order), each in their own language."""
+    people = await _active(
+        PortalUser.select(PortalUser.id, PortalUser.email, PortalUser.language).where(
+            (PortalUser.company == company_id)
+            & ((PortalUser.role == Role.CUSTOMER_MANAGER.value) | PortalUser.id.is_in([*also, 0]))
+        )
+    )
+    return await _enqueue(people, kind, context, company_id)
+
+
+async def enqueue_for_staff(kind: str, context: dict[str, Any], company_id: int | None = None) -> int:
+    """One message per active member of the support team."""
+    people = await _active(
+        PortalUser.select(PortalUser.id, PortalUser.email, PortalUser.language).where(
+            PortalUser.role.is_in([Role.STAFF.value, Role.STAFF_ADMIN.value])
+        )
+    )
+    return await _enqueue(people, kind, context, company_id)

@@ -20,6 +20,7 @@ from backend.db import locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound, PermissionDenied
 from backend.i18n import current_language, gettext
 from backend.money import MAX_AMOUNT, apply_discount, line_amount, with_vat
+from backend.notifications.services import enqueue_for_managers, enqueue_for_staff
 from backend.numbering import next_in_year
 from backend.orders import domain
 from backend.orders.domain import Action, Billing, OrderStatus
@@ -176,7 +177,47 @@ async def place_order(
             await _record(
                 order_id, None, OrderStatus.SUBMITTED, OrderStatus.QUOTED, AUTOMATIC_QUOTE_NOTE, created
             )
+        await enqueue_for_staff(
+            "order_submitted",
+            {
+                "number": number,
+                "order_id": order_id,
+                "company": await _company_name(company_id),
+                "service": {"cs": service["name_cs"], "en": service["name_en"]},
+            },
+            company_id,
+        )
+        if automatic_quote:
+            await _tell_customer(order_id, "order_quoted")
     return order_id
+
+
+async def _company_name(company_id: int) -> str:
+    from backend.accounts.tables import Company
+
+    row = await Company.select(Company.name).where(Company.id == company_id).first()
+    return row["name"] if row else ""
+
+
+async def _tell_customer(order_id: int, kind: str) -> None:
+    """Notify the company's managers and whoever placed the order (in the caller's transaction)."""
+    row = await ServiceOrder.select().where(ServiceOrder.id == order_id).first()
+    context: dict[str, Any] = {"number": row["number"], "order_id": order_id}
+    if kind == "order_quoted":
+        context |= {"gross": row["quote_gross"], "valid_until": row["quote_valid_until"].isoformat()}
+    if kind == "order_rejected":
+        context["reason"] = row["reject_reason"]
+    await enqueue_for_managers(row["company"], kind, context, also=[row["created_by"]])
+
+
+async def _transition_and_tell(
+    actor: Actor, order_id: int, action: Action, kind: str, **changes: Any
+) -> OrderOut:
+    """A change the customer hears about: the e-mail is written in the same transaction."""
+    async with write_transaction():
+        order = await _transition(actor, order_id, action, **changes)
+        await _tell_customer(order_id, kind)
+    return order
 
 
 async def _record(
@@ -467,7 +508,9 @@ async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
         ServiceOrder.quote_valid_until: valid_until,
         ServiceOrder.quote_note: note,
     }
-    return await _transition(actor, order_id, Action.QUOTE, note=note, changes=changes, effect=priced)
+    return await _transition_and_tell(
+        actor, order_id, Action.QUOTE, "order_quoted", note=note, changes=changes, effect=priced
+    )
 
 
 async def approve_order(actor: Actor, order_id: int, data: ApproveIn) -> OrderOut:
@@ -478,13 +521,20 @@ async def approve_order(actor: Actor, order_id: int, data: ApproveIn) -> OrderOu
         if not await accounts.is_active_staff(data.assigned_to):
             raise InvalidInput(N_("Choose an engineer from the support team."), field="assigned_to")
         changes[ServiceOrder.assigned_to] = data.assigned_to
-    return await _transition(actor, order_id, Action.APPROVE, note=note, changes=changes)
+    return await _transition_and_tell(
+        actor, order_id, Action.APPROVE, "order_approved", note=note, changes=changes
+    )
 
 
 async def reject_order(actor: Actor, order_id: int, reason: str) -> OrderOut:
     text = domain.check_note(reason, field="reason", required=True)
-    return await _transition(
-        actor, order_id, Action.REJECT, note=text, changes={ServiceOrder.reject_reason: text}
+    return await _transition_and_tell(
+        actor,
+        order_id,
+        Action.REJECT,
+        "order_rejected",
+        note=text,
+        changes={ServiceOrder.reject_reason: text},
     )
 
 

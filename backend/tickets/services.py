@@ -7,18 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from backend.accounts.domain import Actor, collect
+from backend.accounts.tables import Company
 from backend.alc import services as alc
 from backend.clock import PRAGUE, aware, now
 from backend.db import json_value, locked, write_transaction
 from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import gettext
+from backend.notifications.services import enqueue_for_managers, enqueue_for_staff
 from backend.numbering import next_in_year
 from backend.orders import services as orders
 from backend.orders.schemas import OrderIn
 from backend.orders.tables import ServiceOrder
 from backend.pagination import decode_cursor, encode_cursor, page_size
 from backend.sla import services as sla
-from backend.sla.domain import Calendar, Priority
+from backend.sla.domain import PRIORITY_LABELS, Calendar, Priority
 from backend.tickets import domain
 from backend.tickets.domain import Clock, TicketAction, TicketStatus
 from backend.tickets.schemas import CompanyRef, ConvertIn, MessageOut, TicketIn, TicketOut, TicketPage
@@ -72,6 +74,7 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
     elif len(product) > 200:
         raise InvalidInput(N_("At most %(max)d characters, please."), field="product", max=200)
     priority = Priority(data.priority)
+    actor_company_name = (await Company.select(Company.name).where(Company.id == company_id).first())["name"]
     target = terms.targets[priority]
     clock = Clock(terms.calendar)
     created = now()
@@ -103,6 +106,18 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
                 )
             ).returning(Ticket.id)
         )[0]["id"]
+        await enqueue_for_staff(
+            "ticket_opened",
+            {
+                "number": number,
+                "ticket_id": ticket_id,
+                "company": actor_company_name,
+                "subject": subject,
+                "priority": PRIORITY_LABELS[priority],  # a msgid: the e-mail says it in the reader's language
+                "due": first_due.isoformat(),
+            },
+            company_id,
+        )
     return await get_ticket(actor, ticket_id)
 
 
@@ -338,7 +353,16 @@ async def staff_reply(
     something stops the clock until they reply."""
     _require_staff(actor)
     action = TicketAction.ASK_CUSTOMER if wait_for_customer else TicketAction.STAFF_REPLY
-    return await _change(actor, ticket_id, action, _body(body))
+    async with write_transaction():
+        ticket = await _change(actor, ticket_id, action, _body(body))
+        row = await Ticket.select(Ticket.company, Ticket.created_by).where(Ticket.id == ticket_id).first()
+        await enqueue_for_managers(
+            row["company"],
+            "ticket_answered",
+            {"number": ticket.number, "ticket_id": ticket_id, "subject": ticket.subject},
+            also=[row["created_by"]],
+        )
+    return ticket
 
 
 async def resolve_ticket(actor: Actor, ticket_id: int, body: str = "") -> TicketOut:

@@ -1,0 +1,120 @@
+"""What each notification says, in the recipient's language: a subject, plain text and HTML,
+with a link back to the portal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from backend.errors import N_, Money
+from backend.i18n import format_date, format_due, gettext, reset_language, use_language
+from backend.settings import get_settings
+
+# kind -> (subject, body, path of the page it links to); %(name)s parameters come from the context
+TEXTS: dict[str, tuple[str, str, str]] = {
+    "order_submitted": (
+        N_("New order %(number)s from %(company)s"),
+        N_("%(company)s ordered %(service)s (%(number)s). It waits in the order queue."),
+        "/staff/orders/%(order_id)s",
+    ),
+    "order_quoted": (
+        N_("Quote for your order %(number)s"),
+        N_(
+            "We have quoted your order %(number)s at %(gross)s including VAT, valid until %(valid_until)s. "
+            "Accept or decline the quote in the portal."
+        ),
+        "/orders/%(order_id)s",
+    ),
+    "order_approved": (
+        N_("Your order %(number)s is approved"),
+        N_("We have approved your order %(number)s and will start the work as agreed."),
+        "/orders/%(order_id)s",
+    ),
+    "order_rejected": (
+        N_("Your order %(number)s was rejected"),
+        N_("We cannot take on your order %(number)s. Reason: %(reason)s"),
+        "/orders/%(order_id)s",
+    ),
+    "ticket_opened": (
+        N_("New Hotline ticket %(number)s from %(company)s"),
+        N_("%(company)s reported: %(subject)s (priority %(priority)s). First response due %(due)s."),
+        "/staff/tickets/%(ticket_id)s",
+    ),
+    "ticket_answered": (
+        N_("Answer to your ticket %(number)s"),
+        N_("The support team has answered your ticket %(number)s: %(subject)s."),
+        "/tickets/%(ticket_id)s",
+    ),
+    "low_credit": (
+        N_("Your prepaid credit is running low"),
+        N_("Your prepaid credit has fallen to %(balance)s, under the %(threshold)s you set."),
+        "/credit",
+    ),
+    "credit_expiring": (
+        N_("Prepaid credit expires soon"),
+        N_("%(amount)s of your prepaid credit expires on %(expires_at)s unless it is used."),
+        "/credit",
+    ),
+    "plan_approved": (
+        N_("Your request for %(plan)s is approved"),
+        N_("We have approved your request for %(plan)s."),
+        "/entitlements",
+    ),
+    "plan_rejected": (
+        N_("Your request for %(plan)s"),
+        N_("We could not approve your request for %(plan)s. %(note)s"),
+        "/entitlements",
+    ),
+}
+MONEY_FIELDS = frozenset({"gross", "balance", "threshold", "amount"})
+DATE_FIELDS = frozenset({"valid_until", "expires_at"})
+INSTANT_FIELDS = frozenset({"due"})
+MSGID_FIELDS = frozenset({"priority"})  # stored as the English msgid, said in the reader's language
+
+
+def _param(key: str, value: Any, language: str) -> Any:
+    """A context value as the reader sees it: money formatted, dates in Prague, a {cs, en} pair
+    in their language."""
+    if isinstance(value, dict) and value and set(value) <= {"cs", "en"}:
+        return value.get(language) or next(iter(value.values()))
+    if key in MSGID_FIELDS and isinstance(value, str):
+        return gettext(value)
+    if key in MONEY_FIELDS and isinstance(value, int):
+        return Money(value)
+    if key in DATE_FIELDS and isinstance(value, str):
+        return format_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
+    if key in INSTANT_FIELDS and isinstance(value, str):
+        return format_due(datetime.fromisoformat(value))
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+
+
+def compose(kind: str, context: dict[str, Any], language: str) -> Message:
+    """The message of ``kind`` in ``language``; money in the context is in haléře."""
+    subject_id, body_id, path = TEXTS[kind]
+    link = get_settings().public_base_url + path % {key: escape(str(value)) for key, value in context.items()}
+    token = use_language(language)
+    try:
+        params = {key: _param(key, value, language) for key, value in context.items()}
+        subject = gettext(subject_id, **params)
+        body = gettext(body_id, **params)
+        open_link = gettext(N_("Open in the portal"))
+        signature = gettext(N_("Technical support"))
+    finally:
+        reset_language(token)
+    text = f"{body}\n\n{open_link}: {link}\n\n-- \n{signature}\n"
+    html = (
+        f'<!doctype html><html lang="{escape(language)}"><body>'
+        f"<p>{escape(body)}</p>"
+        f'<p><a href="{escape(link)}">{escape(open_link)}</a></p>'
+        f"<p>-- <br>{escape(signature)}</p></body></html>"
+    )
+    return Message(subject=subject, text=text, html=html)

@@ -1,0 +1,125 @@
+"""Delivers the outbox over SMTP. Each round claims due messages with a row lock that skips rows
+another sender holds (PostgreSQL) or inside an immediate transaction (SQLite), so two app
+processes never send one message twice; a failure is retried later with a growing delay, so
+nothing is lost while SMTP is down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+from backend.clock import now
+from backend.db import is_postgres, json_value, write_transaction
+from backend.notifications.messages import compose
+from backend.notifications.tables import OutboxMessage
+from backend.settings import get_settings
+
+logger = logging.getLogger("portal.notifications")
+
+BATCH_SIZE = 20
+MAX_DELAY = timedelta(hours=6)
+SMTP_TIMEOUT_SECONDS = 10
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after each failed attempt, at most six hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_DELAY)
+
+
+async def _deliver(message: EmailMessage) -> None:
+    url = urlsplit(get_settings().smtp_url)
+    await aiosmtplib.send(
+        message,
+        hostname=url.hostname or "127.0.0.1",
+        port=url.port or (465 if url.scheme == "smtps" else 25),
+        username=unquote(url.username) if url.username else None,
+        password=unquote(url.password) if url.password else None,
+        use_tls=url.scheme == "smtps",
+        start_tls=True if url.scheme == "smtp+starttls" else False,
+        timeout=SMTP_TIMEOUT_SECONDS,
+    )
+
+
+def _email(row: dict) -> EmailMessage:
+    composed = compose(row["kind"], json_value(row["context"]), row["language"])
+    message = EmailMessage()
+    message["From"] = get_settings().mail_from
+    message["To"] = row["recipient_email"]
+    message["Subject"] = composed.subject
+    message.set_content(composed.text)
+    message.add_alternative(composed.html, subtype="html")
+    return message
+
+
+async def send_due() -> int:
+    """One round: deliver what is due; returns how many were sent."""
+    sent = 0
+    async with write_transaction():
+        query = (
+            OutboxMessage.select()
+            .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.next_attempt_at <= now()))
+            .order_by(OutboxMessage.id)
+            .limit(BATCH_SIZE)
+        )
+        if is_postgres():
+            query = query.lock_rows(skip_locked=True)
+        for row in await query:
+            at = now()
+            try:
+                await _deliver(_email(row))
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+                attempts = row["attempts"] + 1
+                await OutboxMessage.update(
+                    {
+                        OutboxMessage.attempts: attempts,
+                        OutboxMessage.next_attempt_at: at + retry_delay(attempts),
+                        OutboxMessage.last_error: str(error).replace("\r", " ").replace("\n", " ")[:500],
+                    }
+                ).where(OutboxMessage.id == row["id"])
+                logger.warning("notification %s not delivered (attempt %s): %r", row["id"], attempts, error)
+                continue
+            await OutboxMessage.update(
+                {OutboxMessage.sent_at: at, OutboxMessage.attempts: row["attempts"] + 1}
+            ).where(OutboxMessage.id == row["id"])
+            sent += 1
+    return sent
+
+
+async def send_all_due() -> int:
+    """Rounds until nothing due is left (the command line's job)."""
+    total = 0
+    while sent := await send_due():
+        total += sent
+    return total
+
+
+async def _run_forever(interval_seconds: int) -> None:
+    while True:
+        try:
+            await send_all_due()
+        except Exception:  # the sender must survive a failed round (database down, say)
+            logger.exception("notification round failed; trying again later")
+        await asyncio.sleep(interval_seconds)
+
+
+@asynccontextmanager
+async def notification_sender(_app: object) -> AsyncIterator[None]:
+    interval = get_settings().notification_interval_seconds
+    if interval <= 0:
+        yield
+        return
+    task = asyncio.create_task(_run_forever(interval))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
