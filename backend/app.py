@@ -19,6 +19,8 @@ from backend import i18n
 from backend.accounts import api as accounts_api
 from backend.accounts import web as accounts_web
 from backend.accounts.middleware import SessionMiddleware
+from backend.audit import api as audit_api
+from backend.audit import web as audit_web
 from backend.catalog import api as catalog_api
 from backend.catalog import web as catalog_web
 from backend.credit import api as credit_api
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             tickets_api.StaffTicketController,
             tickets_api.StaffContractController,
             tickets_api.StaffSlaController,
+            audit_api.AuditController,
             *accounts_web.ROUTES,
             *public_web.ROUTES,
             *staff_web.ROUTES,
@@ -111,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *credit_web.ROUTES,
             *tickets_web.ROUTES,
             *plans_web.ROUTES,
+            *audit_web.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
 from backend.alc.tables import AlcContract
+from backend.audit.tables import AuditEvent
 from backend.catalog.tables import Service
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
 from backend.notifications.tables import OutboxMessage
@@ -38,6 +39,7 @@ TABLES = [
     Ticket,
     TicketMessage,
     TicketNumberCounter,
+    AuditEvent,
 ]
 
 APP_CONFIG = AppConfig(

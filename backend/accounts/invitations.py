@@ -11,6 +11,7 @@ from backend.accounts.schemas import InvitationOut
 from backend.accounts.security import hash_password, new_token, token_hash
 from backend.accounts.services import email_taken, require_manager
 from backend.accounts.tables import Invitation, PortalUser
+from backend.audit.services import record
 from backend.clock import aware, now
 from backend.db import locked, write_transaction
 from backend.errors import N_, InvalidInput, NotFound
@@ -69,6 +70,13 @@ async def invite_colleague(actor: Actor, raw_email: str) -> InvitationOut:
                 expires_at=created + timedelta(days=get_settings().invitation_valid_days),
             )
         ).returning(*Invitation.all_columns())
+        await record(
+            "invitation.created",
+            object_type="invitation",
+            object_id=rows[0]["id"],
+            actor=actor,
+            after={"email": email},
+        )
     return _invitation_out(rows[0], created, link=invitation_link(token))
 
 
@@ -98,6 +106,7 @@ async def revoke_invitation(actor: Actor, invitation_id: int) -> InvitationOut:
         if _invitation_status(row, at) != "pending":
             raise InvalidInput(N_("Only a pending invitation can be revoked."), field="invitation")
         await Invitation.update({Invitation.revoked_at: at}).where(Invitation.id == invitation_id)
+        await record("invitation.revoked", object_type="invitation", object_id=invitation_id, actor=actor)
         row["revoked_at"] = at
     return _invitation_out(row, at)
 
@@ -156,6 +165,15 @@ async def accept_invitation(token: str, full_name: str, password: str, language:
             ).returning(PortalUser.id)
         )[0]["id"]
         await Invitation.update({Invitation.accepted_at: now()}).where(Invitation.id == invitation["id"])
+        await record(
+            "user.joined",
+            object_type="user",
+            object_id=user_id,
+            actor_id=user_id,
+            actor_name=invitation["email"],
+            company_id=invitation["company"],
+            after={"invitation": invitation["id"]},
+        )
     return Actor(
         id=user_id,
         email=invitation["email"],

@@ -9,6 +9,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from backend.accounts.domain import Actor
 from backend.accounts.sessions import actor_for_session, start_session
+from backend.audit.services import client_address as client_address_var
 from backend.settings import get_settings
 
 SESSION_COOKIE = "portal_session"
@@ -25,11 +26,16 @@ class SessionMiddleware(ASGIMiddleware):
         return scope["path"] in ANONYMOUS_PATHS or scope["path"].startswith(ANONYMOUS_PREFIX)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        token = ASGIConnection(scope).cookies.get(SESSION_COOKIE)
+        connection = ASGIConnection(scope)
+        token = connection.cookies.get(SESSION_COOKIE)
         actor = await actor_for_session(token) if token else None
         scope["user"] = actor
         scope["auth"] = token if actor else None
-        await next_app(scope, receive, send)
+        address = client_address_var.set(connection.client.host if connection.client else "")
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            client_address_var.reset(address)
 
 
 def session_cookie(token: str) -> Cookie:

@@ -22,6 +22,7 @@ from backend.accounts.schemas import (
 )
 from backend.accounts.security import hash_password, verify_password
 from backend.accounts.tables import Company, PortalUser, UserSession
+from backend.audit.services import record
 from backend.clock import aware
 from backend.db import locked, write_transaction
 from backend.errors import (
@@ -139,6 +140,14 @@ async def register_company(data: RegisterIn, language: str) -> Actor:
                     )
                 ).returning(PortalUser.id)
             )[0]["id"]
+            await record(
+                "company.registered",
+                object_type="company",
+                object_id=company_id,
+                company_id=company_id,
+                actor_name=user["email"],
+                after={**company, "manager": user["email"]},
+            )
     except Conflict as error:  # a concurrent registration won the race
         raise Conflict(N_("This company or e-mail address has just been registered.")) from error
     return Actor(
@@ -172,6 +181,14 @@ async def update_company(actor: Actor, change: CompanyChange) -> CompanyOut:
         if sent:
             await Company.update({getattr(Company, field): values[field] for field in sent}).where(
                 Company.id == company_id
+            )
+            await record(
+                "company.updated",
+                object_type="company",
+                object_id=company_id,
+                actor=actor,
+                before={field: current[field] for field in sent},
+                after={field: values[field] for field in sent},
             )
     return _company_out({**current, **values})
 
@@ -209,6 +226,13 @@ async def authenticate(email: str, password: str) -> Actor:
     row = await PortalUser.select().where(PortalUser.email == normalized).first()
     valid = await verify_password(row["password_hash"] if row else None, password or "")
     if row is None or not valid or not row["is_active"]:
+        await record(
+            "auth.login_failed",
+            object_type="user",
+            object_id=row["id"] if row else None,
+            company_id=row["company"] if row else None,
+            actor_name=normalized[:254],
+        )
         raise NotAuthenticated(N_("The e-mail address or password is not correct."))
     return actor_from_row(row)
 
@@ -217,7 +241,16 @@ async def set_language(actor: Actor, language: str) -> Actor:
     """Store the user's language; returns the actor as they are from now on."""
     if language not in LANGUAGES:
         raise InvalidInput(N_("Choose Czech or English."), field="language")
-    await PortalUser.update({PortalUser.language: language}).where(PortalUser.id == actor.id)
+    async with write_transaction():
+        await PortalUser.update({PortalUser.language: language}).where(PortalUser.id == actor.id)
+        await record(
+            "user.language",
+            object_type="user",
+            object_id=actor.id,
+            actor=actor,
+            before=actor.language,
+            after=language,
+        )
     return replace(actor, language=language)
 
 
@@ -259,6 +292,14 @@ async def set_colleague_active(actor: Actor, user_id: int, active: bool) -> Coll
         await PortalUser.update({PortalUser.is_active: active}).where(PortalUser.id == user_id)
         if not active:
             await UserSession.delete().where(UserSession.user == user_id)
+        await record(
+            "user.activated" if active else "user.deactivated",
+            object_type="user",
+            object_id=user_id,
+            actor=actor,
+            before=not active,
+            after=active,
+        )
     colleagues = await list_colleagues(actor)
     return next(c for c in colleagues if c.id == user_id)
 
@@ -285,6 +326,13 @@ async def create_staff(email: str, full_name: str, password: str, *, admin: bool
                 language=get_settings().default_language,
             )
         ).returning(PortalUser.id)
+        await record(
+            "user.staff_created",
+            object_type="user",
+            object_id=rows[0]["id"],
+            actor_name="portal create-staff",
+            after={"email": values["email"], "role": (Role.STAFF_ADMIN if admin else Role.STAFF).value},
+        )
     return rows[0]["id"]
 
 

@@ -9,6 +9,7 @@ from backend.accounts.domain import Actor
 from backend.accounts.security import new_token, token_hash
 from backend.accounts.services import actor_from_row
 from backend.accounts.tables import UserSession
+from backend.audit.services import record
 from backend.clock import aware, now
 from backend.db import write_transaction
 from backend.settings import get_settings
@@ -36,11 +37,32 @@ async def start_session(actor: Actor, client_address: str, previous_token: str |
                 client_address=client_address[:64],
             )
         )
+        await record("auth.login", object_type="user", object_id=actor.id, actor=actor)
     return token
 
 
 async def end_session(token: str) -> None:
-    await UserSession.delete().where(UserSession.token_hash == token_hash(token))
+    async with write_transaction():
+        session = (
+            await UserSession.select(
+                UserSession.user,
+                UserSession.user.email.as_alias("email"),
+                UserSession.user.company.as_alias("company"),
+            )
+            .where(UserSession.token_hash == token_hash(token))
+            .first()
+        )
+        if session is None:
+            return
+        await UserSession.delete().where(UserSession.token_hash == token_hash(token))
+        await record(
+            "auth.logout",
+            object_type="user",
+            object_id=session["user"],
+            actor_id=session["user"],
+            actor_name=session["email"],
+            company_id=session["company"],
+        )
 
 
 async def actor_for_session(token: str) -> Actor | None:

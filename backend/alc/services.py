@@ -9,6 +9,7 @@ from backend.accounts.domain import Actor
 from backend.accounts.tables import Company
 from backend.alc.schemas import AlcContractIn, AlcContractOut
 from backend.alc.tables import AlcContract
+from backend.audit.services import record
 from backend.clock import aware, today
 from backend.db import json_value, write_transaction
 from backend.errors import N_, FieldErrors, InvalidInput, NotFound, PermissionDenied
@@ -72,6 +73,18 @@ async def record_contract(actor: Actor, company_id: int, data: AlcContractIn) ->
                 )
             ).returning(*AlcContract.all_columns())
         )[0]
+        await record(
+            "alc.recorded",
+            object_type="alc_contract",
+            object_id=row["id"],
+            actor=actor,
+            company_id=company_id,
+            after={
+                "products": products,
+                "valid_from": str(data.valid_from),
+                "valid_until": str(data.valid_until),
+            },
+        )
     return _out(row, today())
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from backend.accounts.domain import Actor
+from backend.audit.services import record
 from backend.catalog.domain import RateType, Unit
 from backend.catalog.schemas import ServiceAdminOut, ServiceChange, ServiceOut
 from backend.catalog.tables import Service
@@ -143,4 +144,12 @@ async def change_service(actor: Actor, code: str, change: ServiceChange) -> Serv
         columns = {getattr(Service, field): merged[field] for field in updates}
         columns[Service.updated_at] = datetime.now(UTC)
         await Service.update(columns).where(Service.id == row["id"])
+        await record(
+            "service.updated",
+            object_type="service",
+            object_id=row["id"],
+            actor=actor,
+            before={field: row[field] for field in updates},
+            after={field: merged[field] for field in updates},
+        )
     return _admin_out(merged)

@@ -11,6 +11,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from backend.accounts.domain import Actor
 from backend.accounts.tables import Company
+from backend.audit.services import record
 from backend.catalog.tables import Service
 from backend.clock import aware, now
 from backend.credit import domain
@@ -135,6 +136,15 @@ async def _book(
         )
     await CreditAccount.update({CreditAccount.balance: balance, CreditAccount.updated_at: at}).where(
         CreditAccount.id == account["id"]
+    )
+    await record(
+        f"credit.{booking.kind.value}",
+        object_type="credit_entry",
+        object_id=entry["id"],
+        actor=booking.actor,
+        company_id=account["company"],
+        before=account["balance"],
+        after=balance,
     )
     if (
         account["low_balance_threshold"] is not None
@@ -423,6 +433,14 @@ async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None
         account = await _locked_account(company_id)
         await CreditAccount.update({CreditAccount.low_balance_threshold: threshold}).where(
             CreditAccount.id == account["id"]
+        )
+        await record(
+            "credit.threshold",
+            object_type="credit_account",
+            object_id=account["id"],
+            actor=actor,
+            before=account["low_balance_threshold"],
+            after=threshold,
         )
 
 

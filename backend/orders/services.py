@@ -11,6 +11,7 @@ from piccolo.columns import Column
 
 from backend.accounts import services as accounts
 from backend.accounts.domain import Actor, collect
+from backend.audit.services import record
 from backend.catalog import services as catalog
 from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, aware, now, today
@@ -162,7 +163,7 @@ async def place_order(
                 )
             ).returning(ServiceOrder.id)
         )[0]["id"]
-        await _record(order_id, recorder, None, OrderStatus.SUBMITTED, note, created)
+        await _record(order_id, recorder, None, OrderStatus.SUBMITTED, note, created, company_id)
         if automatic_quote:
             # flat-rate work has a known price: quote it at once, the customer only accepts
             await ServiceOrder.update(
@@ -175,7 +176,13 @@ async def place_order(
                 }
             ).where(ServiceOrder.id == order_id)
             await _record(
-                order_id, None, OrderStatus.SUBMITTED, OrderStatus.QUOTED, AUTOMATIC_QUOTE_NOTE, created
+                order_id,
+                None,
+                OrderStatus.SUBMITTED,
+                OrderStatus.QUOTED,
+                AUTOMATIC_QUOTE_NOTE,
+                created,
+                company_id,
             )
         await enqueue_for_staff(
             "order_submitted",
@@ -227,7 +234,9 @@ async def _record(
     to_status: OrderStatus,
     note: str,
     at: datetime,
+    company_id: int,
 ) -> None:
+    """One step of the order's history, and the same step in the audit log."""
     await OrderEvent.insert(
         OrderEvent(
             order=order_id,
@@ -238,6 +247,15 @@ async def _record(
             note=note,
             at=at,
         )
+    )
+    await record(
+        f"order.{to_status.value}",
+        object_type="order",
+        object_id=order_id,
+        actor=actor,
+        company_id=company_id,
+        before=from_status.value if from_status else None,
+        after=to_status.value,
     )
 
 
@@ -464,7 +482,7 @@ async def _transition(
         await ServiceOrder.update(
             {ServiceOrder.status: target.value, ServiceOrder.updated_at: at, **(changes or {}), **more}
         ).where(ServiceOrder.id == order_id)
-        await _record(order_id, actor, current, target, note, at)
+        await _record(order_id, actor, current, target, note, at, row["company"])
     return await get_order(actor, order_id)
 
 
@@ -579,7 +597,16 @@ async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderO
         await ServiceOrder.update(
             {ServiceOrder.billing: Billing.PAY.value, ServiceOrder.updated_at: at}
         ).where(ServiceOrder.id == order_id)
-        await _record(order_id, actor, status, status, text, at)
+        await _record(order_id, actor, status, status, text, at, row["company"])
+        await record(
+            "order.continued_as_pay",
+            object_type="order",
+            object_id=order_id,
+            actor=actor,
+            company_id=row["company"],
+            before="sbp",
+            after="pay",
+        )
     return await get_order(actor, order_id)
 
 
@@ -619,6 +646,14 @@ async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> Orde
                 ),
             )
             await WorkLog.update({WorkLog.credit_drawn: cost}).where(WorkLog.id == work_log_id)
+        await record(
+            "order.work_logged",
+            object_type="order",
+            object_id=order_id,
+            actor=actor,
+            company_id=row["company"],
+            after={"minutes": minutes, "credit_drawn": cost},
+        )
         await ServiceOrder.update(
             {
                 ServiceOrder.logged_minutes: ServiceOrder.logged_minutes + minutes,

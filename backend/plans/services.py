@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from backend.accounts.domain import Actor
+from backend.audit.services import record
 from backend.clock import aware, now
 from backend.credit import services as credit
 from backend.db import json_value, locked, write_transaction
@@ -116,6 +117,13 @@ async def request_plan(actor: Actor, plan_code: str) -> SubscriptionOut:
                 )
             ).returning(Subscription.id)
         )[0]["id"]
+        await record(
+            "plan.requested",
+            object_type="subscription",
+            object_id=subscription_id,
+            actor=actor,
+            after=plan_code,
+        )
     return await _one(subscription_id)
 
 
@@ -167,6 +175,15 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
                 Subscription.note: note.strip()[:2000],
             }
         ).where(Subscription.id == subscription_id)
+        await record(
+            "plan.approved" if approve else "plan.rejected",
+            object_type="subscription",
+            object_id=subscription_id,
+            actor=actor,
+            company_id=row["company"],
+            before="requested",
+            after={"plan": plan["code"], "note": note.strip()[:2000]},
+        )
         if approve and plan["kind"] == "sla":
             await sla.contract_from_plan(row["company"], row["plan"], subscription_id)
         elif approve:
@@ -181,10 +198,13 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
     return await _one(subscription_id)
 
 
+JSON_FIELDS = ("targets", "calendar")
+
+
 def _admin_out(row: dict[str, Any]) -> PlanAdminOut:
     return PlanAdminOut(
         **{
-            name: json_value(row[name]) if name in ("targets", "calendar") else row[name]
+            name: json_value(row[name]) if name in JSON_FIELDS else row[name]
             for name in PlanAdminOut.__struct_fields__
         }
     )
@@ -211,6 +231,14 @@ async def change_plan(actor: Actor, code: str, change: PlanChange) -> PlanAdminO
         if sent:
             await Plan.update({getattr(Plan, name): value for name, value in sent.items()}).where(
                 Plan.id == row["id"]
+            )
+            await record(
+                "plan.updated",
+                object_type="plan",
+                object_id=row["id"],
+                actor=actor,
+                before={name: json_value(row[name]) if name in JSON_FIELDS else row[name] for name in sent},
+                after=sent,
             )
     return _admin_out({**row, **sent})
 

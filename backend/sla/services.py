@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from backend.accounts.domain import Actor
+from backend.audit.services import record
 from backend.clock import today
 from backend.db import json_value, locked, write_transaction
 from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
@@ -135,6 +136,13 @@ async def contract_from_plan(company_id: int, plan_id: int, subscription_id: int
                 valid_from=start,
             )
         ).returning(SlaContract.id)
+        await record(
+            "sla.contract_started",
+            object_type="sla_contract",
+            object_id=rows[0]["id"],
+            company_id=company_id,
+            after={"plan": plan["code"], "subscription": subscription_id},
+        )
     return rows[0]["id"]
 
 
@@ -158,5 +166,19 @@ async def change_terms(actor: Actor, contract_id: int, change: SlaTermsChange) -
             raise InvalidInput(N_("The contract must end after it starts."), field="valid_until")
         if updates:
             await SlaContract.update(updates).where(SlaContract.id == contract_id)
+            await record(
+                "sla.terms_changed",
+                object_type="sla_contract",
+                object_id=contract_id,
+                actor=actor,
+                company_id=row["company"],
+                before={
+                    column._meta.name: json_value(row[column._meta.name])
+                    if column._meta.name in ("targets", "calendar")
+                    else row[column._meta.name]
+                    for column in updates
+                },
+                after={column._meta.name: value for column, value in updates.items()},
+            )
     row = await SlaContract.select(*_columns()).where(SlaContract.id == contract_id).first()
     return _out(row, today())

@@ -9,6 +9,7 @@ from typing import Any
 from backend.accounts.domain import Actor, collect
 from backend.accounts.tables import Company
 from backend.alc import services as alc
+from backend.audit.services import record
 from backend.clock import PRAGUE, aware, now
 from backend.db import json_value, locked, write_transaction
 from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
@@ -106,6 +107,13 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
                 )
             ).returning(Ticket.id)
         )[0]["id"]
+        await record(
+            "ticket.opened",
+            object_type="ticket",
+            object_id=ticket_id,
+            actor=actor,
+            after={"number": number, "priority": priority.value, "terms": terms.kind},
+        )
         await enqueue_for_staff(
             "ticket_opened",
             {

@@ -1,0 +1,78 @@
+"""Staff admin's page of the audit log, with filters and "show more" in place."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from litestar import Request, get
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from backend.accounts import guards
+from backend.accounts.domain import Actor
+from backend.audit import services
+from backend.clock import PRAGUE
+from backend.errors import N_, InvalidInput
+from backend.pages import is_htmx, render
+
+OBJECT_TYPES = (
+    "company", "user", "invitation", "order", "service", "credit_entry", "credit_account",
+    "subscription", "plan", "alc_contract", "sla_contract", "ticket",
+)  # fmt: skip
+
+
+def _day(text: str | None, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(N_("Enter the date as YYYY-MM-DD."), field=field) from None
+
+
+def _whole(text: str | None, field: str) -> int | None:
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise InvalidInput(N_("Enter a whole number."), field=field)
+    return int(text)
+
+
+@get("/staff/audit", include_in_schema=False, guards=[guards.staff_admin])
+async def audit_page(
+    request: Request[Any, Any, Any],
+    company_id: FromQuery[str | None] = None,
+    object_type: FromQuery[str | None] = None,
+    object_id: FromQuery[str | None] = None,
+    since: FromQuery[str | None] = None,
+    until: FromQuery[str | None] = None,
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    actor: Actor = request.scope["user"]
+    filters = {
+        "company_id": company_id or "",
+        "object_type": object_type if object_type in OBJECT_TYPES else "",
+        "object_id": object_id or "",
+        "since": since or "",
+        "until": until or "",
+    }
+    first, last = _day(since, "since"), _day(until, "until")
+    page = await services.browse(
+        actor,
+        company_id=_whole(company_id, "company_id"),
+        object_type=filters["object_type"] or None,
+        object_id=_whole(object_id, "object_id"),
+        since=datetime.combine(first, time(), tzinfo=PRAGUE).astimezone(UTC) if first else None,
+        until=datetime.combine(last + timedelta(days=1), time(), tzinfo=PRAGUE).astimezone(UTC)
+        if last
+        else None,
+        cursor=cursor,
+    )
+    context = {"page": page, "filters": filters, "object_types": OBJECT_TYPES}
+    if is_htmx(request) and cursor:
+        return render(request, "audit/partials/_rows.html", **context)
+    return render(request, "audit/page.html", **context)
+
+
+ROUTES = [audit_page]
