@@ -37,6 +37,7 @@ from backend.plans import web as plans_web
 from backend.problems import EXCEPTION_HANDLERS
 from backend.protection import reject_nul_characters, security_headers
 from backend.public import web as public_web
+from backend.reports import web as reports_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
 from backend.staff import web as staff_web
 from backend.tickets import api as tickets_api
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             tickets_api.StaffContractController,
             tickets_api.StaffSlaController,
             audit_api.AuditController,
+            reports_web.ReportsController,
             *accounts_web.ROUTES,
             *public_web.ROUTES,
             *staff_web.ROUTES,
@@ -115,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *tickets_web.ROUTES,
             *plans_web.ROUTES,
             *audit_web.ROUTES,
+            *reports_web.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

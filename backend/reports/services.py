@@ -1,0 +1,252 @@
+"""Staff reports: orders, revenue, SBP liability, SLA compliance and the e-mail sender's health.
+Month buckets are Prague calendar months; the last twelve, oldest first."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.query.functions.aggregate import Min, Sum
+
+from backend.accounts.domain import Actor
+from backend.catalog.tables import Service
+from backend.clock import PRAGUE, aware, now
+from backend.credit.tables import CreditAccount, CreditLot
+from backend.errors import N_, PermissionDenied
+from backend.notifications.tables import OutboxMessage
+from backend.orders.tables import OrderEvent, ServiceOrder
+from backend.reports.schemas import (
+    Breach,
+    CountRow,
+    CreditReport,
+    MonthCounts,
+    Reports,
+    RevenueRow,
+    SenderHealth,
+    SlaRow,
+)
+from backend.tickets.tables import Ticket
+
+MONTHS = 12
+EXPIRY_HORIZON_DAYS = 90
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_staff_admin:
+        raise PermissionDenied(N_("Only the head of the technical department can do this."))
+
+
+def month_of(value: datetime) -> str:
+    return aware(value).astimezone(PRAGUE).strftime("%Y-%m")
+
+
+def last_months(at: datetime, count: int = MONTHS) -> list[str]:
+    """The ``count`` months up to and including ``at``'s, oldest first, as YYYY-MM."""
+    year, month = at.astimezone(PRAGUE).year, at.astimezone(PRAGUE).month
+    months = []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _start_of(month: str) -> datetime:
+    year, number = (int(part) for part in month.split("-"))
+    return datetime(year, number, 1, tzinfo=PRAGUE)
+
+
+async def _orders(months: list[str]) -> tuple[list[MonthCounts], list[MonthCounts]]:
+    since = _start_of(months[0])
+    rows = await ServiceOrder.select(
+        ServiceOrder.created_at, ServiceOrder.status, ServiceOrder.service.code.as_alias("service")
+    ).where(ServiceOrder.created_at >= since)
+    by_status: dict[str, Counter] = defaultdict(Counter)
+    by_service: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        month = month_of(row["created_at"])
+        by_status[month][row["status"]] += 1
+        by_service[month][row["service"]] += 1
+
+    def table(counts: dict[str, Counter]) -> list[MonthCounts]:
+        return [
+            MonthCounts(month=m, counts=[CountRow(key=k, count=v) for k, v in sorted(counts[m].items())])
+            for m in months
+        ]
+
+    return table(by_status), table(by_service)
+
+
+async def _revenue(months: list[str]) -> list[RevenueRow]:
+    """Net amounts quoted per month (by the quote's day) and completed (by the completion's day):
+    PAY work at its quote, SBP work at the credit it drew."""
+    since = _start_of(months[0])
+    events = await OrderEvent.select(
+        OrderEvent.at,
+        OrderEvent.to_status,
+        OrderEvent.order.billing.as_alias("billing"),
+        OrderEvent.order.quote_net.as_alias("quote_net"),
+        OrderEvent.order.credit_drawn.as_alias("credit_drawn"),
+    ).where((OrderEvent.at >= since) & OrderEvent.to_status.is_in(["quoted", "completed"]))
+    quoted: Counter = Counter()
+    completed: Counter = Counter()
+    for event in events:
+        month = month_of(event["at"])
+        if event["to_status"] == "quoted":
+            quoted[month] += event["quote_net"] or 0
+        else:
+            completed[month] += (
+                event["credit_drawn"] if event["billing"] == "sbp" else event["quote_net"]
+            ) or 0
+    return [RevenueRow(month=m, quoted=quoted[m], completed=completed[m]) for m in months]
+
+
+async def _credit(at: datetime) -> CreditReport:
+    outstanding = await CreditAccount.select(Sum(CreditAccount.balance)).first()
+    expiring = (
+        await CreditLot.select(Sum(CreditLot.remaining))
+        .where(
+            (CreditLot.remaining > 0)
+            & (CreditLot.expires_at > at)
+            & (CreditLot.expires_at <= at + timedelta(days=EXPIRY_HORIZON_DAYS))
+        )
+        .first()
+    )
+    # PostgreSQL sums bigint as numeric
+    return CreditReport(outstanding=int(outstanding["sum"] or 0), expiring_90_days=int(expiring["sum"] or 0))
+
+
+async def _sla(months: list[str], at: datetime) -> tuple[list[SlaRow], list[Breach]]:
+    since = _start_of(months[0])
+    tickets = await Ticket.select(
+        Ticket.created_at, Ticket.first_response_due, Ticket.first_responded_at
+    ).where(Ticket.created_at >= since)
+    total: Counter = Counter()
+    in_time: Counter = Counter()
+    for ticket in tickets:
+        due = aware(ticket["first_response_due"])
+        answered = aware(ticket["first_responded_at"]) if ticket["first_responded_at"] else None
+        if answered is None and due > at:
+            continue  # still within its time: not yet judged
+        month = month_of(ticket["created_at"])
+        total[month] += 1
+        in_time[month] += answered is not None and answered <= due
+    rows = [
+        SlaRow(
+            month=m,
+            tickets=total[m],
+            answered_in_time=in_time[m],
+            share_percent=(100 * in_time[m] // total[m]) if total[m] else None,
+        )
+        for m in months
+    ]
+    breached = (
+        await Ticket.select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.next_due,
+            Ticket.priority,
+            Ticket.company.name.as_alias("company"),
+        )
+        .where(Ticket.status.is_in(["new", "open"]) & (Ticket.next_due < at))
+        .order_by(Ticket.next_due)
+        .limit(200)
+    )
+    breaches = [
+        Breach(
+            ticket_id=row["id"],
+            number=row["number"],
+            company=row["company"],
+            priority=row["priority"],
+            due=aware(row["next_due"]),
+        )
+        for row in breached
+    ]
+    return rows, breaches
+
+
+def _instant(value: datetime | str) -> datetime:
+    """An aggregate's timestamp: SQLite hands MIN() back as text, without Piccolo's conversion."""
+    return aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+async def sender_health() -> SenderHealth:
+    queued = await OutboxMessage.count().where(OutboxMessage.sent_at.is_null())
+    failing = await OutboxMessage.count().where(
+        OutboxMessage.sent_at.is_null() & (OutboxMessage.attempts > 0)
+    )
+    sent = await OutboxMessage.count().where(OutboxMessage.sent_at.is_not_null())
+    oldest = (
+        await OutboxMessage.select(Min(OutboxMessage.created_at))
+        .where(OutboxMessage.sent_at.is_null())
+        .first()
+    )
+    last_error = (
+        await OutboxMessage.select(OutboxMessage.last_error)
+        .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.attempts > 0))
+        .order_by(OutboxMessage.id, ascending=False)
+        .first()
+    )
+    return SenderHealth(
+        queued=queued,
+        failing=failing,
+        sent=sent,
+        oldest_unsent=_instant(oldest["min"]) if oldest and oldest["min"] else None,
+        last_error=last_error["last_error"] if last_error else "",
+    )
+
+
+async def reports(actor: Actor) -> Reports:
+    _require_admin(actor)
+    at = now()
+    months = last_months(at)
+    by_status, by_service = await _orders(months)
+    sla_rows, breaches = await _sla(months, at)
+    return Reports(
+        months=months,
+        orders_by_status=by_status,
+        orders_by_service=by_service,
+        revenue=await _revenue(months),
+        credit=await _credit(at),
+        sla=sla_rows,
+        breaches=breaches,
+        sender=await sender_health(),
+        services=[row["code"] for row in await Service.select(Service.code).order_by(Service.sort_order)],
+    )
+
+
+def csv_rows(report: Reports, name: str) -> list[list[Any]]:
+    """One report as rows for a CSV file (header first); money in haléře, as everywhere in the API."""
+    if name == "orders-by-status":
+        statuses = sorted({c.key for m in report.orders_by_status for c in m.counts})
+        return [["month", *statuses]] + [
+            [m.month, *({c.key: c.count for c in m.counts}.get(s, 0) for s in statuses)]
+            for m in report.orders_by_status
+        ]
+    if name == "orders-by-service":
+        return [["month", *report.services]] + [
+            [m.month, *({c.key: c.count for c in m.counts}.get(s, 0) for s in report.services)]
+            for m in report.orders_by_service
+        ]
+    if name == "revenue":
+        return [["month", "quoted_net", "completed_net"]] + [
+            [r.month, r.quoted, r.completed] for r in report.revenue
+        ]
+    if name == "credit":
+        return [
+            ["outstanding", "expiring_90_days"],
+            [report.credit.outstanding, report.credit.expiring_90_days],
+        ]
+    if name == "sla":
+        return [["month", "tickets", "answered_in_time", "share_percent"]] + [
+            [r.month, r.tickets, r.answered_in_time, "" if r.share_percent is None else r.share_percent]
+            for r in report.sla
+        ]
+    if name == "breaches":
+        return [["ticket", "company", "priority", "due"]] + [
+            [b.number, b.company, b.priority, b.due.isoformat()] for b in report.breaches
+        ]
+    raise KeyError(name)
+
+
+REPORT_NAMES = ("orders-by-status", "orders-by-service", "revenue", "credit", "sla", "breaches")
