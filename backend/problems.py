@@ -17,6 +17,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 
+from backend.audit.services import neutralised
 from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, status_for
 from backend.i18n import gettext, language_for_scope, reset_language, use_language
 
@@ -166,7 +167,7 @@ def handle_http_exception(request: Request[Any, Any, Any], error: HTTPException)
             request, N_("The request could not be read: %(reason)s"), {"reason": error.detail or "?"}
         )
     elif status >= 500:
-        logger.error("HTTP %s on %s: %s", status, request.url.path, error.detail)
+        logger.error("HTTP %s on %s: %s", status, neutralised(request.url.path), neutralised(error.detail))
         detail = _translated(request, N_("Something went wrong on our side. Please try again later."))
     else:
         detail = _translated(request, _HTTP_TITLES.get(status, N_("Request failed")))
@@ -191,7 +192,7 @@ def _is_database_unavailable(error: Exception) -> bool:
 
 def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     if _is_database_unavailable(error):
-        logger.warning("database unavailable on %s: %r", request.url.path, error)
+        logger.warning("database unavailable on %s: %r", neutralised(request.url.path), error)
         return problem(
             request,
             503,
@@ -199,7 +200,7 @@ def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Resp
                 request, N_("The portal cannot reach its database right now. Please try again shortly.")
             ),
         )
-    logger.exception("unhandled error on %s", request.url.path, exc_info=error)
+    logger.exception("unhandled error on %s", neutralised(request.url.path), exc_info=error)
     return problem(
         request, 500, _translated(request, N_("Something went wrong on our side. Please try again later."))
     )

@@ -43,6 +43,7 @@ def _whole(text: str | None, field: str) -> int | None:
 async def audit_page(
     request: Request[Any, Any, Any],
     company_id: FromQuery[str | None] = None,
+    actor_id: FromQuery[str | None] = None,
     object_type: FromQuery[str | None] = None,
     object_id: FromQuery[str | None] = None,
     since: FromQuery[str | None] = None,
@@ -52,6 +53,7 @@ async def audit_page(
     actor: Actor = request.scope["user"]
     filters = {
         "company_id": company_id or "",
+        "actor_id": actor_id or "",
         "object_type": object_type if object_type in OBJECT_TYPES else "",
         "object_id": object_id or "",
         "since": since or "",
@@ -61,6 +63,7 @@ async def audit_page(
     page = await services.browse(
         actor,
         company_id=_whole(company_id, "company_id"),
+        actor_id=_whole(actor_id, "actor_id"),
         object_type=filters["object_type"] or None,
         object_id=_whole(object_id, "object_id"),
         since=datetime.combine(first, time(), tzinfo=PRAGUE).astimezone(UTC) if first else None,

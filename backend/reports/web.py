@@ -19,6 +19,9 @@ from backend.pages import render
 from backend.reports import services
 from backend.reports.chart import HEIGHT, WIDTH, bars
 from backend.reports.schemas import Reports
+from backend.sla.domain import PRIORITY_LABELS, Priority
+
+PRIORITIES = tuple(p.value for p in Priority)
 
 
 @get("/staff/reports", include_in_schema=False, guards=[guards.staff_admin])
@@ -38,6 +41,13 @@ async def reports_page(request: Request[Any, Any, Any]) -> Template:
             report.months, [r.quoted for r in report.revenue], [r.completed for r in report.revenue]
         ),
         sla_bars=bars(report.months, [r.share_percent or 0 for r in report.sla]),
+        credit_bars=bars(
+            ["outstanding", "expiring"], [report.credit.outstanding, report.credit.expiring_90_days]
+        ),
+        breach_bars=bars(
+            list(PRIORITIES), [sum(1 for b in report.breaches if b.priority == p) for p in PRIORITIES]
+        ),
+        priority_labels=PRIORITY_LABELS,
         names=services.REPORT_NAMES,
     )
 
