@@ -1,7 +1,8 @@
-"""Delivers the outbox over SMTP. Each round claims due messages with a row lock that skips rows
-another sender holds (PostgreSQL) or inside an immediate transaction (SQLite), so two app
-processes never send one message twice; a failure is retried later with a growing delay, so
-nothing is lost while SMTP is down."""
+"""Delivers the outbox over SMTP. Each round claims due messages in a short transaction (with a
+row lock that skips rows another sender holds on PostgreSQL, an immediate transaction on SQLite)
+and marks them claimed, so two app processes never send one message twice; the SMTP talk happens
+outside any transaction. A failure is retried later with a growing delay, so nothing is lost while
+SMTP is down."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from backend.settings import get_settings
 logger = logging.getLogger("portal.notifications")
 
 BATCH_SIZE = 20
+CLAIM_LEASE = timedelta(minutes=5)  # a sender that dies mid-batch leaves its claims to expire
 MAX_DELAY = timedelta(hours=6)
 SMTP_TIMEOUT_SECONDS = 10
 
@@ -59,37 +61,58 @@ def _email(row: dict) -> EmailMessage:
     return message
 
 
-async def send_due() -> int:
-    """One round: deliver what is due; returns how many were sent."""
-    sent = 0
+async def _claim() -> list[dict]:
+    """Take a batch of due messages for this sender, in a short transaction: the rows are marked
+    claimed for a while, so other senders pass them by, and no lock is held while SMTP talks."""
+    at = now()
     async with write_transaction():
         query = (
             OutboxMessage.select()
-            .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.next_attempt_at <= now()))
+            .where(
+                OutboxMessage.sent_at.is_null()
+                & (OutboxMessage.next_attempt_at <= at)
+                & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < at))
+            )
             .order_by(OutboxMessage.id)
             .limit(BATCH_SIZE)
         )
         if is_postgres():
             query = query.lock_rows(skip_locked=True)
-        for row in await query:
-            at = now()
-            try:
-                await _deliver(_email(row))
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-                attempts = row["attempts"] + 1
-                await OutboxMessage.update(
-                    {
-                        OutboxMessage.attempts: attempts,
-                        OutboxMessage.next_attempt_at: at + retry_delay(attempts),
-                        OutboxMessage.last_error: str(error).replace("\r", " ").replace("\n", " ")[:500],
-                    }
-                ).where(OutboxMessage.id == row["id"])
-                logger.warning("notification %s not delivered (attempt %s): %r", row["id"], attempts, error)
-                continue
+        rows = await query
+        if rows:
+            await OutboxMessage.update({OutboxMessage.claimed_until: at + CLAIM_LEASE}).where(
+                OutboxMessage.id.is_in([row["id"] for row in rows])
+            )
+    return rows
+
+
+async def send_due() -> int:
+    """One round: deliver a batch of what is due; returns how many were sent."""
+    sent = 0
+    for row in await _claim():
+        at = now()
+        try:
+            await _deliver(_email(row))
+        except (aiosmtplib.SMTPException, OSError, TimeoutError, KeyError, ValueError) as error:
+            attempts = row["attempts"] + 1
             await OutboxMessage.update(
-                {OutboxMessage.sent_at: at, OutboxMessage.attempts: row["attempts"] + 1}
+                {
+                    OutboxMessage.attempts: attempts,
+                    OutboxMessage.next_attempt_at: at + retry_delay(attempts),
+                    OutboxMessage.claimed_until: None,
+                    OutboxMessage.last_error: str(error).replace("\r", " ").replace("\n", " ")[:500],
+                }
             ).where(OutboxMessage.id == row["id"])
-            sent += 1
+            logger.warning("notification %s not delivered (attempt %s): %r", row["id"], attempts, error)
+            continue
+        await OutboxMessage.update(
+            {
+                OutboxMessage.sent_at: at,
+                OutboxMessage.claimed_until: None,
+                OutboxMessage.attempts: row["attempts"] + 1,
+            }
+        ).where(OutboxMessage.id == row["id"])
+        sent += 1
     return sent
 
 

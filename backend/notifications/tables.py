@@ -22,4 +22,5 @@ class OutboxMessage(Table, tablename="outbox_message"):
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
+    claimed_until = Timestamptz(null=True, default=None)  # a sender is delivering it until then
     last_error = Text(default="")
