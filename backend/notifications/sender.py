@@ -25,7 +25,8 @@ from backend.settings import get_settings
 
 logger = logging.getLogger("portal.notifications")
 
-BATCH_SIZE = 20
+BATCH_SIZE = 5
+SEND_CAP_SECONDS = 30  # a whole batch ends well within its claim, however slow the server
 CLAIM_LEASE = timedelta(minutes=5)  # a sender that dies mid-batch leaves its claims to expire
 MAX_DELAY = timedelta(hours=6)
 SMTP_TIMEOUT_SECONDS = 10
@@ -92,8 +93,8 @@ async def send_due() -> int:
     for row in await _claim():
         at = now()
         try:
-            await _deliver(_email(row))
-        except (aiosmtplib.SMTPException, OSError, TimeoutError, KeyError, ValueError) as error:
+            await asyncio.wait_for(_deliver(_email(row)), SEND_CAP_SECONDS)
+        except Exception as error:  # any failure of one message is recorded and retried later
             attempts = row["attempts"] + 1
             await OutboxMessage.update(
                 {

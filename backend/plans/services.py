@@ -165,7 +165,11 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
             raise NotFound(N_("Plan request not found."))
         if row["status"] != "requested":
             raise Conflict(N_("This plan request has already been decided."))
-        plan = await Plan.select(Plan.kind, Plan.code).where(Plan.id == row["plan"]).first()
+        plan = (
+            await Plan.select(Plan.kind, Plan.code, Plan.name_cs, Plan.name_en)
+            .where(Plan.id == row["plan"])
+            .first()
+        )
         at = now()
         await Subscription.update(
             {
@@ -185,7 +189,7 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
             after={"plan": plan["code"], "note": note.strip()[:2000]},
         )
         if approve and plan["kind"] == "sla":
-            await sla.contract_from_plan(row["company"], row["plan"], subscription_id)
+            await sla.contract_from_plan(row["company"], row["plan"], subscription_id, actor)
         elif approve:
             await credit.top_up_from_plan(
                 row["company"], row["credit"], row["validity_months"], actor, subscription_id, plan["code"]
@@ -193,7 +197,7 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
         await enqueue_for_managers(
             row["company"],
             "plan_approved" if approve else "plan_rejected",
-            {"plan": plan["code"], "note": note},
+            {"plan": {"cs": plan["name_cs"], "en": plan["name_en"]}, "note": note},
         )
     return await _one(subscription_id)
 

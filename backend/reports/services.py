@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Min, Sum
 from backend.accounts.domain import Actor
 from backend.catalog.tables import Service
 from backend.clock import PRAGUE, aware, now
-from backend.credit.tables import CreditAccount, CreditLot
+from backend.credit.tables import CreditLot
 from backend.errors import N_, PermissionDenied
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, ServiceOrder
@@ -78,11 +78,12 @@ async def _orders(months: list[str]) -> tuple[list[MonthCounts], list[MonthCount
 
 
 async def _revenue(months: list[str]) -> list[RevenueRow]:
-    """Net amounts quoted per month (by the quote's day) and completed (by the completion's day):
-    PAY work at its quote, SBP work at the credit it drew."""
+    """Net amounts quoted per month (by the day of the order's latest quote) and completed (by the
+    completion's day): PAY work at its quote, SBP work at the credit it drew."""
     since = _start_of(months[0])
     events = await OrderEvent.select(
         OrderEvent.at,
+        OrderEvent.order,
         OrderEvent.to_status,
         OrderEvent.order.billing.as_alias("billing"),
         OrderEvent.order.quote_net.as_alias("quote_net"),
@@ -90,19 +91,27 @@ async def _revenue(months: list[str]) -> list[RevenueRow]:
     ).where((OrderEvent.at >= since) & OrderEvent.to_status.is_in(["quoted", "completed"]))
     quoted: Counter = Counter()
     completed: Counter = Counter()
+    last_quote: dict[int, dict[str, Any]] = {}  # a re-quote replaces the earlier quote: count it once
     for event in events:
-        month = month_of(event["at"])
         if event["to_status"] == "quoted":
-            quoted[month] += event["quote_net"] or 0
+            earlier = last_quote.get(event["order"])
+            if earlier is None or aware(event["at"]) >= aware(earlier["at"]):
+                last_quote[event["order"]] = event
         else:
-            completed[month] += (
-                event["credit_drawn"] if event["billing"] == "sbp" else event["quote_net"]
-            ) or 0
+            # PAY work at its quote, SBP work at the credit it drew (an order that went on as PAY, both)
+            completed[month_of(event["at"])] += (event["quote_net"] or 0) + (event["credit_drawn"] or 0)
+    for event in last_quote.values():
+        quoted[month_of(event["at"])] += event["quote_net"] or 0
     return [RevenueRow(month=m, quoted=quoted[m], completed=completed[m]) for m in months]
 
 
 async def _credit(at: datetime) -> CreditReport:
-    outstanding = await CreditAccount.select(Sum(CreditAccount.balance)).first()
+    # what is still usable: lots past their date are not owed, even before the expiry job books them
+    outstanding = (
+        await CreditLot.select(Sum(CreditLot.remaining))
+        .where((CreditLot.remaining > 0) & (CreditLot.expires_at > at))
+        .first()
+    )
     expiring = (
         await CreditLot.select(Sum(CreditLot.remaining))
         .where(
@@ -215,7 +224,18 @@ async def reports(actor: Actor) -> Reports:
     )
 
 
+def _cell(value: Any) -> Any:
+    """A text cell a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def csv_rows(report: Reports, name: str) -> list[list[Any]]:
+    return [[_cell(value) for value in row] for row in _rows(report, name)]
+
+
+def _rows(report: Reports, name: str) -> list[list[Any]]:
     """One report as rows for a CSV file (header first); money in haléře, as everywhere in the API."""
     if name == "orders-by-status":
         statuses = sorted({c.key for m in report.orders_by_status for c in m.counts})

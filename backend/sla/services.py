@@ -114,7 +114,9 @@ async def terms_for(company_id: int) -> Terms | None:
     return None
 
 
-async def contract_from_plan(company_id: int, plan_id: int, subscription_id: int) -> int:
+async def contract_from_plan(
+    company_id: int, plan_id: int, subscription_id: int, actor: Actor | None = None
+) -> int:
     """Approve an SLA plan into a contract (inside the approval's transaction). A contract the
     company already had ends the day before; the new one copies the plan's terms."""
     async with write_transaction():
@@ -140,6 +142,7 @@ async def contract_from_plan(company_id: int, plan_id: int, subscription_id: int
             "sla.contract_started",
             object_type="sla_contract",
             object_id=rows[0]["id"],
+            actor=actor,
             company_id=company_id,
             after={"plan": plan["code"], "subscription": subscription_id},
         )

@@ -321,6 +321,15 @@ async def _change(
             target, aware(row["first_response_due"]), resolution_due, responded
         )
         await Ticket.update(changes).where(Ticket.id == ticket_id)
+        await record(
+            f"ticket.{action.value}",
+            object_type="ticket",
+            object_id=ticket_id,
+            actor=actor,
+            company_id=row["company"],
+            before=current.value,
+            after=target.value,
+        )
         if body:
             await TicketMessage.insert(
                 TicketMessage(

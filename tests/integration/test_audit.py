@@ -99,3 +99,32 @@ async def test_customers_and_staff_cannot_read_the_audit_log(anonymous, app, db)
     assert (await anonymous.get("/staff/audit")).status_code == 403
     async with signed_in_staff(app) as staff:
         assert (await staff.get("/api/v1/staff/audit")).status_code == 403
+
+
+async def test_ticket_steps_are_audited(anonymous, app, db) -> None:
+    me = await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await admin.post(
+            f"/api/v1/staff/companies/{me['company']['id']}/alc-contracts",
+            json={
+                "products": ["CATIA"],
+                "valid_from": date.today().isoformat(),
+                "valid_until": (date.today() + timedelta(days=30)).isoformat(),
+            },
+        )
+        ticket_id = (
+            await anonymous.post(
+                "/api/v1/tickets", json={"subject": "S", "description": "D", "product": "CATIA"}
+            )
+        ).json()["id"]
+        await admin.post(
+            f"/api/v1/staff/tickets/{ticket_id}/messages", json={"body": "?", "wait_for_customer": True}
+        )
+        await anonymous.post(f"/api/v1/tickets/{ticket_id}/messages", json={"body": "!"})
+        await admin.post(f"/api/v1/staff/tickets/{ticket_id}/resolve")
+    assert await actions(object_type="ticket", object_id=ticket_id) == [
+        "ticket.opened",
+        "ticket.ask_customer",
+        "ticket.customer_reply",
+        "ticket.resolve",
+    ]

@@ -89,3 +89,30 @@ async def test_only_staff_admin_sees_reports(anonymous, app, db) -> None:
     async with signed_in_staff(app) as staff:
         assert (await staff.get("/api/v1/staff/reports")).status_code == 403
         assert (await staff.get("/staff/reports/revenue/csv")).status_code == 403
+
+
+async def test_a_requote_counts_once_and_csv_cells_cannot_run_formulas(anonymous, app, db) -> None:
+    from backend.reports.schemas import Breach
+    from backend.reports.services import csv_rows, reports
+
+    await load_catalogue()
+    await register(anonymous, name="=HYPERLINK(1) s.r.o.")
+    order_id = (await anonymous.post("/api/v1/orders", json=order_payload())).json()["id"]
+    valid_until = (date.today() + timedelta(days=9)).isoformat()
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        for net in (3_000_000, 2_500_000):
+            await admin.post(
+                f"/api/v1/staff/orders/{order_id}/quote", json={"net": net, "valid_until": valid_until}
+            )
+        report = (await admin.get("/api/v1/staff/reports")).json()
+        assert report["revenue"][-1]["quoted"] == 2_500_000
+        from backend.accounts.services import authenticate
+
+        full = await reports(await authenticate("vedouci@example.cz", "correct horse battery"))
+    full.breaches.append(
+        Breach(
+            ticket_id=1, number="HD-1", company="=HYPERLINK(1) s.r.o.", priority="low", due=datetime.now(UTC)
+        )
+    )
+    rows = csv_rows(full, "breaches")
+    assert rows[1][1] == "'=HYPERLINK(1) s.r.o."
