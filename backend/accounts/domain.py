@@ -57,6 +57,14 @@ class Actor:
     def is_customer_manager(self) -> bool:
         return self.role is Role.CUSTOMER_MANAGER
 
+    def require_staff(self) -> None:
+        if not self.is_staff:
+            raise PermissionDenied(N_("This part of the portal is for the support team."))
+
+    def require_staff_admin(self) -> None:
+        if not self.is_staff_admin:
+            raise PermissionDenied(N_("Only the head of the technical department can do this."))
+
     def company_scope(self) -> int:
         """The only company whose data this customer may touch."""
         if self.company_id is None or not self.role.is_customer:

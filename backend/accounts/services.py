@@ -341,8 +341,7 @@ async def create_staff(email: str, full_name: str, password: str, *, admin: bool
 
 async def recent_companies(actor: Actor, limit: int = 20) -> list[dict[str, Any]]:
     """Newest registrations first, with how many active people each has: the staff home's list."""
-    if not actor.is_staff:
-        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    actor.require_staff()
     companies = (
         await Company.select(Company.id, Company.name, Company.ico, Company.city, Company.created_at)
         .order_by(Company.created_at, ascending=False)

@@ -12,7 +12,7 @@ from backend.alc.tables import AlcContract
 from backend.audit.services import record
 from backend.clock import aware, today
 from backend.db import json_value, write_transaction
-from backend.errors import N_, FieldErrors, InvalidInput, NotFound, PermissionDenied
+from backend.errors import N_, FieldErrors, InvalidInput, NotFound
 
 MAX_PRODUCTS = 50
 
@@ -54,8 +54,7 @@ def _check(data: AlcContractIn) -> list[str]:
 
 async def record_contract(actor: Actor, company_id: int, data: AlcContractIn) -> AlcContractOut:
     """A new contract (a renewal is a new one too); the company is a customer while one is valid."""
-    if not actor.is_staff_admin:
-        raise PermissionDenied(N_("Only the head of the technical department can do this."))
+    actor.require_staff_admin()
     products = _check(data)
     async with write_transaction():
         if not await Company.exists().where(Company.id == company_id):

@@ -15,7 +15,6 @@ from backend.audit.schemas import AuditEventOut, AuditPage
 from backend.audit.tables import AuditEvent
 from backend.clock import aware, now
 from backend.db import json_value
-from backend.errors import N_, PermissionDenied
 from backend.pagination import decode_cursor, encode_cursor, page_size
 
 logger = logging.getLogger("portal.audit")
@@ -101,8 +100,7 @@ async def browse(
     limit: int | None = None,
 ) -> AuditPage:
     """Staff admin reads the log, newest first, filtered by company, actor, object and time."""
-    if not actor.is_staff_admin:
-        raise PermissionDenied(N_("Only the head of the technical department can do this."))
+    actor.require_staff_admin()
     size = page_size(limit)
     query = AuditEvent.select(*AuditEvent.all_columns(), AuditEvent.company.name.as_alias("company_name"))
     if company_id is not None:

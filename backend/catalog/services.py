@@ -13,7 +13,7 @@ from backend.catalog.domain import RateType, Unit
 from backend.catalog.schemas import ServiceAdminOut, ServiceChange, ServiceOut
 from backend.catalog.tables import Service
 from backend.db import locked, write_transaction
-from backend.errors import N_, FieldErrors, InvalidInput, NotFound, PermissionDenied
+from backend.errors import N_, FieldErrors, InvalidInput, NotFound
 from backend.i18n import current_language
 from backend.money import CURRENCY, MAX_AMOUNT, with_vat
 from backend.settings import get_settings
@@ -79,22 +79,17 @@ async def service_row(code: str, *, active_only: bool = True) -> dict[str, Any]:
 
 
 async def list_services_for_admin(actor: Actor) -> list[ServiceAdminOut]:
-    _require_admin(actor)
+    actor.require_staff_admin()
     rows = await Service.select().order_by(Service.sort_order).order_by(Service.code)
     return [_admin_out(row) for row in rows]
 
 
 async def admin_service(actor: Actor, code: str) -> ServiceAdminOut:
-    _require_admin(actor)
+    actor.require_staff_admin()
     row = await Service.select().where(Service.code == code).first()
     if row is None:
         raise NotFound(N_("There is no service %(code)s in the catalogue."), code=code)
     return _admin_out(row)
-
-
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_staff_admin:
-        raise PermissionDenied(N_("Only the head of the technical department can do this."))
 
 
 def check_service(values: dict[str, Any]) -> None:
@@ -133,7 +128,7 @@ def check_service(values: dict[str, Any]) -> None:
 async def change_service(actor: Actor, code: str, change: ServiceChange) -> ServiceAdminOut:
     """Edit a service's texts and rates. Orders keep the prices they were submitted and quoted
     with: they copy them, never refer back to the catalogue for money."""
-    _require_admin(actor)
+    actor.require_staff_admin()
     updates = {field: value for field, value in msgspec.structs.asdict(change).items() if value is not None}
     async with write_transaction():
         row = await locked(Service.select().where(Service.code == code)).first()

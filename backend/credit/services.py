@@ -210,15 +210,10 @@ def _entry_out(row: dict[str, Any]) -> CreditEntryOut:
     )
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_staff_admin:
-        raise PermissionDenied(N_("Only the head of the technical department can do this."))
-
-
 async def change_credit(actor: Actor, company_id: int, change: CreditChange) -> tuple[CreditEntryOut, bool]:
     """Staff admin's top-up or adjustment. Returns the entry and whether it was booked now
     (False: the same idempotency key had booked it before, and this is that same result)."""
-    _require_admin(actor)
+    actor.require_staff_admin()
     kind = EntryKind(change.kind)
     amount = domain.check_amount(change.amount, allow_negative=kind is EntryKind.ADJUSTMENT)
     note = change.note.strip()
@@ -453,8 +448,7 @@ async def company_name(company_id: int) -> str:
 
 async def balances(actor: Actor) -> list[dict[str, Any]]:
     """Every company holding credit, the largest balance first (staff)."""
-    if not actor.is_staff:
-        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    actor.require_staff()
     return (
         await CreditAccount.select(
             CreditAccount.company, CreditAccount.balance, CreditAccount.company.name.as_alias("company_name")

@@ -7,16 +7,14 @@ SMTP is down."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from backend.background import every
 from backend.clock import now
 from backend.db import is_postgres, json_value, write_transaction
 from backend.notifications.messages import compose
@@ -125,25 +123,6 @@ async def send_all_due() -> int:
     return total
 
 
-async def _run_forever(interval_seconds: int) -> None:
-    while True:
-        try:
-            await send_all_due()
-        except Exception:  # the sender must survive a failed round (database down, say)
-            logger.exception("notification round failed; trying again later")
-        await asyncio.sleep(interval_seconds)
-
-
-@asynccontextmanager
-async def notification_sender(_app: object) -> AsyncIterator[None]:
-    interval = get_settings().notification_interval_seconds
-    if interval <= 0:
-        yield
-        return
-    task = asyncio.create_task(_run_forever(interval))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+notification_sender = every(
+    "notification sending", lambda: get_settings().notification_interval_seconds, send_all_due
+)

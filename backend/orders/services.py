@@ -18,7 +18,7 @@ from backend.clock import PRAGUE, aware, now, today
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, work_cost
 from backend.db import locked, write_transaction
-from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound, PermissionDenied
+from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound
 from backend.i18n import current_language, gettext
 from backend.money import MAX_AMOUNT, apply_discount, line_amount, with_vat
 from backend.notifications.services import enqueue_for_managers, enqueue_for_staff
@@ -441,8 +441,7 @@ async def staff_queue(
 ) -> OrderPage:
     """Orders waiting for the support team (new requests, accepted quotes), oldest first; or every
     order in one status when asked."""
-    if not actor.is_staff:
-        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    actor.require_staff()
     query = ServiceOrder.select(*_order_columns())
     if (wanted := _status_filter(status)) is not None:
         query = query.where(ServiceOrder.status == wanted.value)
@@ -580,8 +579,7 @@ async def complete_order(actor: Actor, order_id: int, note: str = "") -> OrderOu
 
 async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderOut:
     """An SBP order whose credit ran out goes on as PAY: later work draws no credit and is billed."""
-    if not actor.is_staff:
-        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    actor.require_staff()
     text = domain.check_note(note) or gettext(N_("Credit ran out; the rest of the work is billed as PAY."))
     async with write_transaction():
         row = await locked(ServiceOrder.select().where(ServiceOrder.id == order_id)).first()
@@ -612,8 +610,7 @@ async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderO
 
 async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> OrderOut:
     """Staff record time spent on approved or running work."""
-    if not actor.is_staff:
-        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    actor.require_staff()
     minutes = domain.check_minutes(minutes)
     text = domain.check_note(note, required=True)
     async with write_transaction():

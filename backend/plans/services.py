@@ -138,7 +138,7 @@ async def company_subscriptions(actor: Actor) -> list[SubscriptionOut]:
 
 
 async def pending_subscriptions(actor: Actor) -> list[SubscriptionOut]:
-    _require_admin(actor)
+    actor.require_staff_admin()
     rows = (
         await Subscription.select(*_columns())
         .where(Subscription.status == "requested")
@@ -148,15 +148,10 @@ async def pending_subscriptions(actor: Actor) -> list[SubscriptionOut]:
     return [_subscription_out(row) for row in rows]
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_staff_admin:
-        raise PermissionDenied(N_("Only the head of the technical department can do this."))
-
-
 async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str = "") -> SubscriptionOut:
     """Approve (after payment) or reject a plan request. An approved SBP plan books its credit,
     valid for the plan's months, in the same transaction."""
-    _require_admin(actor)
+    actor.require_staff_admin()
     async with write_transaction():
         row = await locked(
             Subscription.select(*Subscription.all_columns()).where(Subscription.id == subscription_id)
@@ -215,14 +210,14 @@ def _admin_out(row: dict[str, Any]) -> PlanAdminOut:
 
 
 async def plans_for_admin(actor: Actor) -> list[PlanAdminOut]:
-    _require_admin(actor)
+    actor.require_staff_admin()
     return [_admin_out(row) for row in await Plan.select().order_by(Plan.sort_order)]
 
 
 async def change_plan(actor: Actor, code: str, change: PlanChange) -> PlanAdminOut:
     """Edit a plan template (names, price, credit and validity; SLA terms). Credit already booked
     and SLA contracts already made keep what they were given."""
-    _require_admin(actor)
+    actor.require_staff_admin()
     sent = {name: value for name, value in msgspec.structs.asdict(change).items() if value is not None}
     if "targets" in sent:
         sent["targets"] = targets_to_json(parse_targets(sent["targets"]))

@@ -13,7 +13,6 @@ from backend.accounts.domain import Actor
 from backend.catalog.tables import Service
 from backend.clock import PRAGUE, aware, now
 from backend.credit.tables import CreditLot
-from backend.errors import N_, PermissionDenied
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, ServiceOrder
 from backend.reports.schemas import (
@@ -30,11 +29,6 @@ from backend.tickets.tables import Ticket
 
 MONTHS = 12
 EXPIRY_HORIZON_DAYS = 90
-
-
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_staff_admin:
-        raise PermissionDenied(N_("Only the head of the technical department can do this."))
 
 
 def month_of(value: datetime) -> str:
@@ -206,7 +200,7 @@ async def sender_health() -> SenderHealth:
 
 
 async def reports(actor: Actor) -> Reports:
-    _require_admin(actor)
+    actor.require_staff_admin()
     at = now()
     months = last_months(at)
     by_status, by_service = await _orders(months)

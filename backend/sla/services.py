@@ -12,7 +12,7 @@ from backend.accounts.domain import Actor
 from backend.audit.services import record
 from backend.clock import today
 from backend.db import json_value, locked, write_transaction
-from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
+from backend.errors import N_, InvalidInput, NotFound
 from backend.i18n import current_language
 from backend.plans.tables import Plan
 from backend.settings import get_settings
@@ -151,8 +151,7 @@ async def contract_from_plan(
 
 async def change_terms(actor: Actor, contract_id: int, change: SlaTermsChange) -> SlaContractOut:
     """Staff admin changes one company's terms; the plan template stays as it is."""
-    if not actor.is_staff_admin:
-        raise PermissionDenied(N_("Only the head of the technical department can do this."))
+    actor.require_staff_admin()
     updates: dict[Any, Any] = {}
     if change.targets is not None:
         updates[SlaContract.targets] = domain.targets_to_json(domain.parse_targets(change.targets))

@@ -253,8 +253,7 @@ QUEUE_LIMIT = 500
 async def staff_queue(actor: Actor) -> list[TicketOut]:
     """Open tickets the team owes an answer on, the earliest due first (so breached ones lead),
     then those waiting on the customer. Threads are not loaded: the queue shows no messages."""
-    if not actor.is_staff:
-        raise PermissionDenied(N_("This part of the portal is for the support team."))
+    actor.require_staff()
     running = (
         await Ticket.select(*_columns())
         .where(Ticket.status.is_in([s.value for s in domain.RUNNING]))
@@ -368,7 +367,7 @@ async def staff_reply(
 ) -> TicketOut:
     """An answer from the team; the first one records the first response. Asking the customer
     something stops the clock until they reply."""
-    _require_staff(actor)
+    actor.require_staff()
     action = TicketAction.ASK_CUSTOMER if wait_for_customer else TicketAction.STAFF_REPLY
     async with write_transaction():
         ticket = await _change(actor, ticket_id, action, _body(body))
@@ -383,20 +382,15 @@ async def staff_reply(
 
 
 async def resolve_ticket(actor: Actor, ticket_id: int, body: str = "") -> TicketOut:
-    _require_staff(actor)
+    actor.require_staff()
     return await _change(actor, ticket_id, TicketAction.RESOLVE, _body(body, required=False))
-
-
-def _require_staff(actor: Actor) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied(N_("This part of the portal is for the support team."))
 
 
 async def convert_to_order(actor: Actor, ticket_id: int, data: ConvertIn) -> TicketOut:
     """A ticket beyond ALC scope becomes a PAY order for the same company, ordered in the name of
     whoever opened the ticket; the ticket is resolved with a link to the order, and the order's
     history names the ticket."""
-    _require_staff(actor)
+    actor.require_staff()
     async with write_transaction():
         row = await locked(Ticket.select().where(Ticket.id == ticket_id)).first()
         if row is None:
