@@ -76,6 +76,16 @@ class Conflict(DomainError):
     title = N_("Conflict")
 
 
+class TooManyRequests(DomainError):
+    """Refused for a while to slow down guessing; ``retry_after`` says how many seconds."""
+
+    title = N_("Too many requests")
+
+    def __init__(self, message: str, /, *, retry_after: int, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.retry_after = max(1, retry_after)
+
+
 class Unavailable(DomainError):
     title = N_("Service unavailable")
 
@@ -88,6 +98,7 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    TooManyRequests: 429,
     Unavailable: 503,
 }
 

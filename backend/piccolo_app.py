@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from piccolo.conf.apps import AppConfig
 
-from backend.accounts.tables import Company, Invitation, PortalUser, UserSession
+from backend.accounts.tables import (
+    Company,
+    Invitation,
+    LoginFailure,
+    PasswordReset,
+    PortalUser,
+    UserSession,
+)
 from backend.alc.tables import AlcContract
 from backend.audit.tables import AuditEvent
 from backend.catalog.tables import Service
@@ -22,6 +29,8 @@ TABLES = [
     PortalUser,
     Invitation,
     UserSession,
+    LoginFailure,
+    PasswordReset,
     Service,
     ServiceOrder,
     OrderEvent,

@@ -18,7 +18,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 
 from backend.audit.services import neutralised
-from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, status_for
+from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, TooManyRequests, status_for
 from backend.i18n import gettext, language_for_scope, reset_language, use_language
 
 logger = logging.getLogger("portal.errors")
@@ -61,7 +61,9 @@ def problem(
     detail: str,
     title: str | None = None,
     extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response[Any]:
+    headers = headers or {}
     if wants_problem_json(request):
         body = {
             "type": "about:blank",
@@ -70,7 +72,7 @@ def problem(
             "detail": detail,
             **(extra or {}),
         }
-        return Response(body, status_code=status, media_type=PROBLEM_JSON)
+        return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     token = use_language(language_for_scope(request.scope))
     try:
         if request.headers.get("hx-request") == "true":
@@ -83,7 +85,7 @@ def problem(
                 },
                 status_code=status,
                 media_type=MediaType.HTML,
-                headers={"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"},
+                headers={**headers, "HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"},
             )
         return Template(
             template_name="error.html",
@@ -95,6 +97,7 @@ def problem(
             },
             status_code=status,
             media_type=MediaType.HTML,
+            headers=headers,
         )
     finally:
         reset_language(token)
@@ -119,12 +122,14 @@ def handle_domain_error(request: Request[Any, Any, Any], error: DomainError) -> 
         extra["errors"] = {
             field: _translated(request, item.message, item.params) for field, item in errors.items()
         }
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
     return problem(
         request,
         status,
         _translated(request, error.message, error.params),
         title=_translated(request, error.title),
         extra=extra,
+        headers=headers,
     )
 
 

@@ -62,6 +62,10 @@ class Settings:
     alc_targets: str  # JSON: {priority: {first_response, resolution}} in business minutes
     mail_from: str
     notification_interval_seconds: int
+    login_failures_per_account: int
+    login_failures_per_address: int
+    login_throttle_minutes: int
+    password_reset_valid_minutes: int
 
     @property
     def is_production(self) -> bool:
@@ -107,6 +111,10 @@ class Settings:
             ) from exc
         if self.default_language not in ("cs", "en"):
             raise SettingsError("DEFAULT_LANGUAGE must be cs or en.")
+        if min(self.login_failures_per_account, self.login_failures_per_address) < 1:
+            raise SettingsError("LOGIN_FAILURES_PER_ACCOUNT and LOGIN_FAILURES_PER_ADDRESS must be positive.")
+        if min(self.login_throttle_minutes, self.password_reset_valid_minutes) < 1:
+            raise SettingsError("LOGIN_THROTTLE_MINUTES and PASSWORD_RESET_VALID_MINUTES must be positive.")
         if not 0 <= self.vat_rate_percent <= 100:
             raise SettingsError("VAT_RATE_PERCENT must be between 0 and 100.")
 
@@ -139,6 +147,10 @@ def load_settings() -> Settings:
         alc_targets=os.environ.get("ALC_TARGETS", DEFAULT_ALC_TARGETS),
         mail_from=os.environ.get("MAIL_FROM", "Technická podpora <podpora@example.cz>"),
         notification_interval_seconds=_env_int("NOTIFICATION_INTERVAL_SECONDS", 15),
+        login_failures_per_account=_env_int("LOGIN_FAILURES_PER_ACCOUNT", 5),
+        login_failures_per_address=_env_int("LOGIN_FAILURES_PER_ADDRESS", 20),
+        login_throttle_minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15),
+        password_reset_valid_minutes=_env_int("PASSWORD_RESET_VALID_MINUTES", 60),
     )
 
 

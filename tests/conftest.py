@@ -102,3 +102,14 @@ async def anonymous(app, db):
 
     async with make_client(app) as client:
         yield client
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback where SMTP_URL points; ``smtp.inbox.messages`` holds the mail."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -7,13 +7,19 @@ from typing import Any
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.utils.scope.state import ScopeState
 
-from backend.accounts import invitations, services, sessions
+from backend.accounts import invitations, passwords, services, sessions
 from backend.accounts.domain import Actor
 from backend.accounts.guards import customer, customer_manager, signed_in
-from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, new_session_cookie
+from backend.accounts.middleware import (
+    SESSION_COOKIE,
+    client_address,
+    expired_session_cookie,
+    new_session_cookie,
+    session_cookie,
+)
 from backend.accounts.schemas import (
     AcceptInvitationIn,
     ColleagueOut,
@@ -25,7 +31,11 @@ from backend.accounts.schemas import (
     LanguageIn,
     LoginIn,
     MeOut,
+    PasswordChangeIn,
+    PasswordResetIn,
+    PasswordResetRequestIn,
     RegisterIn,
+    SessionOut,
 )
 from backend.i18n import current_language
 from backend.params import RowId
@@ -61,7 +71,7 @@ class AuthController(Controller):
     @post("/login", status_code=200)
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[MeOut]:
         """Sign in. Any bad credential gets the same 401 problem."""
-        actor = await services.authenticate(data.email, data.password)
+        actor = await services.authenticate(data.email, data.password, client_address(request))
         return await signed_in_response(request, actor, 200)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
@@ -86,6 +96,22 @@ class AuthController(Controller):
         actor = await invitations.accept_invitation(token, data.full_name, data.password, current_language())
         return await signed_in_response(request, actor, HTTP_201_CREATED)
 
+    @post("/password-reset", status_code=HTTP_202_ACCEPTED)
+    async def request_password_reset(
+        self, request: Request[Any, Any, Any], data: JSONBody[PasswordResetRequestIn]
+    ) -> Response[None]:
+        """E-mail a single-use link to choose a new password. The answer is 202 whether or not
+        the address has an account."""
+        await passwords.request_reset(data.email, client_address(request))
+        return Response(None, status_code=HTTP_202_ACCEPTED)
+
+    @post("/password-reset/confirm", status_code=HTTP_204_NO_CONTENT)
+    async def reset_password(self, data: JSONBody[PasswordResetIn]) -> Response[None]:
+        """Set a new password with the token from the e-mailed link (once; it expires). Every
+        session of the account ends; sign in with the new password."""
+        await passwords.reset_password(data.token, data.password)
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
 
 class MeController(Controller):
     path = "/api/v1/me"
@@ -101,6 +127,28 @@ class MeController(Controller):
     async def set_language(self, actor: CurrentActor, data: JSONBody[LanguageIn]) -> MeOut:
         """Choose the language of pages, e-mails and problem details (cs or en)."""
         return await services.me(await services.set_language(actor, data.language))
+
+    @post("/password", status_code=200)
+    async def change_password(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, data: JSONBody[PasswordChangeIn]
+    ) -> Response[MeOut]:
+        """Change the password. Every session of the account ends; the answer carries the
+        caller's new session cookie."""
+        token = await passwords.change_password(
+            actor, data.current_password, data.new_password, client_address(request)
+        )
+        return Response(await services.me(actor), status_code=200, cookies=[session_cookie(token)])
+
+    @get("/sessions")
+    async def sessions(self, actor: CurrentActor) -> list[SessionOut]:
+        """Where the caller is signed in, the current session first."""
+        return await sessions.list_sessions(actor)
+
+    @post("/sessions/end-others", status_code=HTTP_204_NO_CONTENT)
+    async def end_other_sessions(self, actor: CurrentActor) -> Response[None]:
+        """Sign out everywhere else: every other session of the caller ends."""
+        await sessions.end_other_sessions(actor)
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
 
 
 class CompanyController(Controller):

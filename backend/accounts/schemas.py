@@ -106,3 +106,25 @@ class CsrfOut(msgspec.Struct):
     token: str
     header_name: str
     cookie_name: str
+
+
+class SessionOut(msgspec.Struct):
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+    client_address: str
+    current: bool
+
+
+class PasswordChangeIn(msgspec.Struct):
+    current_password: Secret
+    new_password: Secret
+
+
+class PasswordResetRequestIn(msgspec.Struct):
+    email: Short
+
+
+class PasswordResetIn(msgspec.Struct):
+    token: Annotated[str, msgspec.Meta(max_length=100)]
+    password: Secret

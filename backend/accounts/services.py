@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from piccolo.query.functions.aggregate import Count
 
-from backend.accounts import domain
+from backend.accounts import domain, throttle
 from backend.accounts.domain import Actor, Role
 from backend.accounts.schemas import (
     ColleagueOut,
@@ -220,20 +220,26 @@ async def me(actor: Actor) -> MeOut:
     return MeOut(user=user, company=company)
 
 
-async def authenticate(email: str, password: str) -> Actor:
-    """One answer for any bad credential: unknown e-mail, wrong password, deactivated account."""
+async def authenticate(email: str, password: str, client_address: str = "") -> Actor:
+    """One answer for any bad credential: unknown e-mail, wrong password, deactivated account.
+    Repeated failures for the account or from the address are refused for a while (429)."""
     normalized = (email or "").strip().lower()
+    await throttle.check(normalized, client_address)
     row = await PortalUser.select().where(PortalUser.email == normalized).first()
     valid = await verify_password(row["password_hash"] if row else None, password or "")
     if row is None or not valid or not row["is_active"]:
-        await record(
-            "auth.login_failed",
-            object_type="user",
-            object_id=row["id"] if row else None,
-            company_id=row["company"] if row else None,
-            actor_name=normalized[:254],
-        )
+        async with write_transaction():
+            await throttle.failed(normalized, client_address)
+            await record(
+                "auth.login_failed",
+                object_type="user",
+                object_id=row["id"] if row else None,
+                company_id=row["company"] if row else None,
+                actor_name=normalized[:254],
+            )
         raise NotAuthenticated(N_("The e-mail address or password is not correct."))
+    async with write_transaction():
+        await throttle.succeeded(normalized)
     return actor_from_row(row)
 
 

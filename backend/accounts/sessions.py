@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backend.accounts.domain import Actor
+from backend.accounts.schemas import SessionOut
 from backend.accounts.security import new_token, token_hash
 from backend.accounts.services import actor_from_row
 from backend.accounts.tables import UserSession
@@ -17,26 +18,31 @@ from backend.settings import get_settings
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)  # bounds the writes that idle-timeout tracking costs
 
 
-async def start_session(actor: Actor, client_address: str, previous_token: str | None = None) -> str:
-    """Sign in: a new session id every time; the one the client had before stops working."""
+async def insert_session(actor: Actor, client_address: str) -> str:
+    """A new session of ``actor`` in the caller's transaction; returns its token."""
     token = new_token()
     created = now()
-    settings = get_settings()
+    await UserSession.insert(
+        UserSession(
+            token_hash=token_hash(token),
+            user=actor.id,
+            created_at=created,
+            last_seen_at=created,
+            expires_at=created + timedelta(hours=get_settings().session_absolute_hours),
+            client_address=client_address[:64],
+        )
+    )
+    return token
+
+
+async def start_session(actor: Actor, client_address: str, previous_token: str | None = None) -> str:
+    """Sign in: a new session id every time; the one the client had before stops working."""
     async with write_transaction():
         # housekeeping: sessions past their absolute end are of no use to anyone
-        await UserSession.delete().where(UserSession.expires_at < created)
+        await UserSession.delete().where(UserSession.expires_at < now())
         if previous_token:
             await UserSession.delete().where(UserSession.token_hash == token_hash(previous_token))
-        await UserSession.insert(
-            UserSession(
-                token_hash=token_hash(token),
-                user=actor.id,
-                created_at=created,
-                last_seen_at=created,
-                expires_at=created + timedelta(hours=settings.session_absolute_hours),
-                client_address=client_address[:64],
-            )
-        )
+        token = await insert_session(actor, client_address)
         await record("auth.login", object_type="user", object_id=actor.id, actor=actor)
     return token
 
@@ -89,3 +95,39 @@ async def actor_for_session(token: str) -> Actor | None:
         await UserSession.update({UserSession.last_seen_at: at}).where(UserSession.id == row["id"])
     user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
     return actor_from_row(user, session_id=row["id"])
+
+
+async def list_sessions(actor: Actor) -> list[SessionOut]:
+    """The caller's signed-in browsers and clients, the current one first."""
+    rows = (
+        await UserSession.select(
+            UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.client_address
+        )
+        .where((UserSession.user == actor.id) & (UserSession.expires_at > now()))
+        .order_by(UserSession.last_seen_at, ascending=False)
+    )
+    sessions = [
+        SessionOut(
+            id=row["id"],
+            created_at=aware(row["created_at"]),
+            last_seen_at=aware(row["last_seen_at"]),
+            client_address=row["client_address"],
+            current=row["id"] == actor.session_id,
+        )
+        for row in rows
+    ]
+    return sorted(sessions, key=lambda session: not session.current)
+
+
+async def end_other_sessions(actor: Actor) -> int:
+    """Sign out everywhere else: every session of the caller but the one asking ends now."""
+    async with write_transaction():
+        ended = (
+            await UserSession.delete()
+            .where((UserSession.user == actor.id) & (UserSession.id != (actor.session_id or 0)))
+            .returning(UserSession.id)
+        )
+        await record(
+            "auth.sessions_ended", object_type="user", object_id=actor.id, actor=actor, after=len(ended)
+        )
+    return len(ended)

@@ -50,3 +50,23 @@ class UserSession(Table, tablename="user_session"):
     last_seen_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     client_address = Varchar(length=64, default="")
+
+
+class LoginFailure(Table, tablename="login_failure"):
+    """A failed sign-in, kept for the throttling window. In the database, so every app process
+    counts the same failures."""
+
+    email = Varchar(length=254, index=True)
+    client_address = Varchar(length=64, index=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    """A single-use, expiring password-reset link sent by e-mail; only the token's hash is stored."""
+
+    user = ForeignKey(references=PortalUser, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    client_address = Varchar(length=64, default="")

@@ -8,11 +8,17 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from backend.accounts import guards, invitations, services, sessions
+from backend.accounts import guards, invitations, passwords, services, sessions
 from backend.accounts.domain import Actor
-from backend.accounts.middleware import SESSION_COOKIE, expired_session_cookie, new_session_cookie
+from backend.accounts.middleware import (
+    SESSION_COOKIE,
+    client_address,
+    expired_session_cookie,
+    new_session_cookie,
+    session_cookie,
+)
 from backend.accounts.schemas import CompanyChange, CompanyIn, NewUserIn, RegisterIn
-from backend.errors import InvalidInput, NotAuthenticated
+from backend.errors import InvalidInput, NotAuthenticated, TooManyRequests, status_for
 from backend.i18n import current_language, gettext
 from backend.pages import FormBody, field_errors, form_value, is_htmx, render, safe_next, see_other
 from backend.params import RowId
@@ -76,7 +82,11 @@ async def login_page(request: Request[Any, Any, Any]) -> Response[Any]:
     if request.scope.get("user") is not None:
         return see_other(safe_next(request.query_params.get("next")))
     return render(
-        request, "accounts/login.html", next=safe_next(request.query_params.get("next")), error=None
+        request,
+        "accounts/login.html",
+        next=safe_next(request.query_params.get("next")),
+        error=None,
+        reset=request.query_params.get("reset") == "1",
     )
 
 
@@ -85,16 +95,19 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
     target = safe_next(form_value(data, "next"))
     email = form_value(data, "email")
     try:
-        actor = await services.authenticate(email, form_value(data, "password"))
-    except NotAuthenticated as error:
-        return render(
+        actor = await services.authenticate(email, form_value(data, "password"), client_address(request))
+    except (NotAuthenticated, TooManyRequests) as error:
+        page = render(
             request,
             "accounts/login.html",
-            status_code=401,
+            status_code=status_for(error),
             next=target,
             email=email,
-            error=gettext(error.message),
+            error=gettext(error.message, **error.params),
         )
+        if isinstance(error, TooManyRequests):
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
     return await _sign_in(request, actor, target)
 
 
@@ -272,6 +285,105 @@ async def invitation_accept(
     return await _sign_in(request, actor, "/company?welcome=joined")
 
 
+# --- the person's own account --------------------------------------------------------------------
+
+
+async def _account_page(
+    request: Request[Any, Any, Any], *, status_code: int = 200, **context: Any
+) -> Template:
+    actor: Actor = request.scope["user"]
+    context.setdefault("errors", {})
+    return render(
+        request,
+        "accounts/account.html",
+        status_code=status_code,
+        me=await services.me(actor),
+        sessions=await sessions.list_sessions(actor),
+        notice=context.pop("notice", None),
+        **context,
+    )
+
+
+@get("/account", include_in_schema=False, guards=[guards.signed_in])
+async def account_page(request: Request[Any, Any, Any]) -> Template:
+    notices = {
+        "password": gettext("Your password is changed. You are signed out everywhere else."),
+        "sessions": gettext("You are signed out everywhere else."),
+    }
+    return await _account_page(request, notice=notices.get(request.query_params.get("done", "")))
+
+
+@post("/account/password", include_in_schema=False, guards=[guards.signed_in])
+async def account_password_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    try:
+        token = await passwords.change_password(
+            request.scope["user"],
+            form_value(data, "current_password"),
+            form_value(data, "new_password"),
+            client_address(request),
+        )
+    except InvalidInput as error:
+        return await _account_page(request, status_code=422, errors=field_errors(error))
+    response = see_other("/account?done=password")
+    response.set_cookie(session_cookie(token))
+    return response
+
+
+@post("/account/sessions/end-others", include_in_schema=False, guards=[guards.signed_in])
+async def account_end_other_sessions(request: Request[Any, Any, Any]) -> Response[Any]:
+    await sessions.end_other_sessions(request.scope["user"])
+    if is_htmx(request):  # confirmed in the page with hx-confirm: reload it whole
+        return Response(None, status_code=204, headers={"HX-Redirect": "/account?done=sessions"})
+    return see_other("/account?done=sessions")
+
+
+# --- a forgotten password ------------------------------------------------------------------------
+
+
+@get("/password/forgot", include_in_schema=False)
+async def forgot_password_page(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "accounts/forgot_password.html", email="", sent=False)
+
+
+@post("/password/forgot", include_in_schema=False)
+async def forgot_password_submit(request: Request[Any, Any, Any], data: Form) -> Template:
+    email = form_value(data, "email")
+    await passwords.request_reset(email, client_address(request))
+    return render(request, "accounts/forgot_password.html", email=email, sent=True)
+
+
+@get("/password/reset/{token:str}", include_in_schema=False)
+async def reset_password_page(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+    valid = await passwords.reset_link_is_valid(token)
+    return render(
+        request,
+        "accounts/reset_password.html",
+        status_code=200 if valid else 404,
+        token=token,
+        valid=valid,
+        errors={},
+    )
+
+
+@post("/password/reset/{token:str}", include_in_schema=False)
+async def reset_password_submit(
+    request: Request[Any, Any, Any], token: FromPath[str], data: Form
+) -> Response[Any]:
+    try:
+        await passwords.reset_password(token, form_value(data, "password"))
+    except InvalidInput as error:
+        valid = error.field != "token"
+        return render(
+            request,
+            "accounts/reset_password.html",
+            status_code=422 if valid else 404,
+            token=token,
+            valid=valid,
+            errors=field_errors(error),
+        )
+    return see_other("/login?reset=1")
+
+
 ROUTES = [
     register_page,
     register_submit,
@@ -287,4 +399,11 @@ ROUTES = [
     colleague_activate,
     invitation_page,
     invitation_accept,
+    account_page,
+    account_password_submit,
+    account_end_other_sessions,
+    forgot_password_page,
+    forgot_password_submit,
+    reset_password_page,
+    reset_password_submit,
 ]

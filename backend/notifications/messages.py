@@ -67,7 +67,18 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         N_("We could not approve your request for %(plan)s. %(note)s"),
         "/entitlements",
     ),
+    "password_reset": (
+        N_("Reset your password"),
+        N_(
+            "Someone, hopefully you, asked to reset the password of your account in the support portal. "
+            "The link below lets you choose a new password within %(minutes)s minutes and works once. "
+            "If it was not you, ignore this e-mail: your password stays as it is."
+        ),
+        "/password/reset/%(token)s",
+    ),
 }
+# kinds whose context holds a secret (a single-use link): the sender clears it once delivered
+SECRET_KINDS = frozenset({"password_reset"})
 MONEY_FIELDS = frozenset({"gross", "balance", "threshold", "amount"})
 DATE_FIELDS = frozenset({"valid_until", "expires_at"})
 INSTANT_FIELDS = frozenset({"due"})

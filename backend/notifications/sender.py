@@ -10,6 +10,7 @@ import asyncio
 import logging
 from datetime import timedelta
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -17,7 +18,7 @@ import aiosmtplib
 from backend.background import every
 from backend.clock import now
 from backend.db import is_postgres, json_value, write_transaction
-from backend.notifications.messages import compose
+from backend.notifications.messages import SECRET_KINDS, compose
 from backend.notifications.tables import OutboxMessage
 from backend.settings import get_settings
 
@@ -104,13 +105,14 @@ async def send_due() -> int:
             ).where(OutboxMessage.id == row["id"])
             logger.warning("notification %s not delivered (attempt %s): %r", row["id"], attempts, error)
             continue
-        await OutboxMessage.update(
-            {
-                OutboxMessage.sent_at: at,
-                OutboxMessage.claimed_until: None,
-                OutboxMessage.attempts: row["attempts"] + 1,
-            }
-        ).where(OutboxMessage.id == row["id"])
+        delivered: dict[Any, Any] = {
+            OutboxMessage.sent_at: at,
+            OutboxMessage.claimed_until: None,
+            OutboxMessage.attempts: row["attempts"] + 1,
+        }
+        if row["kind"] in SECRET_KINDS:  # the single-use link is in the person's mailbox now, only
+            delivered[OutboxMessage.context] = "{}"
+        await OutboxMessage.update(delivered).where(OutboxMessage.id == row["id"])
         sent += 1
     return sent
 

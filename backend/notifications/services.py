@@ -53,3 +53,8 @@ async def enqueue_for_staff(kind: str, context: dict[str, Any], company_id: int 
         )
     )
     return await _enqueue(people, kind, context, company_id)
+
+
+async def enqueue_for_user(person: dict[str, Any], kind: str, context: dict[str, Any]) -> int:
+    """One message to one person (``id``, ``email``, ``language`` and ``company``)."""
+    return await _enqueue([person], kind, context, person.get("company"))

@@ -10,17 +10,8 @@ import pytest
 from backend.notifications.sender import retry_delay, send_all_due, send_due
 from backend.notifications.tables import OutboxMessage
 from tests.helpers import PASSWORD, load_catalogue, order_payload, register, signed_in_staff
-from tests.smtp import SmtpServer
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 async def quoted_order(anonymous, app) -> tuple[dict, int]:

@@ -1,0 +1,73 @@
+"""Sign-in throttling: after repeated failures an account, or a client address, is refused for a
+while (429). Failures are rows in the database, so every app process behind a load balancer counts
+the same ones and a restart forgets nothing.
+
+Refused attempts are not counted as failures: the refusal lasts one window after the failure that
+tripped it, however often an attacker keeps knocking, so the owner is never locked out for longer.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from backend.accounts.tables import LoginFailure
+from backend.clock import aware, now
+from backend.errors import N_, TooManyRequests
+from backend.settings import get_settings
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=get_settings().login_throttle_minutes)
+
+
+async def _seconds_refused(condition, limit: int, at: datetime) -> int:
+    """How long the failures matching ``condition`` still refuse sign-in (0: not refused). The
+    refusal holds while ``limit`` failures lie in the window, i.e. until the oldest of the newest
+    ``limit`` leaves it."""
+    window = _window()
+    rows = (
+        await LoginFailure.select(LoginFailure.at)
+        .where(condition & (LoginFailure.at > at - window))
+        .order_by(LoginFailure.at, ascending=False)
+        .limit(limit)
+    )
+    if len(rows) < limit:
+        return 0
+    return max(1, math.ceil((aware(rows[-1]["at"]) + window - at).total_seconds()))
+
+
+async def check(email: str, client_address: str) -> None:
+    """Raise TooManyRequests while the account or the address is throttled."""
+    settings = get_settings()
+    at = now()
+    seconds = await _seconds_refused(LoginFailure.email == email, settings.login_failures_per_account, at)
+    if client_address:
+        seconds = max(
+            seconds,
+            await _seconds_refused(
+                LoginFailure.client_address == client_address, settings.login_failures_per_address, at
+            ),
+        )
+    if seconds:
+        raise TooManyRequests(
+            N_(
+                "Too many failed sign-in attempts. Wait %(minutes)s min and try again, "
+                "or reset your password."
+            ),
+            retry_after=seconds,
+            minutes=math.ceil(seconds / 60),
+        )
+
+
+async def failed(email: str, client_address: str) -> None:
+    at = now()
+    # housekeeping: failures past the window no longer count for anything
+    await LoginFailure.delete().where(LoginFailure.at <= at - _window())
+    await LoginFailure.insert(LoginFailure(email=email[:254], client_address=client_address[:64], at=at))
+
+
+async def succeeded(email: str) -> None:
+    """A correct password clears the account's failures (not the address's: one good account
+    must not let an address go on guessing others)."""
+    await LoginFailure.delete().where(LoginFailure.email == email)
