@@ -28,6 +28,7 @@ from backend.credit import web as credit_web
 from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
 from backend.notifications.sender import notification_sender
+from backend.openapi import document_problems
 from backend.ops.api import health, ready
 from backend.orders import api as orders_api
 from backend.orders import staff_web as orders_staff_web
@@ -83,7 +84,7 @@ def jinja_environment(settings: Settings) -> Environment:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     vendor_dirs: list[Path] = [VENDOR_DIR / "htmx.org" / "dist", VENDOR_DIR / "@picocss" / "pico" / "css"]
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ready,
@@ -150,3 +151,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+    document_problems(app)
+    return app
