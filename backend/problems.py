@@ -196,6 +196,10 @@ def _is_database_unavailable(error: Exception) -> bool:
 
 
 def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    if isinstance(error, RecursionError):  # msgspec refuses JSON nested past its depth limit
+        return problem(request, 400, _translated(request, N_("The request is nested too deeply to be read.")))
+    if isinstance(error, UnicodeDecodeError):  # a body or form that is not UTF-8
+        return problem(request, 400, _translated(request, N_("The request is not valid UTF-8 text.")))
     if _is_database_unavailable(error):
         logger.warning("database unavailable on %s: %r", neutralised(request.url.path), error)
         return problem(

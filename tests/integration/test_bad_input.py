@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from backend.accounts.tables import Company, Invitation, PortalUser
-from tests.helpers import PASSWORD, make_client, register, registration
+from backend.orders.tables import ServiceOrder
+from tests.helpers import PASSWORD, make_client, register, registration, signed_in_staff
 
 pytestmark = pytest.mark.db
 
@@ -127,3 +128,74 @@ async def test_a_revoked_invitation_cannot_be_accepted(anonymous, app) -> None:
         )
     assert response.status_code == 422
     assert await Invitation.count().where(Invitation.accepted_at.is_not_null()) == 0
+
+
+async def test_hostile_bodies_are_4xx_problems_and_change_nothing(anonymous) -> None:
+    """10 MB bodies, deep nesting, invalid UTF-8, huge numbers: each a 4xx problem, nothing stored."""
+    await register(anonymous, language="en")
+    orders_before = await ServiceOrder.count()
+    json_header = {"content-type": "application/json"}
+    cases = {
+        "10 MB body": b'{"subject": "' + b"x" * (10 * 1024 * 1024) + b'"}',
+        "deep nesting": b'{"subject": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "invalid UTF-8": b'{"service_code": "\xff\xfe\xfa", "quantity": "1"}',
+        "huge number": b'{"service_code": "TRAINING", "quantity": 1' + b"0" * 5000 + b"}",
+        "huge integer id": b'{"plan_code": 99999999999999999999999999999999999}',
+        "not an object": b"[1, 2, 3]",
+    }
+    for name, body in cases.items():
+        for path in ("/api/v1/orders", "/api/v1/tickets", "/api/v1/subscriptions"):
+            response = await anonymous.post(path, content=body, headers=json_header)
+            assert 400 <= response.status_code < 500, (name, path, response.status_code)
+            assert response.headers["content-type"].startswith("application/problem+json"), (name, path)
+            assert response.json()["detail"], (name, path)
+    assert await ServiceOrder.count() == orders_before
+    for form in (b"email=%FF%FE&password=x", b"email=\xff\xfe&password=x"):
+        page = await anonymous.post(
+            "/login", content=form, headers={"content-type": "application/x-www-form-urlencoded"}
+        )
+        assert 400 <= page.status_code < 500 and "text/html" in page.headers["content-type"], page.status_code
+
+
+async def test_huge_numbers_in_the_query_string_are_4xx(anonymous, app) -> None:
+    await register(anonymous)
+    async with signed_in_staff(app, admin=True) as admin:
+        for path in (
+            "/api/v1/staff/audit?company_id=99999999999999999999",
+            "/api/v1/staff/audit?actor_id=2147483648",
+            "/api/v1/staff/audit?object_id=-5",
+            "/api/v1/staff/audit?limit=99999999999999999999999",
+            "/api/v1/staff/audit?since=1700000000",
+            "/api/v1/staff/orders?limit=-1",
+            "/api/v1/staff/companies/99999999999999999999/credit",
+        ):
+            response = await admin.get(path)
+            assert 400 <= response.status_code < 500, (path, response.status_code)
+    for path in ("/api/v1/orders?limit=1e309", "/api/v1/credit?limit=0", "/api/v1/tickets?limit=NaN"):
+        response = await anonymous.get(path)
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "nonsense",
+        "eyJpZCI6IDF9",  # base64 of JSON, but not one the portal wrote
+        "MjAyNi0xMS0yNVQxMDowMDowMHw5OTk5OTk5OTk5OTk5OQ",  # a real shape with an id past 32 bits
+        "%00",
+        "A" * 5000,
+    ],
+)
+async def test_tampered_pagination_cursors_are_4xx(anonymous, app, cursor: str) -> None:
+    await register(anonymous)
+    async with signed_in_staff(app, admin=True) as admin:
+        for client, path in (
+            (anonymous, "/api/v1/orders"),
+            (anonymous, "/api/v1/credit"),
+            (anonymous, "/api/v1/tickets"),
+            (admin, "/api/v1/staff/orders"),
+            (admin, "/api/v1/staff/audit"),
+        ):
+            response = await client.get(path, params={"cursor": cursor})
+            assert 400 <= response.status_code < 500, (path, cursor, response.status_code)
+            assert response.headers["content-type"].startswith("application/problem+json")
