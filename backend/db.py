@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,7 +45,7 @@ async def write_transaction() -> AsyncIterator[None]:
             async with DB.transaction(transaction_type=TransactionType.immediate):
                 yield
         else:
-            async with DB.transaction():
+            async with _postgres_transaction():
                 yield
     except Exception as error:
         if is_unique_violation(error):
@@ -52,6 +53,52 @@ async def write_transaction() -> AsyncIterator[None]:
                 N_("Someone has just made the same change. Reload the page and try again.")
             ) from error
         raise
+
+
+@asynccontextmanager
+async def _postgres_transaction() -> AsyncIterator[None]:
+    """Piccolo's transaction, made safe for a connection that dies half-way (a database restart,
+    a network cut). Piccolo's own exit gives the connection back to the pool and forgets the
+    transaction only after its ROLLBACK or COMMIT succeeds; on a dead connection both fail, and
+    the pool would lose a connection for good while the task kept a dead transaction as current."""
+    transaction = DB.transaction()
+    if transaction._parent is not None:  # nested: the outer transaction owns the connection
+        yield
+        return
+    try:
+        await transaction.__aenter__()
+    except BaseException:
+        if getattr(transaction, "connection", None) is not None:
+            await _give_back(transaction)
+        raise
+    try:
+        yield
+    except BaseException as error:
+        try:
+            await transaction.__aexit__(type(error), error, error.__traceback__)
+        except Exception:
+            await _abandon(transaction)
+        raise
+    try:
+        await transaction.__aexit__(None, None, None)
+    except BaseException:
+        await _abandon(transaction)
+        raise
+
+
+async def _give_back(transaction: Any) -> None:
+    with contextlib.suppress(Exception):
+        if DB.pool:
+            await DB.pool.release(transaction.connection)
+        else:
+            await transaction.connection.close()
+
+
+async def _abandon(transaction: Any) -> None:
+    """After a failed ROLLBACK/COMMIT: the connection goes back (the pool discards a closed one)
+    and the transaction stops being the current one."""
+    await _give_back(transaction)
+    DB.current_transaction.reset(transaction.context)
 
 
 def locked(query: Q) -> Q:

@@ -22,9 +22,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_portal(database_url: str, *, demo_data: bool = False, **env: str) -> Iterator[str]:
+def served_portal(
+    database_url: str, *, demo_data: bool = False, started: list[subprocess.Popen] | None = None, **env: str
+) -> Iterator[str]:
     """Serve the portal on a free loopback port (after loading the demo data when asked); yields
-    its base URL and stops it with SIGTERM afterwards."""
+    its base URL and stops it with SIGTERM afterwards. ``started`` receives the process, for a
+    test that kills it."""
     port = free_port()
     environment = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "HOST": "127.0.0.1", **env}
     command = [sys.executable, "-m", "backend.cli"]
@@ -32,6 +35,8 @@ def served_portal(database_url: str, *, demo_data: bool = False, **env: str) -> 
         subprocess.run([*command, "demo-data"], env=environment, check=True, capture_output=True)
     log = tempfile.NamedTemporaryFile(prefix="portal-serve-", suffix=".log", delete=False)
     process = subprocess.Popen([*command, "serve"], env=environment, stdout=subprocess.DEVNULL, stderr=log)
+    if started is not None:
+        started.append(process)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
