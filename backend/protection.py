@@ -10,6 +10,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from backend.errors import N_, MalformedInput
+from backend.settings import get_settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -38,6 +39,8 @@ async def security_headers(message: Message, scope: Scope) -> None:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
+    if get_settings().cookies_secure:  # served over HTTPS: browsers must never fall back to HTTP
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if scope.get("user") is not None or scope.get("path", "").startswith("/invitations/"):
         headers["Cache-Control"] = "no-store"
 

@@ -24,10 +24,10 @@ def wrong_check_digit(ico: str) -> str:
 
 
 @asynccontextmanager
-async def make_client(app):
+async def make_client(app, base_url: str = "http://testserver.local"):
     """An HTTP client on the app in the test's own event loop (the pool lives there too)."""
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
+    async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
         await refresh_csrf(client)
         yield client
 
