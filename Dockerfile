@@ -7,13 +7,14 @@ RUN npm ci --no-audit --no-fund
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORTAL_ENV=production HOST=0.0.0.0 PORT=8000
 WORKDIR /app
-COPY pyproject.toml README.md babel.cfg ./
+COPY pyproject.toml requirements.lock README.md babel.cfg ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY backend ./backend
 COPY migrations ./migrations
 COPY frontend/templates ./frontend/templates
 COPY frontend/static ./frontend/static
 COPY --from=frontend /src/frontend/node_modules ./frontend/node_modules
-RUN pip install --no-cache-dir -e . \
+RUN pip install --no-cache-dir --no-deps -e . \
     && pybabel compile -d backend/locale -D messages \
     && useradd --system --home /app portal && mkdir -p var && chown portal var
 USER portal

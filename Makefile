@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-test frontend translations messages migrate demo-data lint clean
+.PHONY: run test install install-test frontend translations messages migrate demo-data lint lock audit clean
 
 run: install frontend translations ## set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	$(BIN)/portal migrate
@@ -23,12 +23,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Installs take the exact versions and hashes of the lock files (`make lock` writes them from
+# pyproject.toml); the project itself goes in editable, without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -53,8 +57,22 @@ migrate: install
 demo-data: install
 	$(BIN)/portal demo-data
 
+TOOLS := .venv-tools
+$(TOOLS)/bin/pip-audit:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "pip-tools==7.5.2" "pip-audit==2.10.1"
+
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: $(TOOLS)/bin/pip-audit ## write requirements.lock and requirements-test.lock from pyproject.toml
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) --extra test -o requirements-test.lock pyproject.toml
+
+audit: $(TOOLS)/bin/pip-audit frontend ## known vulnerabilities in the locked Python and npm dependencies
+	$(TOOLS)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements-test.lock
+	npm audit --prefix frontend
+
 lint: install-test
 	$(BIN)/ruff check backend tests
 
 clean:
-	rm -rf $(VENV) frontend/node_modules var
+	rm -rf $(VENV) $(TOOLS) frontend/node_modules var
