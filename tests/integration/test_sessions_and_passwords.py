@@ -26,6 +26,7 @@ async def fail_logins(client, email: str, times: int) -> list[int]:
 
 
 async def test_repeated_failures_throttle_the_account_even_with_the_right_password(anonymous) -> None:
+    anonymous.headers["accept-language"] = "en"
     await register(anonymous, email="victim@example.cz")
     await anonymous.post("/api/v1/auth/logout")
     assert await fail_logins(anonymous, "victim@example.cz", 5) == [401] * 5
@@ -169,6 +170,7 @@ async def test_idle_and_absolute_session_timeouts(anonymous, app) -> None:
 
 
 async def test_password_reset_by_single_use_emailed_link(anonymous, app, smtp) -> None:
+    anonymous.headers["accept-language"] = "en"
     await register(anonymous, email="forgetful@example.cz", language="en")
     async with make_client(app) as other_browser:
         await login(other_browser, "forgetful@example.cz")
