@@ -283,3 +283,16 @@ async def test_language_switch_keeps_the_query_string(anonymous) -> None:
     page = await anonymous.get("/login?next=/company")
     assert attributes_of(page.text, "main") is not None
     assert 'name="next" value="/login?next=/company"' in page.text
+
+
+async def test_head_answers_like_get_without_a_body(anonymous) -> None:
+    """Monitors and link checkers ask with HEAD; a page must not answer 405 to them."""
+    for path in ("/", "/services", "/login", "/static/portal.css"):
+        got = await anonymous.get(path, headers=EN)
+        head = await anonymous.head(path, headers=EN)
+        assert head.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers["content-length"] == got.headers["content-length"]
+    assert (await anonymous.head("/company")).status_code == 303  # same guard as GET
+    assert (await anonymous.head("/no-such-page")).status_code == 404
