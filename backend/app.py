@@ -71,6 +71,7 @@ def jinja_environment(settings: Settings) -> Environment:
     environment.filters.update(
         datetime=i18n.format_datetime,
         date=i18n.format_date,
+        month=i18n.format_month,
         czk=i18n.format_money,
         amount_input=i18n.amount_input,
         quantity=i18n.format_quantity,

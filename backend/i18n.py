@@ -142,6 +142,11 @@ def format_date(value: datetime | None) -> str:
     return babel_format_date(local, format="medium", locale=current_language())
 
 
+def format_month(value: datetime) -> str:
+    """A month as a chart's axis names it: `led` / `Jan`."""
+    return babel_format_date(value.astimezone(PRAGUE), format="LLL", locale=current_language())
+
+
 def language_for_scope(scope) -> str:
     from litestar.connection import ASGIConnection
 
