@@ -113,6 +113,17 @@ class PortalPage:
         self.button("Sign out").click()
         self.page.wait_for_load_state()
 
+    def on_phone(self, name: str) -> None:
+        """The same page on a phone: nothing wider than the screen, checked and kept like any page."""
+        size = self.page.viewport_size
+        self.page.set_viewport_size({"width": 390, "height": 844})
+        try:
+            overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name}: the page is {overflow}px wider than a phone's screen"
+            self.check(name)
+        finally:
+            self.page.set_viewport_size(size)
+
     def check(self, name: str) -> None:
         """The page as it is now: no serious or critical axe-core violation; a full-page screenshot
         as ``<language>/<name>.png``."""

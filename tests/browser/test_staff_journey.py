@@ -58,6 +58,9 @@ def test_staff_work_the_order_and_ticket_queues(portal: PortalPage) -> None:
 
     portal.sign_in("technik@podpora.example")
     expect(portal.heading("Staff home")).to_be_visible()
+    # the home shows what waits: the new order and the new ticket
+    expect(portal.heading("Orders waiting for us").locator("..")).to_contain_text(number)
+    expect(portal.heading("Tickets, the most urgent first").locator("..")).to_contain_text(subject)
     portal.check("staff-home")
 
     portal.nav().get_by_role("link", name=portal.t("Order queue"), exact=True).click()
