@@ -17,6 +17,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -42,11 +43,13 @@ def portal_database() -> Iterator[str]:
     from tests import conftest, pg_server
 
     if conftest.ENGINE == "postgres":
-        admin = pg_server.admin_url()
-        name = f"portal_browser_{uuid.uuid4().hex[:10]}"
-        url = pg_server.create_database(admin, name)
-        yield url
-        pg_server.drop_database(admin, name)
+        # pg_server's helpers call asyncio.run, which refuses to run inside pytest-asyncio's loop
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            admin = thread.submit(pg_server.admin_url).result()
+            name = f"portal_browser_{uuid.uuid4().hex[:10]}"
+            url = thread.submit(pg_server.create_database, admin, name).result()
+            yield url
+            thread.submit(pg_server.drop_database, admin, name).result()
     else:
         directory = Path(tempfile.mkdtemp(prefix="portal-browser-"))
         yield f"sqlite:///{directory / 'portal.sqlite3'}"
@@ -96,8 +99,11 @@ def portal_url(portal_database: str) -> Iterator[str]:
         Path(log.name).unlink()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium for one test module. Playwright's sync API runs its own event loop in this thread
+    while it is open; closing it after each module keeps pytest-asyncio's tests that follow free to
+    run theirs."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is not at {CHROMIUM}. Install it from the system packages "
