@@ -55,3 +55,8 @@ document.addEventListener("htmx:afterSettle", (event) => {
   }
   if (!invalid && !focusLost) announce(spoken);
 });
+
+// A form sent without htmx and answered with mistakes: start at the first field to correct.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelector('main [aria-invalid="true"]')?.focus();
+});

@@ -48,6 +48,7 @@ def test_a_company_registers_and_orders_a_pay_service(portal: PortalPage) -> Non
     portal.button("Register").click()
     expect(page.get_by_role("alert")).to_have_text(portal.t("Please correct the highlighted fields."))
     expect(portal.label("Password")).to_have_attribute("aria-invalid", "true")
+    expect(portal.label("Password")).to_be_focused()  # where to continue, for keyboard and screen reader
     expect(portal.label("Company name")).to_have_value(f"Konstrukční kancelář {ico}")
     portal.check("register-invalid")
 
