@@ -72,9 +72,17 @@ def test_staff_work_the_order_and_ticket_queues(portal: PortalPage) -> None:
 
     # the quote: the estimate is filled in; staff confirm it
     expect(portal.label("Net amount (CZK)")).not_to_be_empty()
+    # while the quote is being sent its button shows that it is busy
+    page.evaluate(
+        """() => { window.busySeen = false; new MutationObserver(changes => {
+            if (changes.some(c => c.target.getAttribute("aria-busy") === "true")) window.busySeen = true;
+        }).observe(document.body, {attributes: true, attributeFilter: ["aria-busy"], subtree: true}); }"""
+    )
     portal.button("Send the quote").click()
     expect(page.get_by_role("status")).to_have_text(portal.t("Quote sent to the customer."))
     expect(page.get_by_role("status")).to_be_focused()
+    assert page.evaluate("window.busySeen"), "no loading indicator while the quote was sent"
+    expect(page.locator("[aria-busy='true']")).to_have_count(0)
     expect(page.locator("#order-panel .status")).to_have_text(portal.t("Quoted"))
     portal.sign_out()
 

@@ -75,6 +75,8 @@ def test_a_company_registers_and_orders_a_pay_service(portal: PortalPage) -> Non
     expect(page.locator("#estimate")).to_contain_text(
         portal.t("This is a flat-rate service: you get the quote at once and only need to accept it.")
     )
+    # the new estimate is read out by screen readers through the page's persistent live region
+    expect(page.locator("#announcer")).to_contain_text(portal.t("Handled as paid support (PAY)."))
     portal.label("What do you need?").fill("Reinstall CATIA V5 on two new workstations.")
     portal.label("Remote").check()
     portal.check("order-new")
