@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-test frontend translations messages migrate demo-data lint lock audit clean
+.PHONY: run test test-browser screenshots install install-test frontend translations messages migrate demo-data lint lock audit clean
 
 run: install frontend translations ## set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	$(BIN)/portal migrate
@@ -17,6 +17,12 @@ test: install-test frontend translations ## install what tests need and run the 
 	$(BIN)/ruff check backend tests
 	PORTAL_TEST_ENGINE=postgres $(BIN)/python -m pytest
 	PORTAL_TEST_ENGINE=sqlite $(BIN)/python -m pytest -m db
+
+test-browser: install-test frontend translations ## only the browser tests (Chromium, axe-core); screenshots in var/screenshots
+	PORTAL_TEST_ENGINE=postgres $(BIN)/python -m pytest -m browser tests/browser
+
+screenshots: install-test frontend translations ## run the browser tests and refresh the committed docs/screenshots
+	PORTAL_SCREENSHOTS=docs/screenshots PORTAL_TEST_ENGINE=postgres $(BIN)/python -m pytest -m browser tests/browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'

@@ -14,6 +14,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import i18n
 from backend.accounts import api as accounts_api
@@ -71,6 +72,7 @@ def jinja_environment(settings: Settings) -> Environment:
     environment.filters.update(
         datetime=i18n.format_datetime,
         date=i18n.format_date,
+        month=i18n.format_month,
         czk=i18n.format_money,
         amount_input=i18n.amount_input,
         quantity=i18n.format_quantity,
@@ -81,8 +83,36 @@ def jinja_environment(settings: Settings) -> Environment:
     return environment
 
 
+def answer_head_like_get(app: ASGIApp) -> ASGIApp:
+    """HEAD gets the headers GET would (RFC 9110 9.3.2) and no body. Litestar routes HEAD only to
+    handlers declared for it and refuses a body-returning handler for HEAD, so every page would
+    answer 405 to monitors and link checkers; the request is handled as a GET and the body dropped."""
+
+    async def handle(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await app({**scope, "method": "GET"}, receive, send_headers_only)  # type: ignore[arg-type]
+
+    return handle
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    app = _litestar(settings)
+    app.asgi_handler = answer_head_like_get(app.asgi_handler)
+    return app
+
+
+def _litestar(settings: Settings) -> Litestar:
     vendor_dirs: list[Path] = [VENDOR_DIR / "htmx.org" / "dist", VENDOR_DIR / "@picocss" / "pico" / "css"]
     app = Litestar(
         route_handlers=[

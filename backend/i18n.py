@@ -142,6 +142,11 @@ def format_date(value: datetime | None) -> str:
     return babel_format_date(local, format="medium", locale=current_language())
 
 
+def format_month(value: datetime) -> str:
+    """A month as a chart's axis names it: `led` / `Jan`."""
+    return babel_format_date(value.astimezone(PRAGUE), format="LLL", locale=current_language())
+
+
 def language_for_scope(scope) -> str:
     from litestar.connection import ASGIConnection
 
@@ -179,10 +184,12 @@ def format_money(halere: int | None) -> str:
 
 
 def amount_input(halere: int) -> str:
-    """Haléře as the value of an amount field: `1650.00` (what parse_czk reads back)."""
+    """Haléře as the value of an amount field, with the language's decimal mark and no grouping,
+    so it is easy to edit: `1650,00` / `1650.00` (parse_czk reads either back)."""
     from backend.money import to_decimal_czk
 
-    return format(to_decimal_czk(halere), "f")
+    text = format(to_decimal_czk(halere), "f")
+    return text.replace(".", ",") if current_language() == "cs" else text
 
 
 def Nn_(singular: str, plural: str) -> tuple[str, str]:

@@ -10,7 +10,7 @@ HEIGHT = 220
 PAD_LEFT = 8
 PAD_RIGHT = 8
 PAD_TOP = 10
-PAD_BOTTOM = 24
+PAD_BOTTOM = 36  # room for the month names and, under January, the year
 FORECAST_HORIZON = timedelta(days=365)
 
 

@@ -1,4 +1,4 @@
-"""Public pages: the landing page with the support offer, the dashboard hop, the language switch."""
+"""Public pages: the landing page with the support offer, the dashboard, the language switch."""
 
 from __future__ import annotations
 
@@ -10,10 +10,19 @@ from litestar.response import Template
 
 from backend.accounts import services as accounts
 from backend.accounts.domain import Actor
+from backend.entitlements.services import entitlements
 from backend.errors import N_, NotAuthenticated
 from backend.i18n import LANGUAGE_COOKIE, LANGUAGES
+from backend.orders import services as orders
+from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
+from backend.orders.domain import OrderStatus
 from backend.pages import FormBody, form_value, render, safe_next, see_other
 from backend.settings import get_settings
+from backend.sla.domain import PRIORITY_LABELS
+from backend.tickets import services as tickets
+from backend.tickets.domain import STATUS_LABELS as TICKET_STATUS_LABELS
+
+RECENT = 5  # orders and tickets the customer's overview lists
 
 # The four support levels of the offer, as the landing page explains them.
 SUPPORT_LEVELS = (
@@ -60,12 +69,28 @@ async def landing(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/dashboard", include_in_schema=False)
-async def dashboard(request: Request[Any, Any, Any]) -> Response[Any]:
-    """Where signing in lands: each role's own home."""
+async def dashboard(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    """Where signing in lands: the staff home for staff; for a customer an overview of what the
+    company is entitled to, what waits for them, and its latest orders and tickets."""
     actor: Actor | None = request.scope.get("user")
     if actor is None:
         raise NotAuthenticated(N_("Sign in to continue."))
-    return see_other("/staff" if actor.is_staff else "/company")
+    if actor.is_staff:
+        return see_other("/staff")
+    rights = await entitlements(actor)
+    return render(
+        request,
+        "public/dashboard.html",
+        company=await accounts.get_company(actor),
+        rights=rights,
+        hotline=rights.alc.active or rights.sla.active,
+        quoted=(await orders.list_orders(actor, status=OrderStatus.QUOTED.value, limit=RECENT)).items,
+        orders=(await orders.list_orders(actor, limit=RECENT)).items,
+        tickets=(await tickets.list_tickets(actor, limit=RECENT)).items,
+        order_status_labels=ORDER_STATUS_LABELS,
+        ticket_status_labels=TICKET_STATUS_LABELS,
+        priority_labels=PRIORITY_LABELS,
+    )
 
 
 @post("/language", include_in_schema=False)

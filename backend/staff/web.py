@@ -9,15 +9,31 @@ from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts import services as accounts
+from backend.orders import services as orders
+from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
 from backend.pages import render
+from backend.sla.domain import PRIORITY_LABELS
+from backend.tickets import services as tickets
+
+FIRST = 5  # orders and tickets the home lists from each queue
 
 
 @get("/staff", include_in_schema=False, guards=[guards.staff])
 async def staff_home(request: Request[Any, Any, Any]) -> Template:
+    """What needs the team first: the oldest orders waiting and the most urgent tickets."""
     actor = request.scope["user"]
+    order_queue = await orders.staff_queue(actor, limit=FIRST)
+    ticket_queue = await tickets.staff_queue(actor)
     return render(
         request,
         "staff/home.html",
+        orders=order_queue.items,
+        more_orders=order_queue.next_cursor is not None,
+        tickets=ticket_queue[:FIRST],
+        ticket_total=len(ticket_queue),
+        breached=sum(1 for ticket in ticket_queue if ticket.breached),
+        order_status_labels=ORDER_STATUS_LABELS,
+        priority_labels=PRIORITY_LABELS,
         companies=await accounts.recent_companies(actor),
         company_total=await accounts.company_count(),
     )

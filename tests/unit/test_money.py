@@ -107,3 +107,17 @@ def test_format_czech_and_english() -> None:
 def test_formatting_round_trips_through_parsing(amount: int) -> None:
     for language in ("cs", "en"):
         assert parse_czk(format_czk(amount, language)) == amount
+
+
+@given(st.integers(min_value=0, max_value=10**11))
+def test_amount_fields_use_the_languages_decimal_mark_and_read_back(amount: int) -> None:
+    from backend.i18n import amount_input, reset_language, use_language
+
+    for language, mark in (("cs", ","), ("en", ".")):
+        token = use_language(language)
+        try:
+            shown = amount_input(amount)
+        finally:
+            reset_language(token)
+        assert shown[-3] == mark and " " not in shown
+        assert parse_czk(shown) == amount

@@ -60,6 +60,10 @@ async def test_credit_journey_through_the_pages(anonymous, app, plans) -> None:
     text = page.text.replace("\xa0", " ")
     assert "CZK 28,000.00" in text
     assert "<svg" in page.text and 'class="balance-line"' in page.text
+    months = re.findall(r'<text [^>]*class="month-label">([^<]+)</text>', page.text)
+    month_names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+    assert len([m for m in months if m in month_names]) == 12, months  # every month on the axis is named
+    assert any(m.isdigit() and len(m) == 4 for m in months), months  # and the year under its first
     assert "What the balance buys at SBP rates" in page.text
     threshold = await anonymous.post("/credit/threshold", data={"threshold": "5 000"}, headers=HTMX)
     assert threshold.status_code == 200 and "Saved." in threshold.text

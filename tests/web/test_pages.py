@@ -8,7 +8,15 @@ import pytest
 
 from backend.accounts.services import create_staff
 from backend.accounts.tables import Company, PortalUser
-from tests.helpers import PASSWORD, invite_and_join, make_client, register, valid_ico, wrong_check_digit
+from tests.helpers import (
+    PASSWORD,
+    invite_and_join,
+    load_catalogue,
+    make_client,
+    register,
+    valid_ico,
+    wrong_check_digit,
+)
 
 pytestmark = pytest.mark.db
 
@@ -71,7 +79,7 @@ async def test_inline_ico_check_while_typing(anonymous) -> None:
     assert fragment.text.startswith('<small id="ico-error"')
     assert "check digit" in fragment.text
     good = await anonymous.get(f"/register/check/ico?ico={valid_ico()}", headers={"hx-request": "true"})
-    assert '<small id="ico-error" class="field-error" aria-live="polite"></small>' in good.text
+    assert '<small id="ico-error" class="field-error" aria-live="polite" data-announce></small>' in good.text
 
 
 async def test_inline_email_check_finds_a_taken_address(anonymous, app) -> None:
@@ -225,6 +233,7 @@ async def test_staff_home_is_for_staff_only(anonymous, app) -> None:
         home = await staff.get("/staff", headers=EN)
         assert home.status_code == 200
         assert "Zákazník s.r.o." in home.text
+        assert "Žádná objednávka nečeká." in home.text  # the staff member reads Czech
         assert (await staff.get("/company")).status_code == 403
 
 
@@ -283,3 +292,36 @@ async def test_language_switch_keeps_the_query_string(anonymous) -> None:
     page = await anonymous.get("/login?next=/company")
     assert attributes_of(page.text, "main") is not None
     assert 'name="next" value="/login?next=/company"' in page.text
+
+
+async def test_head_answers_like_get_without_a_body(anonymous) -> None:
+    """Monitors and link checkers ask with HEAD; a page must not answer 405 to them."""
+    for path in ("/", "/services", "/login", "/static/portal.css"):
+        got = await anonymous.get(path, headers=EN)
+        head = await anonymous.head(path, headers=EN)
+        assert head.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers["content-length"] == got.headers["content-length"]
+    assert (await anonymous.head("/company")).status_code == 303  # same guard as GET
+    assert (await anonymous.head("/no-such-page")).status_code == 404
+
+
+async def test_customer_dashboard_says_what_the_company_has_and_what_to_do(anonymous) -> None:
+    await load_catalogue()
+    await register(anonymous, name="Přehledná s.r.o.", language="en")
+    empty = await anonymous.get("/dashboard")
+    assert empty.status_code == 200
+    assert "<h1>Přehledná s.r.o.</h1>" in empty.text
+    assert "No active ALC contract." in empty.text  # no Hotline, and why
+    assert "No prepaid credit yet." in empty.text and "No service contract." in empty.text
+    assert "Your company has no orders yet." in empty.text and "Waiting for your answer" not in empty.text
+
+    created = await anonymous.post(
+        "/api/v1/orders", json={"service_code": "INSTALLATION", "quantity": "1", "description": "Install it."}
+    )
+    assert created.status_code == 201, created.text
+    page = await anonymous.get("/dashboard")
+    number = created.json()["number"]
+    assert "Waiting for your answer" in page.text  # a flat-rate order is quoted at once
+    assert page.text.count(f">{number}</a>") == 2  # in the callout and in the latest orders

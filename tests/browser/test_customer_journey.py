@@ -1,0 +1,76 @@
+"""Journey 2: a customer checks what the company is entitled to, its credit and its tickets, and
+reports a problem to the Hotline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.support import PortalPage
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -> None:
+    page = portal.page
+    portal.sign_in("spravce@vysocina.example")
+    # signing in lands on the company's overview
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strojírny Vysočina s.r.o.")
+    expect(portal.heading("Latest orders")).to_be_visible()
+    expect(portal.heading("Latest tickets")).to_be_visible()
+    expect(page.locator("#credit-heading + .balance")).to_be_visible()
+    portal.check("customer-home")
+    portal.on_phone("customer-home-phone")
+
+    portal.nav().get_by_role("link", name=portal.t("Entitlements"), exact=True).click()
+    expect(portal.heading("What your company is entitled to")).to_be_visible()
+    expect(portal.heading("ALC maintenance and the Hotline")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("CATIA V5")
+    portal.check("entitlements")
+
+    portal.nav().get_by_role("link", name=portal.t("Credit"), exact=True).click()
+    expect(portal.heading("Prepaid credit (SBP)")).to_be_visible()
+    money = "67 500,00 Kč" if portal.language == "cs" else "CZK 67,500.00"
+    expect(page.locator(".balance")).to_have_text(money.replace(" ", "\xa0"))
+    expect(portal.heading("What expires when")).to_be_visible()
+    expect(portal.heading("Ledger")).to_be_visible()
+    ledger = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name=portal.t("Balance")))
+    expect(ledger.get_by_role("row")).not_to_have_count(0)
+    chart = page.get_by_role("figure")
+    expect(chart).to_contain_text(portal.t("Balance over the last 12 months"))
+    expect(chart.locator("text.month-label")).not_to_have_count(0)
+    portal.check("credit")
+    portal.on_phone("credit-phone")
+
+    portal.nav().get_by_role("link", name=portal.t("Hotline"), exact=True).click()
+    expect(portal.heading("Hotline")).to_be_visible()
+    portal.check("tickets")
+
+    portal.button("Report a problem").click()
+    expect(portal.heading("Report a problem")).to_be_visible()
+    portal.label("Product").select_option("CATIA V5 HD2 × 1")
+    portal.label("Subject").fill("Výkres se neotevře / drawing does not open")
+    portal.label("What happens, and what did you expect?").fill(
+        "CATIA V5 stops with an error when opening the drawing of part 4711; yesterday it opened."
+    )
+    portal.label("Priority").select_option("high")
+    portal.check("ticket-new")
+    portal.button("Send").click()
+
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(re.compile(r"HOT-\d{4}-\d{5}|\w+-\d+"))
+    expect(heading).to_contain_text("drawing does not open")
+    expect(page.get_by_role("status")).to_be_visible()
+    portal.check("ticket")
+
+    portal.label("Your reply").fill("It happens with other drawings too.")
+    # a person drags the box bigger; the swap must not copy that inline style (CSP)
+    portal.label("Your reply").evaluate("box => { box.style.height = '12rem'; }")
+    portal.button("Send the reply").click()
+    expect(page.get_by_role("main")).to_contain_text("It happens with other drawings too.")
+    expect(page.get_by_role("status")).to_be_focused()
+
+    portal.nav().get_by_role("link", name=portal.t("Hotline"), exact=True).click()
+    expect(page.get_by_role("row").filter(has_text="drawing does not open").first).to_be_visible()
