@@ -81,8 +81,8 @@ class TooManyRequests(DomainError):
 
     title = N_("Too many requests")
 
-    def __init__(self, message: str, /, *, retry_after: int, **params: Any) -> None:
-        super().__init__(message, **params)
+    def __init__(self, message: str, /, *, retry_after: int, field: str | None = None, **params: Any) -> None:
+        super().__init__(message, field=field, **params)
         self.retry_after = max(1, retry_after)
 
 

@@ -37,7 +37,13 @@ def _new_password(password: str, field: str) -> str:
 async def change_password(actor: Actor, current: str, new: str, client_address: str) -> str:
     """Set a new password after checking the current one. Every session of the account ends and
     a new one starts for the caller; returns its token."""
-    await throttle.check(actor.email, client_address)
+    # guessing the current password counts like guessing it at sign-in, and is stopped the same way
+    await throttle.check(
+        actor.email,
+        client_address,
+        N_("Too many wrong passwords. Wait %(minutes)s min and try again."),
+        field="current_password",
+    )
     row = await PortalUser.select(PortalUser.password_hash).where(PortalUser.id == actor.id).first()
     if row is None or not await verify_password(row["password_hash"], current or ""):
         async with write_transaction():

@@ -37,7 +37,14 @@ async def _seconds_refused(condition, limit: int, at: datetime) -> int:
     return max(1, math.ceil((aware(rows[-1]["at"]) + window - at).total_seconds()))
 
 
-async def check(email: str, client_address: str) -> None:
+SIGN_IN_REFUSED = N_(
+    "Too many failed sign-in attempts. Wait %(minutes)s min and try again, or reset your password."
+)
+
+
+async def check(
+    email: str, client_address: str, message: str = SIGN_IN_REFUSED, field: str | None = None
+) -> None:
     """Raise TooManyRequests while the account or the address is throttled."""
     settings = get_settings()
     at = now()
@@ -50,14 +57,7 @@ async def check(email: str, client_address: str) -> None:
             ),
         )
     if seconds:
-        raise TooManyRequests(
-            N_(
-                "Too many failed sign-in attempts. Wait %(minutes)s min and try again, "
-                "or reset your password."
-            ),
-            retry_after=seconds,
-            minutes=math.ceil(seconds / 60),
-        )
+        raise TooManyRequests(message, retry_after=seconds, field=field, minutes=math.ceil(seconds / 60))
 
 
 async def failed(email: str, client_address: str) -> None:

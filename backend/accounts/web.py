@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from backend.accounts import guards, invitations, passwords, services, sessions
-from backend.accounts.domain import Actor
+from backend.accounts.domain import Actor, normalize_email
 from backend.accounts.middleware import (
     SESSION_COOKIE,
     client_address,
@@ -104,6 +104,7 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
             next=target,
             email=email,
             error=gettext(error.message, **error.params),
+            invalid=isinstance(error, NotAuthenticated),
         )
         if isinstance(error, TooManyRequests):
             page.headers["Retry-After"] = str(error.retry_after)
@@ -307,7 +308,7 @@ async def _account_page(
 @get("/account", include_in_schema=False, guards=[guards.signed_in])
 async def account_page(request: Request[Any, Any, Any]) -> Template:
     notices = {
-        "password": gettext("Your password is changed. You are signed out everywhere else."),
+        "password": gettext("Your password has been changed. You are signed out everywhere else."),
         "sessions": gettext("You are signed out everywhere else."),
     }
     return await _account_page(request, notice=notices.get(request.query_params.get("done", "")))
@@ -322,8 +323,11 @@ async def account_password_submit(request: Request[Any, Any, Any], data: Form) -
             form_value(data, "new_password"),
             client_address(request),
         )
-    except InvalidInput as error:
-        return await _account_page(request, status_code=422, errors=field_errors(error))
+    except (InvalidInput, TooManyRequests) as error:
+        page = await _account_page(request, status_code=status_for(error), errors=field_errors(error))
+        if isinstance(error, TooManyRequests):
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
     response = see_other("/account?done=password")
     response.set_cookie(session_cookie(token))
     return response
@@ -342,12 +346,23 @@ async def account_end_other_sessions(request: Request[Any, Any, Any]) -> Respons
 
 @get("/password/forgot", include_in_schema=False)
 async def forgot_password_page(request: Request[Any, Any, Any]) -> Template:
-    return render(request, "accounts/forgot_password.html", email="", sent=False)
+    return render(request, "accounts/forgot_password.html", email="", sent=False, error="")
 
 
 @post("/password/forgot", include_in_schema=False)
 async def forgot_password_submit(request: Request[Any, Any, Any], data: Form) -> Template:
     email = form_value(data, "email")
+    try:
+        normalize_email(email)
+    except InvalidInput as error:
+        return render(
+            request,
+            "accounts/forgot_password.html",
+            status_code=422,
+            email=email,
+            sent=False,
+            error=gettext(error.message, **error.params),
+        )
     await passwords.request_reset(email, client_address(request))
     return render(request, "accounts/forgot_password.html", email=email, sent=True)
 

@@ -70,13 +70,15 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "password_reset": (
         N_("Reset your password"),
         N_(
-            "Someone, hopefully you, asked to reset the password of your account in the support portal. "
+            "We have received a request to reset the password of your account in the support portal. "
             "The link below lets you choose a new password within %(minutes)s minutes and works once. "
-            "If it was not you, ignore this e-mail: your password stays as it is."
+            "If you did not ask for it, ignore this e-mail: your password stays as it is."
         ),
         "/password/reset/%(token)s",
     ),
 }
+# the link's text where "Open in the portal" would say too little
+LINK_LABELS = {"password_reset": N_("Choose a new password")}
 # kinds whose context holds a secret (a single-use link): the sender clears it once delivered
 SECRET_KINDS = frozenset({"password_reset"})
 MONEY_FIELDS = frozenset({"gross", "balance", "threshold", "amount"})
@@ -117,7 +119,7 @@ def compose(kind: str, context: dict[str, Any], language: str) -> Message:
         params = {key: _param(key, value, language) for key, value in context.items()}
         subject = gettext(subject_id, **params)
         body = gettext(body_id, **params)
-        open_link = gettext(N_("Open in the portal"))
+        open_link = gettext(LINK_LABELS.get(kind, N_("Open in the portal")))
         signature = gettext(N_("Technical support"))
     finally:
         reset_language(token)

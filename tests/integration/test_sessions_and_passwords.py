@@ -71,7 +71,7 @@ async def test_one_client_address_guessing_many_accounts_is_throttled(anonymous,
         assert (await login(elsewhere, "other@example.cz")).status_code == 200
 
 
-async def test_the_sign_in_page_says_so_inline(anonymous) -> None:
+async def test_the_sign_in_page_says_so_inline_without_blaming_the_fields(anonymous) -> None:
     await register(anonymous, email="page@example.cz")
     await anonymous.post("/api/v1/auth/logout")
     await fail_logins(anonymous, "page@example.cz", 5)
@@ -83,6 +83,7 @@ async def test_the_sign_in_page_says_so_inline(anonymous) -> None:
     assert page.status_code == 429
     assert "Too many failed sign-in attempts" in page.text and 'role="alert"' in page.text
     assert 'href="/password/forgot"' in page.text
+    assert 'aria-invalid="true"' not in page.text  # nothing is wrong with what was typed
 
 
 async def test_the_throttle_holds_across_app_processes(anonymous) -> None:
@@ -183,6 +184,7 @@ async def test_password_reset_by_single_use_emailed_link(anonymous, app, smtp) -
         mail = smtp.inbox.messages[-1]
         assert mail["To"] == "forgetful@example.cz" and mail["Subject"] == "Reset your password"
         text = mail.get_body(preferencelist=("plain",)).get_content()
+        assert "Choose a new password: http://" in text
         token = re.search(r"/password/reset/([\w-]+)", text).group(1)
         # only the hash is kept, and the link leaves the outbox once delivered
         assert await PasswordReset.exists().where(PasswordReset.token_hash != token)
@@ -264,7 +266,7 @@ async def test_reset_pages(anonymous, smtp) -> None:
     sent = await anonymous.post(
         "/password/forgot", data={"email": "web@example.cz"}, headers={"accept-language": "en"}
     )
-    assert sent.status_code == 200 and "we have sent it a link" in sent.text
+    assert sent.status_code == 200 and "we have sent a link to that address" in sent.text
     await send_all_due()
     token = re.search(
         r"/password/reset/([\w-]+)", smtp.inbox.messages[0].get_body(("plain",)).get_content()
@@ -276,3 +278,33 @@ async def test_reset_pages(anonymous, smtp) -> None:
     assert saved.status_code == 303 and saved.headers["location"] == "/login?reset=1"
     gone = await anonymous.get(f"/password/reset/{token}", headers={"accept-language": "en"})
     assert gone.status_code == 404 and "not valid any more" in gone.text
+    assert "<h1>This link no longer works</h1>" in gone.text and 'name="password"' not in gone.text
+
+
+async def test_the_reset_form_asks_for_an_address_inline(anonymous, smtp) -> None:
+    for email in ("", "not an address"):
+        page = await anonymous.post(
+            "/password/forgot", data={"email": email}, headers={"accept-language": "en"}
+        )
+        assert page.status_code == 422 and 'aria-invalid="true"' in page.text
+        assert "we have sent" not in page.text
+    assert await OutboxMessage.count() == 0
+
+
+async def test_guessing_the_current_password_is_throttled_inline_on_the_account_page(anonymous) -> None:
+    await register(anonymous, email="guesser@example.cz", language="en")
+    for _ in range(5):
+        wrong = await anonymous.post(
+            "/account/password", data={"current_password": "not the password", "new_password": NEW_PASSWORD}
+        )
+        assert wrong.status_code == 422
+    throttled = await anonymous.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) > 0
+    assert "Too many wrong passwords. Wait 15 min" in throttled.text
+    assert 'name="current_password"' in throttled.text  # the account page, not an error page
+    api = await anonymous.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert api.status_code == 429 and api.json()["errors"]["current_password"].startswith("Too many")
