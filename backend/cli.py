@@ -58,6 +58,20 @@ def _send_notifications(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _generate_data(args: argparse.Namespace) -> int:
+    from backend.perf.datagen import NotEmpty, generate
+
+    try:
+        counts, seconds = asyncio.run(generate(args.size, args.seed))
+    except NotEmpty as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    rows = ", ".join(f"{table} {count}" for table, count in counts.items())
+    total = sum(counts.values())
+    print(f"generate-data: size {args.size}, seed {args.seed}, {total} rows in {seconds:.1f} s ({rows})")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -103,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
         "send-notifications",
         help="deliver the due e-mail notifications now (the app also does it on its own)",
     ).set_defaults(handler=_send_notifications)
+
+    generate = commands.add_parser(
+        "generate-data",
+        help="fill a freshly migrated database with the benchmark's seeded data set (docs/performance.md)",
+    )
+    generate.add_argument("--size", choices=["S", "L"], default="S", help="S (small) or L (large)")
+    generate.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+    generate.set_defaults(handler=_generate_data)
 
     staff = commands.add_parser(
         "create-staff", help="create a staff account; the password is read from stdin"
