@@ -9,16 +9,34 @@ import sys
 
 from backend.settings import SettingsError, get_settings
 
+SERVERS = ("granian", "uvicorn")
+DEFAULT_SERVER = "uvicorn"  # the faster of the two in docs/benchmark-results.md
+
 
 def _serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    host, port = args.host or settings.host, args.port or settings.port
+    if args.server == "granian":
+        from granian.constants import Interfaces
+        from granian.server import Server
+
+        Server(
+            "backend.app:create_app",
+            factory=True,
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            workers=args.workers,
+            log_access=settings.debug,
+        ).serve()
+        return 0
     import uvicorn
 
-    settings = get_settings()
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        host=host,
+        port=port,
         workers=args.workers,
         access_log=settings.debug,
         proxy_headers=True,
@@ -104,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: PORT or 8000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument(
+        "--server", choices=SERVERS, default=DEFAULT_SERVER, help=f"HTTP server (default: {DEFAULT_SERVER})"
+    )
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(

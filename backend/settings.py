@@ -62,6 +62,7 @@ class Settings:
     alc_targets: str  # JSON: {priority: {first_response, resolution}} in business minutes
     mail_from: str
     notification_interval_seconds: int
+    bench: bool = False  # PORTAL_BENCH=1: the benchmark's hello route is mounted (docs/performance.md)
 
     @property
     def is_production(self) -> bool:
@@ -139,6 +140,7 @@ def load_settings() -> Settings:
         alc_targets=os.environ.get("ALC_TARGETS", DEFAULT_ALC_TARGETS),
         mail_from=os.environ.get("MAIL_FROM", "Technická podpora <podpora@example.cz>"),
         notification_interval_seconds=_env_int("NOTIFICATION_INTERVAL_SECONDS", 15),
+        bench=_env_bool("PORTAL_BENCH", False),
     )
 
 
