@@ -15,8 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_time as babel_format_time
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format, get_time_format
+from babel.dates import parse_pattern as parse_date_pattern
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -109,6 +110,33 @@ def first_supported(codes: Iterable[str]) -> str:
         if primary in LANGUAGES:
             return primary
     return get_settings().default_language
+
+
+# Babel parses the locale and the pattern on every call; pages format dates on every row, so both
+# are parsed once here and applied (the same output as babel.dates.format_date/format_time)
+@lru_cache(maxsize=len(LANGUAGES))
+def babel_locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@lru_cache(maxsize=32)
+def _date_pattern(language: str, pattern: str) -> DateTimePattern:
+    if pattern in ("short", "medium", "long", "full"):
+        return get_date_format(pattern, locale=babel_locale(language))
+    return parse_date_pattern(pattern)
+
+
+@lru_cache(maxsize=8)
+def _time_pattern(language: str, pattern: str) -> DateTimePattern:
+    return get_time_format(pattern, locale=babel_locale(language))
+
+
+def babel_format_date(local: datetime, format: str, locale: str) -> str:
+    return _date_pattern(locale, format).apply(local, babel_locale(locale))
+
+
+def babel_format_time(local: datetime, format: str, tzinfo: Any, locale: str) -> str:
+    return _time_pattern(locale, format).apply(local.astimezone(tzinfo), babel_locale(locale))
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -217,8 +245,14 @@ def format_duration(minutes: int) -> str:
 
 def format_quantity(quantity: str | Decimal, unit: str) -> str:
     """A quantity with its unit in the current language: `2 dny`, `1,5 hodiny`, `3 pieces`."""
-    value = Decimal(str(quantity))
-    number = format_decimal(value, locale=current_language())
+    return _format_quantity(str(quantity), unit, current_language())
+
+
+@lru_cache(maxsize=1024)
+def _format_quantity(quantity: str, unit: str, language: str) -> str:
+    """(the language is part of the cache key; gettext below uses the same, current one)"""
+    value = Decimal(quantity)
+    number = format_decimal(value, locale=babel_locale(language))
     if value != value.to_integral_value():
         # Czech puts a fraction in the genitive singular ("1,5 hodiny"), unlike any plural form
         fraction = {

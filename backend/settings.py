@@ -62,6 +62,7 @@ class Settings:
     alc_targets: str  # JSON: {priority: {first_response, resolution}} in business minutes
     mail_from: str
     notification_interval_seconds: int
+    catalogue_cache_seconds: int = 5  # how long an app process keeps the catalogue list
     bench: bool = False  # PORTAL_BENCH=1: the benchmark's hello route is mounted (docs/performance.md)
 
     @property
@@ -140,6 +141,7 @@ def load_settings() -> Settings:
         alc_targets=os.environ.get("ALC_TARGETS", DEFAULT_ALC_TARGETS),
         mail_from=os.environ.get("MAIL_FROM", "Technická podpora <podpora@example.cz>"),
         notification_interval_seconds=_env_int("NOTIFICATION_INTERVAL_SECONDS", 15),
+        catalogue_cache_seconds=_env_int("CATALOGUE_CACHE_SECONDS", 5),
         bench=_env_bool("PORTAL_BENCH", False),
     )
 
