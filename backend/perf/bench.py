@@ -109,12 +109,19 @@ def _pg_admin_run(pg_admin: str, statement: str) -> Any:
     return asyncio.run(run())
 
 
+def _migrate_reused(url: str, env: dict[str, str]) -> str:
+    """A database kept from an earlier run still gets the migrations written since."""
+    command = [str(PORTAL), "migrate"]
+    subprocess.run(command, env={**env, "DATABASE_URL": url}, check=True, capture_output=True)  # noqa: S603
+    return "reused from an earlier run (migrated to this commit)"
+
+
 def prepare(engine: str, size: str, url: str, pg_admin: str, reuse: bool, env: dict[str, str]) -> str:
     """A migrated database holding the generated data set of ``size``; returns what was done."""
     if engine == "sqlite":
         path = Path(url.removeprefix("sqlite:///"))
         if reuse and path.exists():
-            return "reused"
+            return _migrate_reused(url, env)
         path.parent.mkdir(parents=True, exist_ok=True)
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()
@@ -122,7 +129,7 @@ def prepare(engine: str, size: str, url: str, pg_admin: str, reuse: bool, env: d
         name = url.rsplit("/", 1)[1]
         exists = _pg_admin_run(pg_admin, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")  # noqa: S608
         if reuse and exists:
-            return "reused"
+            return _migrate_reused(url, env)
         _pg_admin_run(pg_admin, f"DROP DATABASE IF EXISTS {name}")
         _pg_admin_run(pg_admin, f"CREATE DATABASE {name}")
     db_env = {**env, "DATABASE_URL": url}

@@ -492,10 +492,25 @@ async def _is_empty() -> bool:
     return not await Company.exists() and not await PortalUser.exists() and not await Service.exists()
 
 
+async def write_data_set(size: Size, seed: int = 1) -> dict[str, int]:
+    """Write the data set into the configured database, which must be migrated and empty (the
+    caller checks); the app's own pool, when open, is left alone. Returns rows per table."""
+    settings = get_settings()
+    # a fixed "now", rounded to the hour, so the same seed gives the same rows within the hour
+    at = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    if settings.uses_sqlite:
+        writer: BulkWriter = SqliteWriter(str(settings.sqlite_path))
+    else:
+        dsn = settings.database_url.replace("postgres+asyncpg://", "postgresql://", 1)
+        writer = await PostgresWriter.open(dsn)
+    try:
+        return await Generator(size, seed, writer, at).run()
+    finally:
+        await writer.close()
+
+
 async def generate(size_name: str, seed: int = 1) -> tuple[dict[str, int], float]:
     """Fill the configured (migrated, empty) database; returns rows per table and seconds taken."""
-    size = SIZES[size_name]
-    settings = get_settings()
     from backend.db import database_lifespan
 
     async with database_lifespan(None):
@@ -505,15 +520,5 @@ async def generate(size_name: str, seed: int = 1) -> tuple[dict[str, int], float
                 "Create a new database (or remove the SQLite file) and run `portal migrate` first."
             )
     started = time.perf_counter()
-    # a fixed "now", rounded to the hour, so the same seed gives the same rows within the hour
-    at = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    if settings.uses_sqlite:
-        writer: BulkWriter = SqliteWriter(str(settings.sqlite_path))
-    else:
-        dsn = settings.database_url.replace("postgres+asyncpg://", "postgresql://", 1)
-        writer = await PostgresWriter.open(dsn)
-    try:
-        counts = await Generator(size, seed, writer, at).run()
-    finally:
-        await writer.close()
+    counts = await write_data_set(SIZES[size_name], seed)
     return counts, time.perf_counter() - started
