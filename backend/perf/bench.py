@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,18 +142,19 @@ def prepare(engine: str, size: str, url: str, pg_admin: str, reuse: bool, env: d
 
 
 def ledger_check(engine: str, url: str, company_id: int) -> tuple[bool, int]:
-    """Balance == ledger sum == lots' remaining sum == last balance_after, and ≥ 0."""
-    queries = (
-        f"SELECT balance FROM credit_account WHERE company = {company_id}",  # noqa: S608
-        f"SELECT sum(amount) FROM credit_entry WHERE company = {company_id}",  # noqa: S608
-        f"SELECT sum(remaining) FROM credit_lot WHERE company = {company_id}",  # noqa: S608
-        f"SELECT balance_after FROM credit_entry WHERE company = {company_id} ORDER BY id DESC LIMIT 1",  # noqa: S608
+    """Balance == ledger sum == lots' remaining sum == last balance_after, and ≥ 0: one statement,
+    so all four come from the same snapshot (draws still in flight commit between statements)."""
+    query = (
+        f"SELECT (SELECT balance FROM credit_account WHERE company = {company_id}), "  # noqa: S608
+        f"(SELECT sum(amount) FROM credit_entry WHERE company = {company_id}), "
+        f"(SELECT sum(remaining) FROM credit_lot WHERE company = {company_id}), "
+        f"(SELECT balance_after FROM credit_entry WHERE company = {company_id} ORDER BY id DESC LIMIT 1)"
     )
     if engine == "sqlite":
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-            values = [connection.execute(query).fetchone()[0] for query in queries]
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+            values = list(connection.execute(query).fetchone())
     else:
-        values = [_pg_admin_run(url, query)[0][0] for query in queries]
+        values = list(_pg_admin_run(url, query)[0])
     values = [int(value) for value in values]
     return len(set(values)) == 1 and values[0] >= 0, values[0]
 
@@ -340,6 +342,7 @@ def bench_one(
                 figure.paced_p99_ms = statistics.median(r["p99_ms"] for r in paced)
             figure.max_rss_mb = sampler.stop()
             if scenario.draw:
+                time.sleep(1)  # the draws wrk left in flight finish
                 figure.consistent, figure.balance = ledger_check(engine, url, HEAVY_COMPANY_ID)
             figures.append(figure)
             print(
