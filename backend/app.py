@@ -61,6 +61,8 @@ def jinja_environment(settings: Settings) -> Environment:
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
+    # the same newstyle gettext, without a round through the template context per call
+    environment.globals.update(gettext=i18n.template_gettext, _=i18n.template_gettext)
     environment.globals.update(
         settings=settings,
         current_language=i18n.current_language,

@@ -20,6 +20,9 @@ from babel.dates import DateTimePattern, get_date_format, get_time_format
 from babel.dates import parse_pattern as parse_date_pattern
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from backend.clock import PRAGUE, now
 from backend.errors import N_, Money, Msg
@@ -74,6 +77,25 @@ def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
 
 
 _ = gettext
+
+
+# Templates call _() several times per row. Jinja's own newstyle callable resolves and calls
+# through the template context on every call (and `_` goes through `gettext` again); this does
+# the same — translate, Markup where autoescaping, then `% variables` (so `%%` reads `%`) — with the
+# common case, a message without variables, kept per language.
+@lru_cache(maxsize=4096)
+def _translated_markup(language: str, message: str) -> Markup:
+    return Markup(translations(language).gettext(message)) % {}  # noqa: S704 - our catalogue, as Jinja does
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:
+    language = current_language()
+    if not eval_ctx.autoescape:
+        return translations(language).gettext(message) % variables
+    if not variables:
+        return _translated_markup(language, message)
+    return Markup(translations(language).gettext(message)) % variables  # noqa: S704 - as Jinja does
 
 
 def parse_accept_language(header: str | None) -> list[str]:

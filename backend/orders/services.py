@@ -448,7 +448,8 @@ async def staff_queue(
     if (wanted := _status_filter(status)) is not None:
         query = query.where(ServiceOrder.status == wanted.value)
     else:
-        query = query.where(ServiceOrder.status.is_in([s.value for s in domain.STAFF_QUEUE_STATUSES]))
+        # the same SQL every time, the one the partial index service_order_staff_queue names
+        query = query.where(ServiceOrder.status.is_in(sorted(s.value for s in domain.STAFF_QUEUE_STATUSES)))
     return await _page(actor, query, newest_first=False, cursor=cursor, limit=limit)
 
 
