@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 
 from backend.settings import SettingsError, get_settings
 
 SERVERS = ("granian", "uvicorn")
-DEFAULT_SERVER = "uvicorn"  # the faster of the two in docs/benchmark-results.md
+# uvicorn served the portal's pages faster than granian in docs/benchmark-results.md (granian
+# only won on the trivial hello route); PORTAL_SERVER chooses the other without a flag
+DEFAULT_SERVER = os.environ.get("PORTAL_SERVER", "uvicorn")
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -437,6 +437,25 @@ def targets(figures: list[Figure], server: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def server_verdict(figures: list[Figure], main: str, other: str) -> list[str]:
+    """Which server served the pages faster: the geometric mean of other/main over the page
+    scenarios compared (the hello route measures the server alone, not the portal)."""
+    ratios = []
+    for f in figures:
+        if f.server == other and f.scenario in PACED:
+            mine = _find(figures, engine=f.engine, size=f.size, scenario=f.scenario, server=main)
+            if mine and mine.rps and f.rps:
+                ratios.append(f.rps / mine.rps)
+    if not ratios:
+        return []
+    mean = statistics.geometric_mean(ratios)
+    faster = other if mean > 1 else main
+    return [
+        f"{other}/{main} requests/s on the pages, geometric mean over {len(ratios)} figures: {mean:.2f} "
+        f"— {faster} served the pages faster in this run."
+    ]
+
+
 def report(
     figures: list[Figure], args: argparse.Namespace, prepared: dict[str, str], started: datetime
 ) -> str:
@@ -544,6 +563,8 @@ def report(
                 f"| {f.engine} | {f.size} | {f.scenario} | {f.server} | {f.rps:.0f} | {f.p50_ms:.1f} | "
                 f"{f.p99_ms:.1f} | {_ratio(f.rps, hello.rps if hello else None)} | {f.max_rss_mb or 0:.0f} |"
             )
+    if others:
+        lines += ["", *server_verdict(figures, args.server, others[0].server)]
     rss = [f for f in figures if f.max_rss_mb]
     if rss:
         worst = max(rss, key=lambda f: f.max_rss_mb or 0)
