@@ -11,8 +11,8 @@ import sys
 from backend.settings import SettingsError, get_settings
 
 SERVERS = ("granian", "uvicorn")
-# uvicorn served the portal's pages faster than granian in docs/benchmark-results.md (granian
-# only won on the trivial hello route); PORTAL_SERVER chooses the other without a flag
+# over two full benchmark runs uvicorn served the portal's pages slightly faster than granian
+# (docs/performance.md; granian wins on the trivial hello route); PORTAL_SERVER picks the other
 DEFAULT_SERVER = os.environ.get("PORTAL_SERVER", "uvicorn")
 
 
