@@ -467,9 +467,7 @@ def report(
         ),
         platform.processor(),
     )  # fmt: skip
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False  # noqa: S607
-    ).stdout.strip()  # fmt: skip
+    commit = args.commit
     lines = [
         "# Benchmark results",
         "",
@@ -610,6 +608,11 @@ def main(argv: list[str] | None = None) -> int:
         args.sizes, args.runs, args.duration = "S", 1, 2.0
     ensure_wrk()
     started = datetime.now(UTC)
+    # the commit whose code the servers run: read at the start, not when the report is written
+    args.commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
     env = {
         **os.environ,
         "PORTAL_ENV": "production",
