@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-browser screenshots install install-test frontend translations messages migrate demo-data lint lock audit clean
+.PHONY: run test test-browser screenshots install install-test install-bench bench bench-quick frontend translations messages migrate demo-data lint lock audit clean
 
 run: install frontend translations ## set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	$(BIN)/portal migrate
@@ -62,6 +62,21 @@ migrate: install
 
 demo-data: install
 	$(BIN)/portal demo-data
+
+# the profilers on top of the locked runtime (they have no dependencies of their own)
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	@touch $@
+
+install-bench: $(VENV)/.installed-bench
+
+bench: install-bench frontend translations ## the benchmark (docs/performance.md); writes docs/benchmark-results.md
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m backend.perf.bench $(BENCH_ARGS)
+
+bench-quick: install-bench frontend translations ## a short benchmark: S only, one 2-second run each
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m backend.perf.bench --quick --out var/bench/quick.md $(BENCH_ARGS)
 
 TOOLS := .venv-tools
 $(TOOLS)/bin/pip-audit:

@@ -5,20 +5,41 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 
 from backend.settings import SettingsError, get_settings
 
+SERVERS = ("granian", "uvicorn")
+# over two full benchmark runs uvicorn served the portal's pages slightly faster than granian
+# (docs/performance.md; granian wins on the trivial hello route); PORTAL_SERVER picks the other
+DEFAULT_SERVER = os.environ.get("PORTAL_SERVER", "uvicorn")
+
 
 def _serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    host, port = args.host or settings.host, args.port or settings.port
+    if args.server == "granian":
+        from granian.constants import Interfaces
+        from granian.server import Server
+
+        Server(
+            "backend.app:create_app",
+            factory=True,
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            workers=args.workers,
+            log_access=settings.debug,
+        ).serve()
+        return 0
     import uvicorn
 
-    settings = get_settings()
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        host=host,
+        port=port,
         workers=args.workers,
         access_log=settings.debug,
         proxy_headers=True,
@@ -58,6 +79,20 @@ def _send_notifications(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _generate_data(args: argparse.Namespace) -> int:
+    from backend.perf.datagen import NotEmpty, generate
+
+    try:
+        counts, seconds = asyncio.run(generate(args.size, args.seed))
+    except NotEmpty as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    rows = ", ".join(f"{table} {count}" for table, count in counts.items())
+    total = sum(counts.values())
+    print(f"generate-data: size {args.size}, seed {args.seed}, {total} rows in {seconds:.1f} s ({rows})")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -90,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: PORT or 8000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument(
+        "--server", choices=SERVERS, default=DEFAULT_SERVER, help=f"HTTP server (default: {DEFAULT_SERVER})"
+    )
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(
@@ -103,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
         "send-notifications",
         help="deliver the due e-mail notifications now (the app also does it on its own)",
     ).set_defaults(handler=_send_notifications)
+
+    generate = commands.add_parser(
+        "generate-data",
+        help="fill a freshly migrated database with the benchmark's seeded data set (docs/performance.md)",
+    )
+    generate.add_argument("--size", choices=["S", "L"], default="S", help="S (small) or L (large)")
+    generate.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+    generate.set_defaults(handler=_generate_data)
 
     staff = commands.add_parser(
         "create-staff", help="create a staff account; the password is read from stdin"

@@ -16,6 +16,7 @@ from piccolo.querystring import QueryString
 
 from backend.errors import N_, Conflict
 from backend.piccolo_conf import DB
+from backend.sqlite_engine import KeptConnectionsSQLiteEngine
 
 POOL_MAX_SIZE = 10
 POOL_CLOSE_TIMEOUT_SECONDS = 5.0
@@ -112,10 +113,12 @@ def locked(query: Q) -> Q:
 async def database_ready() -> bool:
     """True when the migrated database answers within a short time (an empty SQLite file that
     appeared in place of the real one is not ready)."""
+    probe = "SELECT 1 FROM migration LIMIT 1"
     try:
-        await asyncio.wait_for(
-            DB.run_querystring(QueryString("SELECT 1 FROM migration LIMIT 1")), READY_TIMEOUT_SECONDS
-        )
+        if isinstance(DB, KeptConnectionsSQLiteEngine):
+            await asyncio.wait_for(DB.answers_afresh(probe), READY_TIMEOUT_SECONDS)
+        else:
+            await asyncio.wait_for(DB.run_querystring(QueryString(probe)), READY_TIMEOUT_SECONDS)
     except Exception:  # any failure means "not ready"; /ready reports it, the app stays up
         return False
     return True
@@ -135,7 +138,7 @@ async def _close_pool(db: PostgresEngine) -> None:
 
 @asynccontextmanager
 async def database_lifespan(_app: object) -> AsyncIterator[None]:
-    """Open the PostgreSQL pool for the life of the app (SQLite needs none)."""
+    """Open the PostgreSQL pool for the life of the app; keep SQLite connections open for it."""
     if isinstance(DB, PostgresEngine):
         # min_size=0: the app starts (and /ready says 503) even while the database is down
         await DB.start_connection_pool(min_size=0, max_size=POOL_MAX_SIZE)
@@ -143,6 +146,9 @@ async def database_lifespan(_app: object) -> AsyncIterator[None]:
             yield
         finally:
             await _close_pool(DB)
+    elif isinstance(DB, KeptConnectionsSQLiteEngine):
+        async with DB.keep_connections():
+            yield
     else:
         yield
 

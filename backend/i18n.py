@@ -15,10 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_time as babel_format_time
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format, get_time_format
+from babel.dates import parse_pattern as parse_date_pattern
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from backend.clock import PRAGUE, now
 from backend.errors import N_, Money, Msg
@@ -75,6 +79,25 @@ def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
 _ = gettext
 
 
+# Templates call _() several times per row. Jinja's own newstyle callable resolves and calls
+# through the template context on every call (and `_` goes through `gettext` again); this does
+# the same — translate, Markup where autoescaping, then `% variables` (so `%%` reads `%`) — with the
+# common case, a message without variables, kept per language.
+@lru_cache(maxsize=4096)
+def _translated_markup(language: str, message: str) -> Markup:
+    return Markup(translations(language).gettext(message)) % {}  # noqa: S704 - our catalogue, as Jinja does
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:
+    language = current_language()
+    if not eval_ctx.autoescape:
+        return translations(language).gettext(message) % variables
+    if not variables:
+        return _translated_markup(language, message)
+    return Markup(translations(language).gettext(message)) % variables  # noqa: S704 - as Jinja does
+
+
 def parse_accept_language(header: str | None) -> list[str]:
     """Language codes from an Accept-Language header, most preferred first."""
     weighted: list[tuple[float, int, str]] = []
@@ -109,6 +132,33 @@ def first_supported(codes: Iterable[str]) -> str:
         if primary in LANGUAGES:
             return primary
     return get_settings().default_language
+
+
+# Babel parses the locale and the pattern on every call; pages format dates on every row, so both
+# are parsed once here and applied (the same output as babel.dates.format_date/format_time)
+@lru_cache(maxsize=len(LANGUAGES))
+def babel_locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@lru_cache(maxsize=32)
+def _date_pattern(language: str, pattern: str) -> DateTimePattern:
+    if pattern in ("short", "medium", "long", "full"):
+        return get_date_format(pattern, locale=babel_locale(language))
+    return parse_date_pattern(pattern)
+
+
+@lru_cache(maxsize=8)
+def _time_pattern(language: str, pattern: str) -> DateTimePattern:
+    return get_time_format(pattern, locale=babel_locale(language))
+
+
+def babel_format_date(local: datetime, format: str, locale: str) -> str:
+    return _date_pattern(locale, format).apply(local, babel_locale(locale))
+
+
+def babel_format_time(local: datetime, format: str, tzinfo: Any, locale: str) -> str:
+    return _time_pattern(locale, format).apply(local.astimezone(tzinfo), babel_locale(locale))
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -224,8 +274,14 @@ def format_duration(minutes: int) -> str:
 
 def format_quantity(quantity: str | Decimal, unit: str) -> str:
     """A quantity with its unit in the current language: `2 dny`, `1,5 hodiny`, `3 pieces`."""
-    value = Decimal(str(quantity))
-    number = format_decimal(value, locale=current_language())
+    return _format_quantity(str(quantity), unit, current_language())
+
+
+@lru_cache(maxsize=1024)
+def _format_quantity(quantity: str, unit: str, language: str) -> str:
+    """(the language is part of the cache key; gettext below uses the same, current one)"""
+    value = Decimal(quantity)
+    number = format_decimal(value, locale=babel_locale(language))
     if value != value.to_integral_value():
         # Czech puts a fraction in the genitive singular ("1,5 hodiny"), unlike any plural form
         fraction = {

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_currency
 
 CURRENCY = "CZK"
@@ -73,9 +75,18 @@ def parse_czk(text: str) -> int:
     return int(value.scaleb(2))
 
 
+@lru_cache(maxsize=4)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+# pages show the same prices and balances over and over: formatting is the costly part of a row
+@lru_cache(maxsize=8192)
 def format_czk(halere: int, language: str) -> str:
     """`1 234,50 Kč` in Czech, `CZK 1,234.50` in English (non-breaking spaces)."""
     value = to_decimal_czk(halere)
     if language == "en":
-        return format_currency(value, CURRENCY, format="¤\xa0#,##0.00", locale="en", currency_digits=False)
-    return format_currency(value, CURRENCY, locale="cs")
+        return format_currency(
+            value, CURRENCY, format="¤\xa0#,##0.00", locale=_locale("en"), currency_digits=False
+        )
+    return format_currency(value, CURRENCY, locale=_locale("cs"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
 from backend.settings import get_settings
+from backend.sqlite_engine import KeptConnectionsSQLiteEngine
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
@@ -16,7 +16,7 @@ def build_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite:///"):
         path = database_url.removeprefix("sqlite:///")
         # timeout: a writer waits for the lock instead of failing with "database is locked"
-        return SQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        return KeptConnectionsSQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
     dsn = database_url.replace("postgres+asyncpg://", "postgresql://", 1)
     return PostgresEngine(config={"dsn": dsn})
 

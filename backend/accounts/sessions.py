@@ -4,6 +4,8 @@ processes keep no state of their own."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 from backend.accounts.domain import Actor
 from backend.accounts.schemas import SessionOut
@@ -71,15 +73,20 @@ async def end_session(token: str) -> None:
         )
 
 
+@cache  # every request asks; Piccolo builds joined columns by copying, so build them once
+def _session_columns() -> tuple[Any, ...]:
+    return (
+        UserSession.id,
+        UserSession.expires_at,
+        UserSession.last_seen_at,
+        *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
+    )
+
+
 async def actor_for_session(token: str) -> Actor | None:
     """The signed-in user behind a session token, or None once it is unknown, expired or idle."""
     row = (
-        await UserSession.select(
-            UserSession.id,
-            UserSession.expires_at,
-            UserSession.last_seen_at,
-            *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
-        )
+        await UserSession.select(*_session_columns())
         .where(UserSession.token_hash == token_hash(token))
         .first()
     )

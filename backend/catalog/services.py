@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,11 +60,31 @@ def _admin_out(row: dict[str, Any]) -> ServiceAdminOut:
     return ServiceAdminOut(**{field: row[field] for field in ServiceAdminOut.__struct_fields__})
 
 
+# (include_inactive, language) → (valid until, the list)
+_listed: dict[tuple[bool, str], tuple[float, list[ServiceOut]]] = {}
+
+
+def forget_listed_services() -> None:
+    _listed.clear()
+
+
 async def list_services(*, include_inactive: bool = False) -> list[ServiceOut]:
+    """The catalogue. Every form and the public API read it and it changes a few times a year, so
+    the list is kept for CATALOGUE_CACHE_SECONDS: a change made through this process is seen at
+    once, other app processes see it within that time."""
+    language = current_language()
+    key = (include_inactive, language)
+    ttl = get_settings().catalogue_cache_seconds
+    kept = _listed.get(key)
+    if ttl and kept and kept[0] > time.monotonic():
+        return kept[1]
     query = Service.select().order_by(Service.sort_order).order_by(Service.code)
     if not include_inactive:
         query = query.where(Service.active == True)  # noqa: E712 - Piccolo builds SQL from ==
-    return [service_out(row) for row in await query]
+    listed = [service_out(row, language) for row in await query]
+    if ttl:
+        _listed[key] = (time.monotonic() + ttl, listed)
+    return listed
 
 
 async def service_row(code: str, *, active_only: bool = True) -> dict[str, Any]:
@@ -147,4 +168,5 @@ async def change_service(actor: Actor, code: str, change: ServiceChange) -> Serv
             before={field: row[field] for field in updates},
             after={field: merged[field] for field in updates},
         )
+    forget_listed_services()
     return _admin_out(merged)

@@ -159,11 +159,13 @@ async def _book(
     return entry
 
 
-async def _expire_due(account: dict[str, Any], at: datetime) -> list[dict[str, Any]]:
-    """Book the unused remainder of every lot past its date (inside the caller's transaction)."""
-    rows = await _open_lots(account["company"])
+async def _expire_due(account: dict[str, Any], at: datetime) -> tuple[list[dict[str, Any]], list[Lot]]:
+    """Book the unused remainder of every lot past its date (inside the caller's transaction).
+    Returns the entries booked and the lots still open: what a draw may take from, read in the
+    same locked query, so a draw costs no second read of the lots."""
+    lots = _as_lots(await _open_lots(account["company"]))
     booked = []
-    for lot_id, remaining in domain.expiries(_as_lots(rows), at):
+    for lot_id, remaining in domain.expiries(lots, at):
         entry = await _book(
             account,
             -remaining,
@@ -173,7 +175,7 @@ async def _expire_due(account: dict[str, Any], at: datetime) -> list[dict[str, A
         )
         await CreditLot.update({CreditLot.expired_at: at}).where(CreditLot.id == lot_id)
         booked.append(entry)
-    return booked
+    return booked, [lot for lot in lots if lot.expires_at > at]
 
 
 # --- changes of balance --------------------------------------------------------------------------
@@ -186,8 +188,7 @@ async def draw(company_id: int, amount: int, booking: Booking) -> dict[str, Any]
     async with write_transaction():
         at = now()
         account = await _locked_account(company_id)
-        await _expire_due(account, at)
-        lots = _as_lots(await _open_lots(company_id))
+        _expired, lots = await _expire_due(account, at)
         taken = domain.allocate(lots, amount, at)
         return await _book(account, -amount, booking, at, taken=taken)
 
@@ -246,13 +247,13 @@ async def change_credit(actor: Actor, company_id: int, change: CreditChange) -> 
                     field="idempotency_key",
                 )
             return _entry_out(earlier), False
-        await _expire_due(account, at)
+        _expired, lots = await _expire_due(account, at)
         booking = Booking(kind, actor=actor, note=note, idempotency_key=key)
         if amount > 0:
             expires = add_months(at, change.valid_months)
             entry = await _book(account, amount, booking, at, new_lot_expires=expires)
         else:
-            taken = domain.allocate(_as_lots(await _open_lots(company_id)), -amount, at)
+            taken = domain.allocate(lots, -amount, at)
             entry = await _book(account, amount, booking, at, taken=taken)
     return _entry_out(entry), True
 
@@ -281,7 +282,8 @@ async def expire_credit(at: datetime | None = None) -> int:
     for row in due:
         async with write_transaction():
             account = await _locked_account(row["company"])
-            booked += len(await _expire_due(account, at))
+            expired, _open = await _expire_due(account, at)
+            booked += len(expired)
     await _warn_expiring(at)
     return booked
 

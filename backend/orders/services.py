@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from piccolo.columns import Column
@@ -262,8 +263,9 @@ async def _record(
 # --- reading ----------------------------------------------------------------------------------------
 
 
-def _order_columns() -> list[Column]:
-    return [
+@cache  # Piccolo builds joined columns by copying: once per process, not per request
+def _order_columns() -> tuple[Column, ...]:
+    return (
         *ServiceOrder.all_columns(),
         ServiceOrder.service.code.as_alias("service_code"),
         ServiceOrder.service.name_cs.as_alias("service_name_cs"),
@@ -271,7 +273,7 @@ def _order_columns() -> list[Column]:
         ServiceOrder.company.name.as_alias("company_name"),
         ServiceOrder.created_by.full_name.as_alias("created_by_name"),
         ServiceOrder.assigned_to.full_name.as_alias("assigned_to_name"),
-    ]
+    )
 
 
 def _scope(actor: Actor):
@@ -446,7 +448,8 @@ async def staff_queue(
     if (wanted := _status_filter(status)) is not None:
         query = query.where(ServiceOrder.status == wanted.value)
     else:
-        query = query.where(ServiceOrder.status.is_in([s.value for s in domain.STAFF_QUEUE_STATUSES]))
+        # the same SQL every time, the one the partial index service_order_staff_queue names
+        query = query.where(ServiceOrder.status.is_in(sorted(s.value for s in domain.STAFF_QUEUE_STATUSES)))
     return await _page(actor, query, newest_first=False, cursor=cursor, limit=limit)
 
 

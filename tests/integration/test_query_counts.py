@@ -9,6 +9,7 @@ import pytest
 
 from backend.db import DB
 from backend.orders.tables import OrderEvent, ServiceOrder
+from backend.perf.datagen import BENCH_PASSWORD, HEAVY_MANAGER, SIZES, STAFF, Size, write_data_set
 from tests.helpers import load_catalogue, order_payload, register, signed_in_staff
 
 pytestmark = pytest.mark.db
@@ -93,3 +94,55 @@ async def test_order_lists_run_the_same_queries_with_10_and_1000_orders(anonymou
     assert with_10 == with_1000
     # the session, the page of orders, their history entries, linked tickets (and engineers on the page)
     assert all(4 <= count <= 5 for count in with_1000.values()), with_1000
+
+
+# --- every page and list the benchmark loads: the same queries on the S and the L data set ------------
+
+# The L data set (100 000 orders, 1 000 000 ledger entries) takes minutes to write, too long for the
+# suite; this is its shape at a twentieth: the heavy customer holds several pages of orders, ledger
+# entries and tickets, the staff queues are full pages, where S has fewer rows than a page.
+L_SHAPE = Size(
+    "L/20", companies=50, orders=5_000, ledger_entries=50_000, tickets=2_500,
+    heavy_orders=250, heavy_entries=2_500, heavy_tickets=125,
+)  # fmt: skip
+BENCH_PAGES = (
+    ("customer", "/api/v1/services"),
+    ("customer", "/company"),
+    ("customer", "/orders"),
+    ("customer", "/api/v1/orders"),
+    ("customer", "/tickets"),
+    ("customer", "/api/v1/tickets"),
+    ("customer", "/credit"),
+    ("customer", "/api/v1/credit"),
+    ("staff", "/staff/orders"),
+    ("staff", "/api/v1/staff/orders"),
+    ("staff", "/staff/tickets"),
+    ("staff", "/api/v1/staff/tickets"),
+)
+
+
+async def bench_page_counts(app, size: Size) -> dict[str, int]:
+    from tests.conftest import _empty_tables
+    from tests.helpers import login, make_client
+
+    await _empty_tables()
+    await write_data_set(size, seed=7)
+    counts = {}
+    async with make_client(app) as customer, make_client(app) as staff:
+        for client, email in ((customer, HEAVY_MANAGER), (staff, STAFF)):
+            response = await login(client, email, BENCH_PASSWORD)
+            assert response.status_code == 200, response.text
+        clients = {"customer": customer, "staff": staff}
+        for who, path in BENCH_PAGES:
+            await clients[who].get(path)  # a first visit may book due expiry or touch the session
+            with counted_queries() as statements:
+                response = await clients[who].get(path)
+            assert response.status_code == 200, (path, response.text[:500])
+            counts[path] = len(statements)
+    return counts
+
+
+async def test_benchmarked_pages_run_the_same_queries_on_s_and_on_the_l_shape(app, db) -> None:
+    small = await bench_page_counts(app, SIZES["S"])
+    large = await bench_page_counts(app, L_SHAPE)
+    assert small == large

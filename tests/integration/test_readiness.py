@@ -6,11 +6,12 @@ import asyncio
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, closing, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -143,7 +144,13 @@ async def sqlite_file_goes_away_and_returns() -> None:
     folder = Path(tempfile.mkdtemp(prefix="portal-ready-"))
     live = folder / "db"
     live.mkdir()
-    shutil.copy(source, live / "portal.sqlite3")
+    # SQLite's backup, not a file copy: closing a plain file handle on the live database would
+    # drop this process's SQLite locks on it, under the app's open connections
+    with (
+        closing(sqlite3.connect(source)) as original,
+        closing(sqlite3.connect(live / "portal.sqlite3")) as copy,
+    ):
+        original.backup(copy)
     async with portal_server(f"sqlite:///{live / 'portal.sqlite3'}") as base:
         assert await wait_for_status(base, 200) == 200
         live.rename(folder / "away")
