@@ -274,6 +274,14 @@ async def staff_queue(actor: Actor) -> list[TicketOut]:
     return [_out(row, actor, [], at) for row in [*running, *waiting]]
 
 
+async def staff_queue_sizes(actor: Actor) -> dict[str, int]:
+    """How many tickets the whole queue holds, so the page can say what lies past its first page."""
+    actor.require_staff()
+    running = await Ticket.count().where(Ticket.status.is_in(sorted(s.value for s in domain.RUNNING)))
+    waiting = await Ticket.count().where(Ticket.status == TicketStatus.WAITING_ON_CUSTOMER.value)
+    return {"running": running, "waiting": waiting, "shown": QUEUE_LIMIT}
+
+
 # --- the thread and the clock --------------------------------------------------------------------------
 
 

@@ -185,7 +185,11 @@ async def ticket_action(
 async def staff_queue_page(request: Request[Any, Any, Any]) -> Template:
     actor: Actor = request.scope["user"]
     return render(
-        request, "tickets/staff_queue.html", tickets=await services.staff_queue(actor), **STAFF_LABELS
+        request,
+        "tickets/staff_queue.html",
+        tickets=await services.staff_queue(actor),
+        sizes=await services.staff_queue_sizes(actor),
+        **STAFF_LABELS,
     )
 
 

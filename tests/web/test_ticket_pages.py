@@ -160,3 +160,38 @@ async def test_the_billing_choice_follows_routing_and_survives_a_refresh(anonymo
     assert "checked" not in attributes_of(sla.text.replace('value="sbp"', 'id="sbp" value="sbp"'), "sbp")
     chosen = await anonymous.get("/orders/estimate?service_code=MACROS&quantity=3&billing=sbp", headers=HTMX)
     assert "checked" in attributes_of(chosen.text.replace('value="sbp"', 'id="sbp" value="sbp"'), "sbp")
+
+
+async def test_the_staff_queue_says_how_much_lies_past_its_page(
+    anonymous, app, sla_plans, monkeypatch
+) -> None:
+    import backend.tickets.services as ticket_services
+
+    me = await register(anonymous, language="en")
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        contract = await admin.post(
+            f"/api/v1/staff/companies/{me['company']['id']}/alc-contracts",
+            json={
+                "products": ["CATIA V5"],
+                "valid_from": date.today().isoformat(),
+                "valid_until": (date.today() + timedelta(days=30)).isoformat(),
+            },
+        )
+        assert contract.status_code == 201, contract.text
+        for n in range(3):
+            opened = await anonymous.post(
+                "/api/v1/tickets",
+                json={
+                    "subject": f"Problém {n}",
+                    "description": "Popis.",
+                    "priority": "normal",
+                    "product": "CATIA V5",
+                },
+            )
+            assert opened.status_code == 201, opened.text
+        whole = await admin.get("/staff/tickets")
+        assert "most urgent of" not in whole.text and whole.text.count("Problém ") == 3
+        monkeypatch.setattr(ticket_services, "QUEUE_LIMIT", 2)
+        page = await admin.get("/staff/tickets")
+        assert "The queue shows the 2 most urgent of 3 tickets" in page.text
+        assert page.text.count("Problém ") == 2
