@@ -196,9 +196,13 @@ def _is_database_unavailable(error: Exception) -> bool:
 
 
 def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
-    if isinstance(error, RecursionError):  # msgspec refuses JSON nested past its depth limit
+    # msgspec refuses JSON nested past its depth limit, and bodies or forms that are not UTF-8,
+    # with these; logged too, in case one ever comes from somewhere other than the request
+    if isinstance(error, RecursionError):
+        logger.warning("400 on %s: %r", neutralised(request.url.path), error)
         return problem(request, 400, _translated(request, N_("The request is nested too deeply to be read.")))
-    if isinstance(error, UnicodeDecodeError):  # a body or form that is not UTF-8
+    if isinstance(error, UnicodeDecodeError):
+        logger.warning("400 on %s: %r", neutralised(request.url.path), error)
         return problem(request, 400, _translated(request, N_("The request is not valid UTF-8 text.")))
     if _is_database_unavailable(error):
         logger.warning("database unavailable on %s: %r", neutralised(request.url.path), error)

@@ -25,6 +25,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     )
 )
+# pages whose address holds a single-use secret: never cached
+SECRET_LINK_PATHS = ("/invitations/", "/password/reset/")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A JSON \u0000 escape (not preceded by an escaping backslash) or a raw NUL byte.
 _JSON_NUL = re.compile(rb"(?:^|[^\\])(?:\\\\)*\\u0000|\x00")
@@ -41,7 +43,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
     headers.setdefault("Referrer-Policy", "same-origin")
     if get_settings().cookies_secure:  # served over HTTPS: browsers must never fall back to HTTP
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if scope.get("user") is not None or scope.get("path", "").startswith("/invitations/"):
+    if scope.get("user") is not None or scope.get("path", "").startswith(SECRET_LINK_PATHS):
         headers["Cache-Control"] = "no-store"
 
 

@@ -38,7 +38,7 @@ async def change_password(actor: Actor, current: str, new: str, client_address: 
     """Set a new password after checking the current one. Every session of the account ends and
     a new one starts for the caller; returns its token."""
     # guessing the current password counts like guessing it at sign-in, and is stopped the same way
-    await throttle.check(
+    await throttle.attempt(
         actor.email,
         client_address,
         N_("Too many wrong passwords. Wait %(minutes)s min and try again."),
@@ -46,9 +46,8 @@ async def change_password(actor: Actor, current: str, new: str, client_address: 
     )
     row = await PortalUser.select(PortalUser.password_hash).where(PortalUser.id == actor.id).first()
     if row is None or not await verify_password(row["password_hash"], current or ""):
-        async with write_transaction():
-            await throttle.failed(actor.email, client_address)
         raise InvalidInput(N_("The current password is not correct."), field="current_password")
+    await throttle.succeeded(actor.email)
     password = _new_password(new, "new_password")
     if password == current:
         raise InvalidInput(N_("Choose a password different from the current one."), field="new_password")
@@ -58,6 +57,10 @@ async def change_password(actor: Actor, current: str, new: str, client_address: 
             {PortalUser.password_hash: password_hash, PortalUser.password_changed_at: now()}
         ).where(PortalUser.id == actor.id)
         await UserSession.delete().where(UserSession.user == actor.id)
+        # a reset link asked for before the change must not overwrite the new password
+        await PasswordReset.update({PasswordReset.used_at: now()}).where(
+            (PasswordReset.user == actor.id) & PasswordReset.used_at.is_null()
+        )
         token = await insert_session(actor, client_address)
         await record("auth.password_changed", object_type="user", object_id=actor.id, actor=actor)
     return token
@@ -78,6 +81,8 @@ async def request_reset(raw_email: str, client_address: str) -> None:
     valid = timedelta(minutes=get_settings().password_reset_valid_minutes)
     token = new_token()
     async with write_transaction():
+        # the person's row is locked, so parallel requests count one after another
+        await locked(PortalUser.select(PortalUser.id).where(PortalUser.id == user["id"])).first()
         recent = await PasswordReset.count().where(
             (PasswordReset.user == user["id"]) & (PasswordReset.created_at > created - valid)
         )

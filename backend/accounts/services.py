@@ -224,12 +224,11 @@ async def authenticate(email: str, password: str, client_address: str = "") -> A
     """One answer for any bad credential: unknown e-mail, wrong password, deactivated account.
     Repeated failures for the account or from the address are refused for a while (429)."""
     normalized = (email or "").strip().lower()
-    await throttle.check(normalized, client_address)
+    await throttle.attempt(normalized, client_address)
     row = await PortalUser.select().where(PortalUser.email == normalized).first()
     valid = await verify_password(row["password_hash"] if row else None, password or "")
     if row is None or not valid or not row["is_active"]:
-        async with write_transaction():
-            await throttle.failed(normalized, client_address)
+        async with write_transaction():  # the attempt stays counted as a failure
             await record(
                 "auth.login_failed",
                 object_type="user",

@@ -110,7 +110,11 @@ async def list_sessions(actor: Actor) -> list[SessionOut]:
         await UserSession.select(
             UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.client_address
         )
-        .where((UserSession.user == actor.id) & (UserSession.expires_at > now()))
+        .where(
+            (UserSession.user == actor.id)
+            & (UserSession.expires_at > now())
+            & (UserSession.last_seen_at > now() - timedelta(minutes=get_settings().session_idle_minutes))
+        )
         .order_by(UserSession.last_seen_at, ascending=False)
     )
     sessions = [

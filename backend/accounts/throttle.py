@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from backend.accounts.tables import LoginFailure
 from backend.clock import aware, now
+from backend.db import write_transaction
 from backend.errors import N_, TooManyRequests
 from backend.settings import get_settings
 
@@ -21,14 +22,14 @@ def _window() -> timedelta:
     return timedelta(minutes=get_settings().login_throttle_minutes)
 
 
-async def _seconds_refused(condition, limit: int, at: datetime) -> int:
-    """How long the failures matching ``condition`` still refuse sign-in (0: not refused). The
-    refusal holds while ``limit`` failures lie in the window, i.e. until the oldest of the newest
-    ``limit`` leaves it."""
+async def _seconds_refused(condition, limit: int, at: datetime, attempt_id: int) -> int:
+    """How long the attempts matching ``condition`` (other than this one) still refuse sign-in
+    (0: not refused). The refusal holds while ``limit`` of them lie in the window, i.e. until the
+    oldest of the newest ``limit`` leaves it."""
     window = _window()
     rows = (
         await LoginFailure.select(LoginFailure.at)
-        .where(condition & (LoginFailure.at > at - window))
+        .where(condition & (LoginFailure.at > at - window) & (LoginFailure.id != attempt_id))
         .order_by(LoginFailure.at, ascending=False)
         .limit(limit)
     )
@@ -42,32 +43,43 @@ SIGN_IN_REFUSED = N_(
 )
 
 
-async def check(
+async def attempt(
     email: str, client_address: str, message: str = SIGN_IN_REFUSED, field: str | None = None
-) -> None:
-    """Raise TooManyRequests while the account or the address is throttled."""
+) -> int:
+    """Count a password attempt before the password is checked, and refuse it (TooManyRequests)
+    while the account or the address is throttled. The attempt is written and committed first and
+    the count taken after, so a burst of parallel guesses sees itself: at most the limit of them
+    get as far as the password. Returns the attempt's id; it stays as a failure unless
+    ``succeeded`` clears it."""
     settings = get_settings()
     at = now()
-    seconds = await _seconds_refused(LoginFailure.email == email, settings.login_failures_per_account, at)
+    async with write_transaction():
+        # housekeeping: attempts past the window no longer count for anything
+        await LoginFailure.delete().where(LoginFailure.at <= at - _window())
+        rows = await LoginFailure.insert(
+            LoginFailure(email=email[:254], client_address=client_address[:64], at=at)
+        ).returning(LoginFailure.id)
+    attempt_id = rows[0]["id"]
+    limit = settings.login_failures_per_account
+    seconds = await _seconds_refused(LoginFailure.email == email[:254], limit, at, attempt_id)
     if client_address:
         seconds = max(
             seconds,
             await _seconds_refused(
-                LoginFailure.client_address == client_address, settings.login_failures_per_address, at
+                LoginFailure.client_address == client_address[:64],
+                settings.login_failures_per_address,
+                at,
+                attempt_id,
             ),
         )
     if seconds:
+        # a refused attempt is not a failure: the refusal never outlasts the window
+        await LoginFailure.delete().where(LoginFailure.id == attempt_id)
         raise TooManyRequests(message, retry_after=seconds, field=field, minutes=math.ceil(seconds / 60))
-
-
-async def failed(email: str, client_address: str) -> None:
-    at = now()
-    # housekeeping: failures past the window no longer count for anything
-    await LoginFailure.delete().where(LoginFailure.at <= at - _window())
-    await LoginFailure.insert(LoginFailure(email=email[:254], client_address=client_address[:64], at=at))
+    return attempt_id
 
 
 async def succeeded(email: str) -> None:
-    """A correct password clears the account's failures (not the address's: one good account
+    """A correct password clears the account's attempts (not the address's: one good account
     must not let an address go on guessing others)."""
-    await LoginFailure.delete().where(LoginFailure.email == email)
+    await LoginFailure.delete().where(LoginFailure.email == email[:254])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller, get
@@ -27,8 +27,8 @@ def _instant(raw: str | None, name: str) -> datetime | None:
     if raw is None or raw == "":
         return None
     try:
-        return aware(datetime.fromisoformat(raw))
-    except ValueError:
+        return aware(datetime.fromisoformat(raw)).astimezone(UTC)
+    except (ValueError, OverflowError):  # not ISO 8601, or a year 1 or 9999 that UTC cannot hold
         raise MalformedInput(
             N_("%(name)s must be an ISO 8601 date and time, e.g. 2026-11-25T08:00:00+01:00."), name=name
         ) from None

@@ -26,9 +26,12 @@ def _day(text: str | None, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(N_("Enter the date as YYYY-MM-DD."), field=field) from None
+    if not 2000 <= day.year <= 2999:  # the filter turns it into instants a day either side
+        raise InvalidInput(N_("Enter the date as YYYY-MM-DD."), field=field)
+    return day
 
 
 def _whole(text: str | None, field: str) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from backend.accounts.security import token_hash
 from backend.accounts.tables import LoginFailure, PasswordReset, PortalUser, UserSession
 from backend.clock import now
 from backend.notifications.sender import send_all_due
@@ -44,6 +46,17 @@ async def test_repeated_failures_throttle_the_account_even_with_the_right_passwo
     await LoginFailure.update({LoginFailure.at: now() - timedelta(minutes=16)}).where(LoginFailure.id > 0)
     assert (await login(anonymous, "victim@example.cz", PASSWORD)).status_code == 200
     assert await LoginFailure.count() == 0
+
+
+async def test_a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit(anonymous) -> None:
+    await register(anonymous, email="burst@example.cz")
+    await anonymous.post("/api/v1/auth/logout")
+    answers = await asyncio.gather(
+        *(login(anonymous, "burst@example.cz", "wrong password!") for _ in range(30))
+    )
+    statuses = [answer.status_code for answer in answers]
+    assert statuses.count(401) <= 5 and statuses.count(401) + statuses.count(429) == 30, statuses
+    assert await LoginFailure.count() == statuses.count(401)
 
 
 async def test_unknown_addresses_are_throttled_the_same_way(anonymous) -> None:
@@ -187,7 +200,7 @@ async def test_password_reset_by_single_use_emailed_link(anonymous, app, smtp) -
         assert "Choose a new password: http://" in text
         token = re.search(r"/password/reset/([\w-]+)", text).group(1)
         # only the hash is kept, and the link leaves the outbox once delivered
-        assert await PasswordReset.exists().where(PasswordReset.token_hash != token)
+        assert await PasswordReset.exists().where(PasswordReset.token_hash == token_hash(token))
         outbox = await OutboxMessage.select(OutboxMessage.context).where(
             OutboxMessage.kind == "password_reset"
         )
@@ -230,6 +243,27 @@ async def test_password_reset_links_expire_and_unknown_addresses_get_the_same_an
     )
     assert expired.status_code == 422
     assert (await login(anonymous, "late@example.cz", PASSWORD)).status_code == 200
+
+
+async def test_a_password_change_ends_reset_links_asked_for_before_it(anonymous, smtp) -> None:
+    await register(anonymous, email="both@example.cz", language="en")
+    assert (
+        await anonymous.post("/api/v1/auth/password-reset", json={"email": "both@example.cz"})
+    ).status_code == 202
+    await send_all_due()
+    token = re.search(
+        r"/password/reset/([\w-]+)", smtp.inbox.messages[0].get_body(("plain",)).get_content()
+    ).group(1)
+    changed = await anonymous.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert changed.status_code == 200
+    late = await anonymous.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}
+    )
+    assert late.status_code == 422
+    await anonymous.post("/api/v1/auth/logout")
+    assert (await login(anonymous, "both@example.cz", NEW_PASSWORD)).status_code == 200
 
 
 async def test_reset_requests_cannot_flood_an_inbox(anonymous, smtp) -> None:

@@ -26,6 +26,7 @@ from backend.db import is_postgres
 from backend.demo import DEMO_PASSWORD
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, ServiceOrder, WorkLog
+from backend.piccolo_conf import DB
 from tests.helpers import load_catalogue, order_payload, register, signed_in_staff
 from tests.processes import served_portal
 
@@ -58,6 +59,12 @@ def connection_dies_in(monkeypatch, module, name: str) -> list[int]:
     return killed
 
 
+def connections_in_use() -> int:
+    """Pool connections not given back. A leaked one stays "in use" for good, and after
+    POOL_MAX_SIZE of them every request would wait for a connection forever."""
+    return DB.pool.get_size() - DB.pool.get_idle_size()
+
+
 async def counts() -> dict[str, int]:
     return {
         "events": await OrderEvent.count(),
@@ -88,6 +95,7 @@ async def test_connection_lost_during_an_approval_leaves_nothing_half_written(
         failed = await staff.post(f"/api/v1/staff/orders/{order_id}/approve", json={"note": "Schváleno."})
         assert killed, f"the fault was not injected: {failed.status_code} {failed.text}"
         assert failed.status_code == 503
+        assert connections_in_use() == 0  # the dead connection went back to the pool
         assert failed.headers["content-type"].startswith("application/problem+json")
         # the status change written before the connection died was rolled back with the rest
         order = await ServiceOrder.select(ServiceOrder.status).where(ServiceOrder.id == order_id).first()
@@ -130,6 +138,7 @@ async def test_connection_lost_during_a_credit_draw_leaves_the_ledger_whole(
             f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 60, "note": "x"}
         )
         assert killed and failed.status_code == 503
+        assert connections_in_use() == 0
         assert await counts() == before
         account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
         lots = await CreditLot.select(Sum(CreditLot.remaining)).where(CreditLot.company == company_id).first()
@@ -182,7 +191,10 @@ async def test_a_process_killed_mid_requests_loses_no_committed_data(db) -> None
                     await asyncio.sleep(0.005)
                 started[0].send_signal(signal.SIGKILL)
 
-            await asyncio.gather(killer(), *(top_up(client, company_id, key) for key in keys))
+            # bounded: if the top-ups stopped succeeding, the test fails instead of waiting forever
+            await asyncio.wait_for(
+                asyncio.gather(killer(), *(top_up(client, company_id, key) for key in keys)), 120
+            )
     assert 20 <= sum(1 for status in answered.values() if status == 201) < len(keys)
 
     booked = {row["idempotency_key"] for row in await CreditEntry.select(CreditEntry.idempotency_key)}
