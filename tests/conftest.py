@@ -40,7 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # tests write the catalogue straight into the tables: the app process must not keep a copy
     os.environ["CATALOGUE_CACHE_SECONDS"] = "0"
     # a real SMTP server on loopback takes this port in the tests that need one (tests/smtp.py)
-    os.environ["SMTP_URL"] = f"smtp://127.0.0.1:{pg_server._free_port()}"
+    os.environ["SMTP_URL"] = f"smtp://127.0.0.1:{pg_server.free_port()}"
     os.environ["SECRET_KEY"] = "test-secret-" + "x" * 40
 
     from backend.migrate import migrate

@@ -119,3 +119,31 @@ def order_payload(**overrides: Any) -> dict[str, Any]:
         "billing": "pay",
         **overrides,
     }
+
+
+async def ledger_is_consistent(company_id: int) -> int:
+    """The balance equals the sum of the ledger and of what remains in the lots, and the last
+    entry's balance_after; it is never negative. Returns it."""
+    from piccolo.query.functions.aggregate import Sum
+
+    from backend.credit.tables import CreditAccount, CreditEntry, CreditLot
+
+    account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
+    ledger = (
+        await CreditEntry.select(Sum(CreditEntry.amount)).where(CreditEntry.company == company_id).first()
+    )
+    lots = await CreditLot.select(Sum(CreditLot.remaining)).where(CreditLot.company == company_id).first()
+    last = (
+        await CreditEntry.select(CreditEntry.balance_after)
+        .where(CreditEntry.company == company_id)
+        .order_by(CreditEntry.id, ascending=False)
+        .first()
+    )
+    assert (
+        account["balance"]
+        == (ledger["sum"] or 0)
+        == (lots["sum"] or 0)
+        == (last["balance_after"] if last else 0)
+    )
+    assert account["balance"] >= 0
+    return account["balance"]

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import asyncpg
 
+from tests.processes import free_port
+
 HOW_TO_GET_ONE = (
     "No PostgreSQL for the tests. Do one of: set PORTAL_TEST_DATABASE_URL=postgresql://user@host:port/db; "
     "start a server on 127.0.0.1:5432 (e.g. `docker compose up -d postgres`); or install the server "
@@ -54,12 +56,6 @@ def _binary(name: str) -> str | None:
     return candidates[0] if candidates else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _start_throwaway() -> str:
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if not initdb or not pg_ctl:
@@ -74,7 +70,7 @@ def _start_throwaway() -> str:
         os.chown(directory, account.pw_uid, account.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     data = directory / "data"
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
         check=True,

@@ -11,30 +11,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.browser.support import PortalPage
+from tests.processes import served_portal
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -59,44 +47,14 @@ def portal_database() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def portal_url(portal_database: str) -> Iterator[str]:
     """The portal with the demo data, served by `portal serve` on a free loopback port."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": portal_database,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "NOTIFICATION_INTERVAL_SECONDS": "0",  # e-mail is not what these tests look at
-        "PORTAL_ENV": "test",
-    }
-    command = [sys.executable, "-m", "backend.cli"]
-    for step in ("migrate", "demo-data"):
-        done = subprocess.run([*command, step], env=env, cwd=ROOT, capture_output=True, text=True)
-        assert done.returncode == 0, f"portal {step} failed:\n{done.stdout}\n{done.stderr}"
-    log = tempfile.NamedTemporaryFile(prefix="portal-browser-serve-", suffix=".log", delete=False)
-    process = subprocess.Popen([*command, "serve"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                raise AssertionError("portal serve stopped:\n" + Path(log.name).read_text())
-            time.sleep(0.1)
-        else:
-            raise AssertionError("portal serve did not get ready:\n" + Path(log.name).read_text())
+    with served_portal(
+        portal_database,
+        migrate=True,
+        demo_data=True,
+        NOTIFICATION_INTERVAL_SECONDS="0",  # e-mail is not what these tests look at
+        PORTAL_ENV="test",
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        Path(log.name).unlink()
 
 
 @pytest.fixture(scope="module")

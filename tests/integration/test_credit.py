@@ -7,15 +7,21 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from piccolo.query.functions.aggregate import Sum
 
 from backend.accounts.domain import Actor, Role
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, InsufficientCredit
-from backend.credit.tables import CreditAccount, CreditEntry, CreditLot
+from backend.credit.tables import CreditAccount, CreditEntry
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import ServiceOrder
-from tests.helpers import load_catalogue, make_client, order_payload, register, signed_in_staff
+from tests.helpers import (
+    ledger_is_consistent,
+    load_catalogue,
+    make_client,
+    order_payload,
+    register,
+    signed_in_staff,
+)
 
 pytestmark = pytest.mark.db
 
@@ -28,29 +34,6 @@ async def plans(db) -> None:
     await load_catalogue()
     for position, plan in enumerate(PLANS):
         await Plan.insert(Plan(**vars(plan), kind="sbp", sort_order=position))
-
-
-async def ledger_is_consistent(company_id: int) -> int:
-    """The balance equals the sum of the ledger and of what remains in the lots; returns it."""
-    account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
-    ledger = (
-        await CreditEntry.select(Sum(CreditEntry.amount)).where(CreditEntry.company == company_id).first()
-    )
-    lots = await CreditLot.select(Sum(CreditLot.remaining)).where(CreditLot.company == company_id).first()
-    last = (
-        await CreditEntry.select(CreditEntry.balance_after)
-        .where(CreditEntry.company == company_id)
-        .order_by(CreditEntry.id, ascending=False)
-        .first()
-    )
-    assert (
-        account["balance"]
-        == (ledger["sum"] or 0)
-        == (lots["sum"] or 0)
-        == (last["balance_after"] if last else 0)
-    )
-    assert account["balance"] >= 0
-    return account["balance"]
 
 
 async def top_up(admin, company_id: int, amount: int, key: str, **extra):

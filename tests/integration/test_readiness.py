@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing, suppress
@@ -19,14 +17,9 @@ import httpx
 import pytest
 
 from backend.db import is_postgres
+from tests.processes import PORTAL, free_port, stop
 
 pytestmark = pytest.mark.db
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class TcpProxy:
@@ -74,7 +67,7 @@ async def portal_server(database_url: str) -> AsyncIterator[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "HOST": "127.0.0.1"}
     log = tempfile.NamedTemporaryFile(prefix="portal-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(  # noqa: ASYNC220 - a long-lived child, waited for below
-        [sys.executable, "-m", "backend.cli", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log
+        [*PORTAL, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,16 +81,7 @@ async def portal_server(database_url: str) -> AsyncIterator[str]:
                 await asyncio.sleep(0.1)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise AssertionError(
-                "the server did not stop on SIGTERM:\n" + Path(log.name).read_text()
-            ) from None
-        log.close()
-        Path(log.name).unlink()
+        stop(process, log)
 
 
 async def wait_for_status(base: str, expected: int, seconds: float = 15) -> int:
