@@ -34,6 +34,44 @@ def _json_text(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 
+def audit_event(
+    action: str,
+    *,
+    object_type: str,
+    object_id: int | None = None,
+    actor: Actor | None = None,
+    actor_id: int | None = None,
+    company_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+    actor_name: str | None = None,
+    address: str | None = None,
+) -> AuditEvent:
+    """One event, logged now, for ``record_all`` to write with others (``address`` defaults to
+    the current request's)."""
+    address = client_address.get() if address is None else address
+    logger.info(
+        "%s %s#%s by %s from %s",
+        neutralised(action),
+        neutralised(object_type),
+        object_id if object_id is not None else "-",
+        neutralised(actor_name if actor_name is not None else (actor.email if actor else "portal")),
+        neutralised(address or "-"),
+    )
+    return AuditEvent(
+        at=now(),
+        actor=actor.id if actor else actor_id,
+        actor_name=actor_name if actor_name is not None else (actor.email if actor else ""),
+        company=company_id if company_id is not None else (actor.company_id if actor else None),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=_json_text(before),
+        after=_json_text(after),
+        client_address=address[:64],
+    )
+
+
 async def record(
     action: str,
     *,
@@ -47,28 +85,27 @@ async def record(
     actor_name: str | None = None,
 ) -> None:
     """Append one event (in the caller's transaction, when there is one)."""
-    await AuditEvent.insert(
-        AuditEvent(
-            at=now(),
-            actor=actor.id if actor else actor_id,
-            actor_name=actor_name if actor_name is not None else (actor.email if actor else ""),
-            company=company_id if company_id is not None else (actor.company_id if actor else None),
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=_json_text(before),
-            after=_json_text(after),
-            client_address=client_address.get()[:64],
-        )
+    await record_all(
+        [
+            audit_event(
+                action,
+                object_type=object_type,
+                object_id=object_id,
+                actor=actor,
+                actor_id=actor_id,
+                company_id=company_id,
+                before=before,
+                after=after,
+                actor_name=actor_name,
+            )
+        ]
     )
-    logger.info(
-        "%s %s#%s by %s from %s",
-        neutralised(action),
-        neutralised(object_type),
-        object_id if object_id is not None else "-",
-        neutralised(actor_name if actor_name is not None else (actor.email if actor else "portal")),
-        neutralised(client_address.get() or "-"),
-    )
+
+
+async def record_all(events: list[AuditEvent]) -> None:
+    """Append events in one statement (in the caller's transaction, when there is one)."""
+    if events:
+        await AuditEvent.insert(*events)
 
 
 def _out(row: dict[str, Any]) -> AuditEventOut:

@@ -3,7 +3,9 @@ ledger entry with the balance after it, and moves the lots, all in one transacti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +13,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from backend.accounts.domain import Actor
 from backend.accounts.tables import Company
-from backend.audit.services import record
+from backend.audit.services import audit_event, client_address, record, record_all
 from backend.catalog.tables import Service
 from backend.clock import aware, now
 from backend.credit import domain
@@ -27,6 +29,7 @@ from backend.credit.schemas import (
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
 from backend.db import locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
+from backend.group_commit import GroupCommit
 from backend.i18n import current_language, gettext
 from backend.money import MAX_AMOUNT
 from backend.notifications.services import enqueue_for_managers
@@ -211,9 +214,25 @@ def _entry_out(row: dict[str, Any]) -> CreditEntryOut:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """One staff admin's top-up or adjustment, checked, waiting for its batch."""
+
+    actor: Actor
+    kind: EntryKind
+    amount: int
+    note: str
+    key: str
+    valid_months: int
+    address: str  # the request's, for its audit event
+
+
 async def change_credit(actor: Actor, company_id: int, change: CreditChange) -> tuple[CreditEntryOut, bool]:
     """Staff admin's top-up or adjustment. Returns the entry and whether it was booked now
-    (False: the same idempotency key had booked it before, and this is that same result)."""
+    (False: the same idempotency key had booked it before, and this is that same result).
+
+    Changes of one company arriving together are booked together (``_credit_changes``), each
+    decided on its own in arrival order, as if one after the other."""
     actor.require_staff_admin()
     kind = EntryKind(change.kind)
     amount = domain.check_amount(change.amount, allow_negative=kind is EntryKind.ADJUSTMENT)
@@ -230,32 +249,201 @@ async def change_credit(actor: Actor, company_id: int, change: CreditChange) -> 
             N_("Send an idempotency key, so that a repeated request books nothing twice."),
             field="idempotency_key",
         )
-    async with write_transaction():
-        if not await Company.exists().where(Company.id == company_id):
-            raise NotFound(N_("Company not found."))
-        at = now()
-        account = await _locked_account(company_id)  # serialises every credit change of the company
-        earlier = (
-            await CreditEntry.select()
-            .where((CreditEntry.company == company_id) & (CreditEntry.idempotency_key == key))
-            .first()
-        )
-        if earlier is not None:
-            if earlier["amount"] != amount or earlier["kind"] != kind.value:
-                raise Conflict(
-                    N_("This idempotency key was already used for a different amount; use a new key."),
-                    field="idempotency_key",
+    pending = _Change(actor, kind, amount, note, key, change.valid_months, client_address.get())
+    entry, booked = await _credit_changes.submit(company_id, pending)
+    return _entry_out(entry), booked
+
+
+class _NothingBooked(Exception):
+    """Every change of a batch was refused or replayed: roll back what the batch began (the
+    expiries it booked), as each change alone would have."""
+
+
+async def _book_changes(
+    company_id: int, changes: Sequence[_Change]
+) -> list[tuple[dict[str, Any], bool] | Exception]:
+    """One transaction for a batch of changes of one company: the account lock, the idempotency
+    keys, the lots and the due expiries are read once; every change is decided in arrival order
+    against the lots as the changes before it left them; what is booked is written in a fixed
+    number of statements, however many changes the batch holds."""
+    results: list[tuple[dict[str, Any], bool] | Exception | None] = [None] * len(changes)
+    try:
+        async with write_transaction():
+            if not await Company.exists().where(Company.id == company_id):
+                raise NotFound(N_("Company not found."))
+            at = now()
+            account = await _locked_account(company_id)  # serialises every credit change of the company
+            keys = sorted({change.key for change in changes})
+            earlier = {
+                row["idempotency_key"]: row
+                for row in await CreditEntry.select().where(
+                    (CreditEntry.company == company_id) & CreditEntry.idempotency_key.is_in(keys)
                 )
-            return _entry_out(earlier), False
-        _expired, lots = await _expire_due(account, at)
-        booking = Booking(kind, actor=actor, note=note, idempotency_key=key)
-        if amount > 0:
-            expires = add_months(at, change.valid_months)
-            entry = await _book(account, amount, booking, at, new_lot_expires=expires)
-        else:
-            taken = domain.allocate(lots, -amount, at)
-            entry = await _book(account, amount, booking, at, taken=taken)
-    return _entry_out(entry), True
+            }
+            _expired, lots = await _expire_due(account, at)
+            plans: list[_Planned] = []
+            planned_by_key: dict[str, _Planned] = {}
+            for index, change in enumerate(changes):
+                if (same_key := earlier.get(change.key) or planned_by_key.get(change.key)) is not None:
+                    results[index] = _repeated(same_key, change, index)
+                    continue
+                booking = Booking(
+                    change.kind, actor=change.actor, note=change.note, idempotency_key=change.key
+                )
+                if change.amount > 0:  # a lot the later changes of the batch may draw from
+                    new_lot = Lot(
+                        _PROVISIONAL_LOT_ID + index, change.amount, add_months(at, change.valid_months)
+                    )
+                    lots = [*lots, new_lot]
+                    planned = _Planned(index, change, booking, new_lot=new_lot)
+                else:
+                    try:
+                        taken = domain.allocate(lots, -change.amount, at)
+                    except InvalidInput as refused:
+                        results[index] = refused
+                        continue
+                    lots = _after_taking(lots, taken)
+                    planned = _Planned(index, change, booking, taken=taken)
+                plans.append(planned)
+                planned_by_key[change.key] = planned
+            if not plans:
+                raise _NothingBooked
+            for planned, entry in zip(plans, await _book_all(account, plans, at), strict=True):
+                for index in (planned.index, *planned.replays):
+                    results[index] = (entry, index == planned.index)
+    except _NothingBooked:
+        pass
+    return results  # type: ignore[return-value] - every change got its answer above
+
+
+@dataclass(slots=True)
+class _Planned:
+    """A change of a batch that books an entry, and the later changes that repeat its key."""
+
+    index: int
+    change: _Change
+    booking: Booking
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    new_lot: Lot | None = None  # with a provisional id until it is written
+    replays: list[int] = field(default_factory=list)
+
+
+# ids of lots a batch opens, until they are written: above every real id, in booking order, so
+# that among lots of equal validity they are drawn last, as the newest are
+_PROVISIONAL_LOT_ID = 2**62
+
+
+def _repeated(
+    same_key: dict[str, Any] | _Planned, change: _Change, index: int
+) -> tuple[dict[str, Any], bool] | Conflict | None:
+    """A change whose key was used before: its earlier result, or a conflict when the key came
+    with another amount. A key first used in this batch is answered once its entry is written."""
+    if isinstance(same_key, _Planned):
+        used_for = (same_key.change.amount, same_key.change.kind.value)
+    else:
+        used_for = (same_key["amount"], same_key["kind"])
+    if used_for != (change.amount, change.kind.value):
+        return Conflict(
+            N_("This idempotency key was already used for a different amount; use a new key."),
+            field="idempotency_key",
+        )
+    if isinstance(same_key, _Planned):
+        same_key.replays.append(index)
+        return None
+    return same_key, False
+
+
+def _after_taking(lots: list[Lot], taken: list[tuple[int, int]]) -> list[Lot]:
+    took = dict(taken)
+    return [Lot(lot.id, lot.remaining - took.get(lot.id, 0), lot.expires_at) for lot in lots]
+
+
+async def _book_all(account: dict[str, Any], plans: list[_Planned], at: datetime) -> list[dict[str, Any]]:
+    """``_book`` for many entries at once (inside the caller's transaction): entries, lots,
+    allocations, new lots and audit events each in one statement, the balance once."""
+    company_id, opening = account["company"], account["balance"]
+    balances = list(itertools.accumulate((planned.change.amount for planned in plans), initial=opening))
+    entries = await CreditEntry.insert(
+        *(
+            CreditEntry(
+                company=company_id,
+                kind=planned.booking.kind.value,
+                amount=planned.change.amount,
+                balance_after=balance,
+                actor=planned.change.actor.id,
+                actor_name=planned.change.actor.full_name,
+                note=planned.booking.note,
+                idempotency_key=planned.booking.idempotency_key,
+                created_at=at,
+            )
+            for planned, balance in zip(plans, balances[1:], strict=True)
+        )
+    ).returning(*CreditEntry.all_columns())
+    entries.sort(key=lambda entry: entry["id"])  # ids follow the order of the rows written
+    taken: dict[int, int] = {}  # lot id → taken by this batch
+    for planned in plans:
+        for lot_id, take in planned.taken:
+            taken[lot_id] = taken.get(lot_id, 0) + take
+    opened = [
+        (planned.new_lot, entry) for planned, entry in zip(plans, entries, strict=True) if planned.new_lot
+    ]
+    real_id: dict[int, int] = {}
+    if opened:
+        written = await CreditLot.insert(
+            *(
+                CreditLot(
+                    company=company_id,
+                    entry=entry["id"],
+                    amount=lot.remaining,
+                    remaining=lot.remaining - taken.pop(lot.id, 0),
+                    expires_at=lot.expires_at,
+                )
+                for lot, entry in opened
+            )
+        ).returning(CreditLot.id)
+        real_id = dict(
+            zip((lot.id for lot, _entry in opened), sorted(row["id"] for row in written), strict=True)
+        )
+    for lot_id, take in taken.items():  # lots from before the batch; most batches take from one or two
+        await CreditLot.update({CreditLot.remaining: CreditLot.remaining - take}).where(
+            CreditLot.id == lot_id
+        )
+    allocations = [
+        CreditAllocation(entry=entry["id"], lot=real_id.get(lot_id, lot_id), amount=take)
+        for planned, entry in zip(plans, entries, strict=True)
+        for lot_id, take in planned.taken
+    ]
+    if allocations:
+        await CreditAllocation.insert(*allocations)
+    await CreditAccount.update({CreditAccount.balance: balances[-1], CreditAccount.updated_at: at}).where(
+        CreditAccount.id == account["id"]
+    )
+    await record_all(
+        [
+            audit_event(
+                f"credit.{planned.booking.kind.value}",
+                object_type="credit_entry",
+                object_id=entry["id"],
+                actor=planned.change.actor,
+                company_id=company_id,
+                before=before,
+                after=after,
+                address=planned.change.address,
+            )
+            for planned, entry, (before, after) in zip(
+                plans, entries, itertools.pairwise(balances), strict=True
+            )
+        ]
+    )
+    threshold = account["low_balance_threshold"]
+    for before, after in itertools.pairwise(balances):
+        if threshold is not None and after < threshold <= before:
+            await enqueue_for_managers(company_id, "low_credit", {"balance": after, "threshold": threshold})
+    account["balance"] = balances[-1]
+    return entries
+
+
+_credit_changes: GroupCommit[int, _Change, tuple[dict[str, Any], bool]] = GroupCommit(_book_changes)
 
 
 async def top_up_from_plan(

@@ -4,24 +4,29 @@ concurrency, and the database's own refusal of a negative balance."""
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from backend.accounts.domain import Actor, Role
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, InsufficientCredit
-from backend.credit.tables import CreditAccount, CreditEntry
+from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
+from backend.errors import Conflict
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import ServiceOrder
 from tests.helpers import (
     ledger_is_consistent,
     load_catalogue,
+    login,
     make_client,
     order_payload,
     register,
     signed_in_staff,
 )
+from tests.processes import served_portal
 
 pytestmark = pytest.mark.db
 
@@ -215,6 +220,128 @@ async def test_200_concurrent_draws_asking_twice_the_balance_never_overspend(ano
     assert sum(results) == 100
     assert await CreditEntry.count().where(CreditEntry.kind == "draw") == 100
     assert await ledger_is_consistent(company_id) == 0
+
+
+async def test_concurrent_changes_share_transactions_yet_each_is_decided_on_its_own(
+    anonymous, app, plans, monkeypatch
+) -> None:
+    """40 adjustments at once, each with its own key, asking 1.2 × the balance: they are booked
+    in fewer transactions than requests (group commit), and exactly those that fit succeed."""
+    from backend.audit.tables import AuditEvent
+
+    company_id = (await register(anonymous))["company"]["id"]
+    batches: list[int] = []
+    write = credit._credit_changes._write
+
+    async def counted(key, changes):
+        batches.append(len(changes))
+        return await write(key, changes)
+
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await top_up(admin, company_id, 1_000_000, "start")
+        monkeypatch.setattr(credit._credit_changes, "_write", counted)
+        responses = await asyncio.gather(
+            *(
+                top_up(admin, company_id, -30_000, f"d{n}", kind="adjustment", note="Oprava")
+                for n in range(40)
+            )
+        )
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(201) == 33 and statuses.count(422) == 7  # 33 × 300 Kč fit in 10 000 Kč
+    assert all("prepaid credit is left" in r.json()["detail"] for r in responses if r.status_code == 422)
+    assert sum(batches) == 40 and len(batches) < 40
+    assert await ledger_is_consistent(company_id) == 10_000
+    entry_ids = {r.json()["entry"]["id"] for r in responses if r.status_code == 201}
+    events = await AuditEvent.select(AuditEvent.object_id).where(AuditEvent.action == "credit.adjustment")
+    assert {row["object_id"] for row in events} == entry_ids
+
+
+async def test_batches_of_two_app_processes_on_one_company_never_overspend(anonymous, app, plans) -> None:
+    """Group commit batches within a process; across processes the account lock still orders
+    the batches. 30 adjustments from this process and 30 from a `portal serve` at once, asking
+    1.8 × the balance: exactly those that fit succeed, whichever process sent them."""
+    company_id = (await register(anonymous))["company"]["id"]
+
+    def adjustments(client, prefix: str):
+        return [
+            top_up(client, company_id, -30_000, f"{prefix}{n}", kind="adjustment", note="Oprava")
+            for n in range(30)
+        ]
+
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as here:
+        await top_up(here, company_id, 1_000_000, "start")
+        with served_portal(os.environ["DATABASE_URL"]) as base:
+            async with httpx.AsyncClient(base_url=base, timeout=30) as there:
+                there.headers["x-csrftoken"] = (await there.get("/api/v1/auth/csrf")).json()["token"]
+                assert (await login(there, "vedouci@example.cz")).status_code == 200
+                responses = await asyncio.gather(*adjustments(here, "here-"), *adjustments(there, "there-"))
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(201) == 33 and statuses.count(422) == 27, statuses
+    assert await ledger_is_consistent(company_id) == 10_000
+
+
+async def test_a_batch_decides_its_changes_in_arrival_order(anonymous, plans) -> None:
+    """One batch as the writer gets it: a repeated key replays, a key reused for another amount is
+    a conflict, a draw beyond what the earlier changes left is refused, a top-up in the middle
+    counts for the draws after it; the ledger reads as if booked one by one."""
+    from backend.accounts.services import create_staff
+    from backend.credit.services import _book_changes, _Change
+
+    company_id = (await register(anonymous))["company"]["id"]
+    admin_id = await create_staff("admin@example.cz", "Admin", "a long password", admin=True)
+    admin = Actor(
+        id=admin_id,
+        email="admin@example.cz",
+        full_name="A",
+        role=Role.STAFF_ADMIN,
+        company_id=None,
+        language="cs",
+    )
+
+    def change(amount: int, key: str, kind: EntryKind = EntryKind.ADJUSTMENT) -> _Change:
+        return _Change(admin, kind, amount, "Oprava", key, 12, "192.0.2.1")
+
+    results = await _book_changes(
+        company_id,
+        [
+            change(50_000, "top", EntryKind.TOPUP),
+            change(-20_000, "a"),
+            change(-20_000, "a"),  # the same request again
+            change(-1_000, "a"),  # the same key, another amount
+            change(-40_000, "b"),  # 30 000 left: refused
+            change(30_000, "top-2", EntryKind.TOPUP),
+            change(-40_000, "c"),  # 60 000 left now
+        ],
+    )
+    top, drawn, replayed, conflict, refused, top_2, later = results
+    assert top[1] and drawn[1] and top_2[1] and later[1]
+    assert replayed == (drawn[0], False)
+    assert isinstance(conflict, Conflict) and isinstance(refused, InsufficientCredit)
+    assert [entry[0]["balance_after"] for entry in (top, drawn, top_2, later)] == [
+        50_000,
+        30_000,
+        60_000,
+        20_000,
+    ]
+    assert await ledger_is_consistent(company_id) == 20_000
+    lots = {
+        row["entry"]: row["id"]
+        for row in await CreditLot.select(CreditLot.id, CreditLot.entry).where(
+            CreditLot.company == company_id
+        )
+    }
+    took = await CreditAllocation.select(CreditAllocation.lot, CreditAllocation.amount).where(
+        CreditAllocation.entry == later[0]["id"]
+    )
+    # the rest of the first lot, then the lot the same batch opened
+    assert sorted((row["lot"], row["amount"]) for row in took) == [
+        (lots[top[0]["id"]], 30_000),
+        (lots[top_2[0]["id"]], 10_000),
+    ]
+
+    # a batch in which nothing is booked changes nothing
+    assert isinstance((await _book_changes(company_id, [change(-30_000, "d")]))[0], InsufficientCredit)
+    assert await CreditEntry.count().where(CreditEntry.company == company_id) == 4
 
 
 async def test_the_database_refuses_a_negative_balance(anonymous, plans) -> None:

@@ -135,6 +135,46 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor, clock: list[date
             run(credit.change_credit(admin, self.company_id, change))
             self._take(-amount)
 
+        @rule(
+            amounts=st.lists(
+                st.integers(min_value=-30_000, max_value=30_000).filter(bool), min_size=2, max_size=6
+            )
+        )
+        def several_changes_at_once(self, amounts: list[int]) -> None:
+            """Changes sent together are booked in shared transactions (group commit), yet each is
+            decided as if it came alone, in the order sent: a later draw may use an earlier
+            top-up of the same batch, and a refused one changes nothing."""
+            before = self._snapshot()
+            self._book_due_expiries()
+            expected = []
+            for amount in amounts:
+                if amount > 0:
+                    self.lots.append(ModelLot(amount, amount, credit.add_months(clock[0], 12)))
+                elif -amount > self._available():
+                    expected.append(False)
+                    continue
+                else:
+                    self._take(-amount)
+                expected.append(True)
+            if not any(expected):
+                self._restore(before)
+
+            async def at_once() -> list:
+                changes = [
+                    CreditChange(
+                        amount=amount, idempotency_key=f"k{next(self.keys)}", note="batch", kind="adjustment"
+                    )
+                    for amount in amounts
+                ]
+                return await asyncio.gather(
+                    *(credit.change_credit(admin, self.company_id, change) for change in changes),
+                    return_exceptions=True,
+                )
+
+            results = run(at_once())
+            assert [not isinstance(result, BaseException) for result in results] == expected
+            assert all(isinstance(r, InsufficientCredit) for r in results if isinstance(r, BaseException))
+
         @rule(days=st.integers(min_value=1, max_value=200))
         def time_passes(self, days: int) -> None:
             """Only the clock moves: nothing is booked until the next credit operation or job."""
