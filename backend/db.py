@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.query.base import Query
+from piccolo.query.methods.select import Select
 from piccolo.querystring import QueryString
 
 from backend.errors import N_, Conflict
@@ -27,6 +28,52 @@ Q = TypeVar("Q", bound=Query)
 
 def is_postgres() -> bool:
     return isinstance(DB, PostgresEngine)
+
+
+class Param:
+    """Where a value goes in a query that ``Prepared`` builds once."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class Prepared:
+    """A Piccolo select whose SQL is built once and then run with new values each time.
+
+    Piccolo builds a query's SQL again on every run, and for joined columns that costs more
+    Python than the database needs to answer (docs/performance.md). Build the query with
+    ``Param("name")`` where the values go, on first use (the SQL depends on the engine); each run
+    binds the values by name and sends the same SQL. For selects of plain columns: rows come back
+    as from ``Table.raw``, without Piccolo's output options (nested, JSON loading)."""
+
+    __slots__ = ("_args", "_build", "_table", "_template")
+
+    def __init__(self, build: Callable[[], Select]) -> None:
+        self._build = build
+        self._template: str | None = None
+
+    def _compile(self) -> str:
+        query = self._build()
+        _end, fragments, self._args = query.querystrings[0].bundle(
+            start_index=1, bundled=[], combined_args=[]
+        )
+        self._table = query.table
+        return "".join(
+            fragment.prefix.replace("{", "{{").replace("}", "}}") + ("" if fragment.no_arg else "{}")
+            for fragment in fragments
+        )
+
+    async def rows(self, **values: Any) -> list[dict[str, Any]]:
+        template = self._template or self._compile()
+        self._template = template
+        args = [values[arg.name] if isinstance(arg, Param) else arg for arg in self._args]
+        return await self._table.raw(template, *args)
+
+    async def first(self, **values: Any) -> dict[str, Any] | None:
+        rows = await self.rows(**values)
+        return rows[0] if rows else None
 
 
 @asynccontextmanager

@@ -4,8 +4,6 @@ processes keep no state of their own."""
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
-from typing import Any
 
 from backend.accounts.domain import Actor
 from backend.accounts.schemas import SessionOut
@@ -14,7 +12,7 @@ from backend.accounts.services import actor_from_row
 from backend.accounts.tables import UserSession
 from backend.audit.services import record
 from backend.clock import aware, now
-from backend.db import write_transaction
+from backend.db import Param, Prepared, write_transaction
 from backend.settings import get_settings
 
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)  # bounds the writes that idle-timeout tracking costs
@@ -73,23 +71,24 @@ async def end_session(token: str) -> None:
         )
 
 
-@cache  # every request asks; Piccolo builds joined columns by copying, so build them once
-def _session_columns() -> tuple[Any, ...]:
-    return (
-        UserSession.id,
-        UserSession.expires_at,
-        UserSession.last_seen_at,
-        *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
+# every signed-in request asks: its SQL is built once (Piccolo would rebuild the join each time)
+_SESSION_WITH_USER = Prepared(
+    lambda: (
+        UserSession.select(
+            UserSession.id,
+            UserSession.expires_at,
+            UserSession.last_seen_at,
+            *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
+        )
+        .where(UserSession.token_hash == Param("token_hash"))
+        .first()
     )
+)
 
 
 async def actor_for_session(token: str) -> Actor | None:
     """The signed-in user behind a session token, or None once it is unknown, expired or idle."""
-    row = (
-        await UserSession.select(*_session_columns())
-        .where(UserSession.token_hash == token_hash(token))
-        .first()
-    )
+    row = await _SESSION_WITH_USER.first(token_hash=token_hash(token))
     if row is None:
         return None
     at = now()

@@ -18,7 +18,7 @@ from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, aware, now, today
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, work_cost
-from backend.db import locked, write_transaction
+from backend.db import Param, Prepared, locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound
 from backend.i18n import current_language, gettext
 from backend.money import MAX_AMOUNT, apply_discount, line_amount, with_vat
@@ -409,48 +409,107 @@ def _status_filter(raw: str | None) -> OrderStatus | None:
         raise InvalidInput(N_("Unknown order status %(status)s."), field="status", status=raw) from None
 
 
+@cache  # one SQL text per shape of list, built on first use (db.Prepared)
+def _list_query(
+    *, company: bool, status: bool, queue: bool, after: bool, newest_first: bool, size: int
+) -> Prepared:
+    def build():
+        query = ServiceOrder.select(*_order_columns())
+        if company:
+            query = query.where(ServiceOrder.company == Param("company"))
+        if status:
+            query = query.where(ServiceOrder.status == Param("status"))
+        if queue:
+            # the SQL (and the values) the partial index service_order_staff_queue names
+            query = query.where(
+                ServiceOrder.status.is_in(sorted(s.value for s in domain.STAFF_QUEUE_STATUSES))
+            )
+        if after:
+            last = Param("last_id")
+            query = query.where(ServiceOrder.id < last if newest_first else ServiceOrder.id > last)
+        return query.order_by(ServiceOrder.id, ascending=not newest_first).limit(size + 1)
+
+    return Prepared(build)
+
+
 async def _page(
-    actor: Actor, query, *, newest_first: bool, cursor: str | None, limit: int | None
+    actor: Actor,
+    *,
+    company: int | None = None,
+    status: OrderStatus | None = None,
+    queue: bool = False,
+    newest_first: bool,
+    cursor: str | None,
+    limit: int | None,
+    history: bool,
 ) -> OrderPage:
     size = page_size(limit)
-    if cursor:
-        last_id = decode_cursor("o", cursor)
-        query = query.where(ServiceOrder.id < last_id if newest_first else ServiceOrder.id > last_id)
-    rows = await query.order_by(ServiceOrder.id, ascending=not newest_first).limit(size + 1)
+    last_id = decode_cursor("o", cursor) if cursor else None
+    query = _list_query(
+        company=company is not None,
+        status=status is not None,
+        queue=queue,
+        after=last_id is not None,
+        newest_first=newest_first,
+        size=size,
+    )
+    rows = await query.rows(company=company, status=status.value if status else None, last_id=last_id)
     has_more = len(rows) > size
     rows = rows[:size]
     ids = [row["id"] for row in rows]
-    events = await _events_by_order(ids)
-    tickets = await _tickets_by_order(ids)
+    events = await _events_by_order(ids) if history else {}
+    tickets = await _tickets_by_order(ids) if history else {}
     return OrderPage(
-        items=[_order_out(row, actor, events[row["id"]], ticket=tickets.get(row["id"])) for row in rows],
+        items=[
+            _order_out(row, actor, events.get(row["id"], []), ticket=tickets.get(row["id"])) for row in rows
+        ],
         next_cursor=encode_cursor("o", rows[-1]["id"]) if has_more else None,
     )
 
 
 async def list_orders(
-    actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
+    actor: Actor,
+    *,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+    history: bool = True,
 ) -> OrderPage:
-    """The caller's company's orders, newest first; keyset pagination on (company, id)."""
-    query = ServiceOrder.select(*_order_columns()).where(ServiceOrder.company == actor.company_scope())
-    if (wanted := _status_filter(status)) is not None:
-        query = query.where(ServiceOrder.status == wanted.value)
-    return await _page(actor, query, newest_first=True, cursor=cursor, limit=limit)
+    """The caller's company's orders, newest first; keyset pagination on (company, id).
+    ``history=False``: without each order's history and ticket, for pages that list orders
+    without them (two queries fewer)."""
+    return await _page(
+        actor,
+        company=actor.company_scope(),
+        status=_status_filter(status),
+        newest_first=True,
+        cursor=cursor,
+        limit=limit,
+        history=history,
+    )
 
 
 async def staff_queue(
-    actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
+    actor: Actor,
+    *,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+    history: bool = True,
 ) -> OrderPage:
     """Orders waiting for the support team (new requests, accepted quotes), oldest first; or every
     order in one status when asked."""
     actor.require_staff()
-    query = ServiceOrder.select(*_order_columns())
-    if (wanted := _status_filter(status)) is not None:
-        query = query.where(ServiceOrder.status == wanted.value)
-    else:
-        # the same SQL every time, the one the partial index service_order_staff_queue names
-        query = query.where(ServiceOrder.status.is_in(sorted(s.value for s in domain.STAFF_QUEUE_STATUSES)))
-    return await _page(actor, query, newest_first=False, cursor=cursor, limit=limit)
+    wanted = _status_filter(status)
+    return await _page(
+        actor,
+        status=wanted,
+        queue=wanted is None,
+        newest_first=False,
+        cursor=cursor,
+        limit=limit,
+        history=history,
+    )
 
 
 # --- changes of status --------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ async def queue_page(
 ) -> Template:
     """What waits for the team (new requests, accepted quotes), oldest first; or one status."""
     actor: Actor = request.scope["user"]
-    page = await services.staff_queue(actor, status=status or None, cursor=cursor)
+    page = await services.staff_queue(actor, status=status or None, cursor=cursor, history=False)
     context = {"page": page, "status": status or "", "filters": QUEUE_FILTERS, **await _context(actor)}
     if is_htmx(request) and cursor:
         return render(request, "staff/partials/_queue_rows.html", **context)

@@ -133,7 +133,7 @@ async def order_list(
 ) -> Template:
     """My company's orders, newest first; the filter and "more" swap the list in place (htmx)."""
     actor: Actor = request.scope["user"]
-    page = await services.list_orders(actor, status=status or None, cursor=cursor)
+    page = await services.list_orders(actor, status=status or None, cursor=cursor, history=False)
     context = {
         "page": page,
         "status": status or "",

@@ -84,8 +84,10 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[Any] | Template
         company=await accounts.get_company(actor),
         rights=rights,
         hotline=rights.alc.active or rights.sla.active,
-        quoted=(await orders.list_orders(actor, status=OrderStatus.QUOTED.value, limit=RECENT)).items,
-        orders=(await orders.list_orders(actor, limit=RECENT)).items,
+        quoted=(
+            await orders.list_orders(actor, status=OrderStatus.QUOTED.value, limit=RECENT, history=False)
+        ).items,
+        orders=(await orders.list_orders(actor, limit=RECENT, history=False)).items,
         tickets=(await tickets.list_tickets(actor, limit=RECENT)).items,
         order_status_labels=ORDER_STATUS_LABELS,
         ticket_status_labels=TICKET_STATUS_LABELS,

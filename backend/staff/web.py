@@ -22,7 +22,7 @@ FIRST = 5  # orders and tickets the home lists from each queue
 async def staff_home(request: Request[Any, Any, Any]) -> Template:
     """What needs the team first: the oldest orders waiting and the most urgent tickets."""
     actor = request.scope["user"]
-    order_queue = await orders.staff_queue(actor, limit=FIRST)
+    order_queue = await orders.staff_queue(actor, limit=FIRST, history=False)
     ticket_queue = await tickets.staff_queue(actor)
     return render(
         request,
