@@ -179,10 +179,16 @@ def format_due(value: datetime | None) -> str:
     local = value.astimezone(PRAGUE)
     language = current_language()
     time_part = babel_format_time(local, format="short", tzinfo=PRAGUE, locale=language)
+    weekday = _weekday_name(language, local.weekday())  # Babel's EEE, without its lookups per call
     if abs((local - now().astimezone(PRAGUE)).days) < 6:
-        return f"{babel_format_date(local, format='EEE', locale=language)} {time_part}"
-    pattern = "EEE d. M." if language == "cs" else "EEE d MMM"
-    return f"{babel_format_date(local, format=pattern, locale=language)} {time_part}"
+        return f"{weekday} {time_part}"
+    pattern = "d. M." if language == "cs" else "d MMM"
+    return f"{weekday} {babel_format_date(local, format=pattern, locale=language)} {time_part}"
+
+
+@lru_cache(maxsize=len(LANGUAGES) * 7)
+def _weekday_name(language: str, weekday: int) -> str:
+    return babel_locale(language).days["format"]["abbreviated"][weekday]
 
 
 def format_date(value: datetime | None) -> str:

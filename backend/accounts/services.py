@@ -24,7 +24,7 @@ from backend.accounts.security import hash_password, verify_password
 from backend.accounts.tables import Company, PortalUser, UserSession
 from backend.audit.services import record
 from backend.clock import aware
-from backend.db import locked, write_transaction
+from backend.db import Param, Prepared, locked, write_transaction
 from backend.errors import (
     N_,
     Conflict,
@@ -160,8 +160,11 @@ async def register_company(data: RegisterIn, language: str) -> Actor:
     )
 
 
+_COMPANY = Prepared(lambda: Company.select().where(Company.id == Param("id")).first())
+
+
 async def get_company(actor: Actor) -> CompanyOut:
-    row = await Company.select().where(Company.id == actor.company_scope()).first()
+    row = await _COMPANY.first(id=actor.company_scope())
     if row is None:
         raise NotFound(N_("Company not found."))
     return _company_out(row)

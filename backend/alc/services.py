@@ -11,7 +11,7 @@ from backend.alc.schemas import AlcContractIn, AlcContractOut
 from backend.alc.tables import AlcContract
 from backend.audit.services import record
 from backend.clock import aware, today
-from backend.db import json_value, write_transaction
+from backend.db import Param, Prepared, json_value, write_transaction
 from backend.errors import N_, FieldErrors, InvalidInput, NotFound
 
 MAX_PRODUCTS = 50
@@ -97,9 +97,16 @@ async def contracts_of(company_id: int) -> list[AlcContractOut]:
     return [_out(row, on) for row in rows]
 
 
+_ACTIVE_CONTRACTS = Prepared(  # every Hotline page and the dashboard ask (db.Prepared)
+    lambda: AlcContract.select().where(
+        (AlcContract.company == Param("company"))
+        & (AlcContract.valid_from <= Param("on"))
+        & (AlcContract.valid_until >= Param("on"))
+    )
+)
+
+
 async def active_contracts(company_id: int, on: date | None = None) -> list[AlcContractOut]:
     on = on or today()
-    rows = await AlcContract.select().where(
-        (AlcContract.company == company_id) & (AlcContract.valid_from <= on) & (AlcContract.valid_until >= on)
-    )
+    rows = await _ACTIVE_CONTRACTS.rows(company=company_id, on=on)
     return [_out(row, on) for row in rows]

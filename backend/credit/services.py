@@ -27,7 +27,7 @@ from backend.credit.schemas import (
     HoursLeftOut,
 )
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
-from backend.db import locked, write_transaction
+from backend.db import Param, Prepared, locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.group_commit import GroupCommit
 from backend.i18n import current_language, gettext
@@ -508,13 +508,24 @@ async def _warn(soon: list[dict[str, Any]], at: datetime) -> None:
 # --- reading ---------------------------------------------------------------------------------------
 
 
+_DUE_LOT = Prepared(  # every page that shows credit asks (db.Prepared)
+    lambda: (
+        CreditLot.select(CreditLot.id)
+        .where(
+            (CreditLot.company == Param("company"))
+            & (CreditLot.remaining > 0)
+            & (CreditLot.expires_at <= Param("at"))
+        )
+        .first()
+    )
+)
+
+
 async def settle_expiry(company_id: int) -> None:
     """Book any expiry that fell due since the scheduled run, so that what a reader sees (and
     what routing offers) never counts credit that has already expired."""
     at = now()
-    if await CreditLot.exists().where(
-        (CreditLot.company == company_id) & (CreditLot.remaining > 0) & (CreditLot.expires_at <= at)
-    ):
+    if await _DUE_LOT.first(company=company_id, at=at) is not None:
         async with write_transaction():
             await _expire_due(await _locked_account(company_id), at)
 

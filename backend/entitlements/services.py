@@ -8,9 +8,24 @@ from backend.alc import services as alc
 from backend.clock import aware
 from backend.credit import services as credit
 from backend.credit.tables import CreditAccount, CreditLot
+from backend.db import Param, Prepared
 from backend.entitlements.schemas import AlcOut, EntitlementsOut, ExpiringCredit, SbpOut, SlaOut
 from backend.errors import N_, NotFound
 from backend.sla import services as sla
+
+# the dashboard and every order form ask (db.Prepared)
+_BALANCE = Prepared(
+    lambda: (
+        CreditAccount.select(CreditAccount.balance).where(CreditAccount.company == Param("company")).first()
+    )
+)
+_OPEN_LOTS = Prepared(
+    lambda: (
+        CreditLot.select(CreditLot.remaining, CreditLot.expires_at)
+        .where((CreditLot.company == Param("company")) & (CreditLot.remaining > 0))
+        .order_by(CreditLot.expires_at)
+    )
+)
 
 
 async def entitlements(actor: Actor, company_id: int | None = None) -> EntitlementsOut:
@@ -21,14 +36,8 @@ async def entitlements(actor: Actor, company_id: int | None = None) -> Entitleme
         raise NotFound(N_("Company not found."))
     await credit.settle_expiry(company_id)
     contracts = await alc.active_contracts(company_id)
-    account = (
-        await CreditAccount.select(CreditAccount.balance).where(CreditAccount.company == company_id).first()
-    )
-    lots = (
-        await CreditLot.select(CreditLot.remaining, CreditLot.expires_at)
-        .where((CreditLot.company == company_id) & (CreditLot.remaining > 0))
-        .order_by(CreditLot.expires_at)
-    )
+    account = await _BALANCE.first(company=company_id)
+    lots = await _OPEN_LOTS.rows(company=company_id)
     contract = await sla.active_contract(company_id)
     balance = account["balance"] if account else 0
     return EntitlementsOut(

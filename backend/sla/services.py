@@ -11,7 +11,7 @@ from typing import Any
 from backend.accounts.domain import Actor
 from backend.audit.services import record
 from backend.clock import today
-from backend.db import json_value, locked, write_transaction
+from backend.db import Param, Prepared, json_value, locked, write_transaction
 from backend.errors import N_, InvalidInput, NotFound
 from backend.i18n import current_language
 from backend.plans.tables import Plan
@@ -69,13 +69,19 @@ def _out(row: dict[str, Any], on: date) -> SlaContractOut:
     )
 
 
-async def active_contract(company_id: int, on: date | None = None) -> SlaContractOut | None:
-    on = on or today()
-    rows = (
-        await SlaContract.select(*_columns())
-        .where(SlaContract.company == company_id)
+# every Hotline page and the dashboard ask (db.Prepared)
+_CONTRACTS_OF = Prepared(
+    lambda: (
+        SlaContract.select(*_columns())
+        .where(SlaContract.company == Param("company"))
         .order_by(SlaContract.id, ascending=False)
     )
+)
+
+
+async def active_contract(company_id: int, on: date | None = None) -> SlaContractOut | None:
+    on = on or today()
+    rows = await _CONTRACTS_OF.rows(company=company_id)
     return next((_out(row, on) for row in rows if _is_active(row, on)), None)
 
 
@@ -88,11 +94,7 @@ async def contract(contract_id: int) -> SlaContractOut:
 
 async def contracts_of(company_id: int) -> list[SlaContractOut]:
     on = today()
-    rows = (
-        await SlaContract.select(*_columns())
-        .where(SlaContract.company == company_id)
-        .order_by(SlaContract.id, ascending=False)
-    )
+    rows = await _CONTRACTS_OF.rows(company=company_id)
     return [_out(row, on) for row in rows]
 
 

@@ -12,7 +12,7 @@ from backend.accounts.tables import Company
 from backend.alc import services as alc
 from backend.audit.services import record
 from backend.clock import PRAGUE, aware, now
-from backend.db import json_value, locked, write_transaction
+from backend.db import Param, Prepared, json_value, locked, write_transaction
 from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import gettext
 from backend.notifications.services import enqueue_for_managers, enqueue_for_staff
@@ -230,19 +230,29 @@ async def _with_messages(actor: Actor, rows: list[dict[str, Any]]) -> list[Ticke
     return [_out(row, actor, messages[row["id"]], at) for row in rows]
 
 
+@cache  # one SQL text per shape of list, built on first use (db.Prepared)
+def _list_query(*, status: bool, after: bool, size: int) -> Prepared:
+    def build():
+        query = Ticket.select(*_columns()).where(Ticket.company == Param("company"))
+        if status:
+            query = query.where(Ticket.status == Param("status"))
+        if after:
+            query = query.where(Ticket.id < Param("last_id"))
+        return query.order_by(Ticket.id, ascending=False).limit(size + 1)
+
+    return Prepared(build)
+
+
 async def list_tickets(
     actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
 ) -> TicketPage:
     """The caller's company's tickets, newest first, a page at a time."""
     size = page_size(limit)
-    query = Ticket.select(*_columns()).where(Ticket.company == actor.company_scope())
-    if status:
-        if status not in {s.value for s in TicketStatus}:
-            raise InvalidInput(N_("Unknown ticket status %(status)s."), field="status", status=status)
-        query = query.where(Ticket.status == status)
-    if cursor:
-        query = query.where(Ticket.id < decode_cursor("t", cursor))
-    rows = await query.order_by(Ticket.id, ascending=False).limit(size + 1)
+    if status and status not in {s.value for s in TicketStatus}:
+        raise InvalidInput(N_("Unknown ticket status %(status)s."), field="status", status=status)
+    last_id = decode_cursor("t", cursor) if cursor else None
+    query = _list_query(status=bool(status), after=last_id is not None, size=size)
+    rows = await query.rows(company=actor.company_scope(), status=status, last_id=last_id)
     return TicketPage(
         items=await _with_messages(actor, rows[:size]),
         next_cursor=encode_cursor("t", rows[size - 1]["id"]) if len(rows) > size else None,
@@ -252,24 +262,36 @@ async def list_tickets(
 QUEUE_LIMIT = 50  # the most urgent running tickets, then as many waiting: a page, not the whole backlog
 
 
+@cache  # built on first use (db.Prepared)
+def _queue_queries(limit: int) -> tuple[Prepared, Prepared]:
+    running = Prepared(
+        lambda: (
+            Ticket.select(*_columns())
+            # sorted: the same SQL every time, the one the partial index ticket_running_due names
+            .where(Ticket.status.is_in(sorted(s.value for s in domain.RUNNING)))
+            .order_by(Ticket.next_due)
+            .order_by(Ticket.id)
+            .limit(limit)
+        )
+    )
+    waiting = Prepared(
+        lambda: (
+            Ticket.select(*_columns())
+            .where(Ticket.status == TicketStatus.WAITING_ON_CUSTOMER.value)
+            .order_by(Ticket.id)
+            .limit(limit)
+        )
+    )
+    return running, waiting
+
+
 async def staff_queue(actor: Actor) -> list[TicketOut]:
     """Open tickets the team owes an answer on, the earliest due first (so breached ones lead),
     then those waiting on the customer. Threads are not loaded: the queue shows no messages."""
     actor.require_staff()
-    running = (
-        await Ticket.select(*_columns())
-        # sorted: the same SQL every time, the one the partial index ticket_running_due names
-        .where(Ticket.status.is_in(sorted(s.value for s in domain.RUNNING)))
-        .order_by(Ticket.next_due)
-        .order_by(Ticket.id)
-        .limit(QUEUE_LIMIT)
-    )
-    waiting = (
-        await Ticket.select(*_columns())
-        .where(Ticket.status == TicketStatus.WAITING_ON_CUSTOMER.value)
-        .order_by(Ticket.id)
-        .limit(QUEUE_LIMIT)
-    )
+    running_query, waiting_query = _queue_queries(QUEUE_LIMIT)
+    running = await running_query.rows()
+    waiting = await waiting_query.rows()
     at = now()
     return [_out(row, actor, [], at) for row in [*running, *waiting]]
 
