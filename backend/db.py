@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from piccolo.columns import Column
+from piccolo.columns.combination import WhereRaw
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.query.base import Query
@@ -28,6 +31,20 @@ Q = TypeVar("Q", bound=Query)
 
 def is_postgres() -> bool:
     return isinstance(DB, PostgresEngine)
+
+
+def status_literal(column: Column, statuses: Iterable[str]) -> WhereRaw:
+    """``column IN ('a', 'b')`` (or ``= 'a'``) with the values written into the SQL, sorted, rather
+    than sent as parameters: a partial index with that predicate is then used by PostgreSQL's
+    generic plans too (a prepared ``IN ($1, $2)`` cannot be proven to match it). For the portal's
+    own status names only."""
+    values = sorted(statuses)
+    if not values or not all(re.fullmatch(r"[a-z_]+", value) for value in values):
+        raise ValueError(f"not status names: {values!r}")
+    name = column._meta.get_full_name(with_alias=False)
+    if len(values) == 1:
+        return WhereRaw(f"{name} = '{values[0]}'")
+    return WhereRaw(f"{name} IN ({', '.join(repr(value) for value in values)})")
 
 
 class Param:

@@ -26,7 +26,7 @@ from backend.credit.schemas import (
     ExpiringOut,
     HoursLeftOut,
 )
-from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
+from backend.credit.tables import LOT_IS_OPEN, CreditAccount, CreditAllocation, CreditEntry, CreditLot
 from backend.db import Param, Prepared, locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.group_commit import GroupCommit
@@ -68,7 +68,7 @@ async def _locked_account(company_id: int) -> dict[str, Any]:
 
 async def _open_lots(company_id: int) -> list[dict[str, Any]]:
     return (
-        await locked(CreditLot.select().where((CreditLot.company == company_id) & (CreditLot.remaining > 0)))
+        await locked(CreditLot.select().where((CreditLot.company == company_id) & LOT_IS_OPEN))
         .order_by(CreditLot.expires_at)
         .order_by(CreditLot.id)
     )
@@ -462,9 +462,7 @@ async def expire_credit(at: datetime | None = None) -> int:
     Idempotent: a lot once expired has nothing left to expire. Also warns about lots expiring soon."""
     at = at or now()
     due = (
-        await CreditLot.select(CreditLot.company)
-        .where((CreditLot.remaining > 0) & (CreditLot.expires_at <= at))
-        .distinct()
+        await CreditLot.select(CreditLot.company).where(LOT_IS_OPEN & (CreditLot.expires_at <= at)).distinct()
     )
     booked = 0
     for row in due:
@@ -481,7 +479,7 @@ async def _warn_expiring(at: datetime) -> None:
     in the same order every credit change takes its locks, so this never deadlocks with a draw."""
     horizon = at + timedelta(days=domain.EXPIRY_WARNING_DAYS)
     unwarned = (
-        (CreditLot.remaining > 0)
+        LOT_IS_OPEN
         & (CreditLot.expires_at > at)
         & (CreditLot.expires_at <= horizon)
         & CreditLot.expiry_warned_at.is_null()
@@ -511,11 +509,7 @@ async def _warn(soon: list[dict[str, Any]], at: datetime) -> None:
 _DUE_LOT = Prepared(  # every page that shows credit asks (db.Prepared)
     lambda: (
         CreditLot.select(CreditLot.id)
-        .where(
-            (CreditLot.company == Param("company"))
-            & (CreditLot.remaining > 0)
-            & (CreditLot.expires_at <= Param("at"))
-        )
+        .where((CreditLot.company == Param("company")) & LOT_IS_OPEN & (CreditLot.expires_at <= Param("at")))
         .first()
     )
 )
@@ -576,7 +570,7 @@ async def credit_overview(
     rows = await query.order_by(CreditEntry.id, ascending=False).limit(size + 1)
     lots = (
         await CreditLot.select()
-        .where((CreditLot.company == company_id) & (CreditLot.remaining > 0))
+        .where((CreditLot.company == company_id) & LOT_IS_OPEN)
         .order_by(CreditLot.expires_at)
     )
     services = await Service.select().where(Service.active == True).order_by(Service.sort_order)  # noqa: E712

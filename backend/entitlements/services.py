@@ -7,7 +7,7 @@ from backend.accounts.tables import Company
 from backend.alc import services as alc
 from backend.clock import aware
 from backend.credit import services as credit
-from backend.credit.tables import CreditAccount, CreditLot
+from backend.credit.tables import LOT_IS_OPEN, CreditAccount, CreditLot
 from backend.db import Param, Prepared
 from backend.entitlements.schemas import AlcOut, EntitlementsOut, ExpiringCredit, SbpOut, SlaOut
 from backend.errors import N_, NotFound
@@ -22,7 +22,7 @@ _BALANCE = Prepared(
 _OPEN_LOTS = Prepared(
     lambda: (
         CreditLot.select(CreditLot.remaining, CreditLot.expires_at)
-        .where((CreditLot.company == Param("company")) & (CreditLot.remaining > 0))
+        .where((CreditLot.company == Param("company")) & LOT_IS_OPEN)
         .order_by(CreditLot.expires_at)
     )
 )

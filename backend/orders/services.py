@@ -18,7 +18,7 @@ from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, aware, now, today
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, work_cost
-from backend.db import Param, Prepared, locked, write_transaction
+from backend.db import Param, Prepared, locked, status_literal, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound
 from backend.i18n import current_language, gettext
 from backend.money import MAX_AMOUNT, apply_discount, line_amount, with_vat
@@ -420,9 +420,9 @@ def _list_query(
         if status:
             query = query.where(ServiceOrder.status == Param("status"))
         if queue:
-            # the SQL (and the values) the partial index service_order_staff_queue names
+            # the predicate of the partial index service_order_staff_queue, in the SQL (db.status_literal)
             query = query.where(
-                ServiceOrder.status.is_in(sorted(s.value for s in domain.STAFF_QUEUE_STATUSES))
+                status_literal(ServiceOrder.status, (s.value for s in domain.STAFF_QUEUE_STATUSES))
             )
         if after:
             last = Param("last_id")

@@ -56,7 +56,7 @@ class Scenario:
 SCENARIOS = (
     Scenario("hello", "/bench/hello", None),
     Scenario("catalogue JSON", "/api/v1/services", None),
-    Scenario("dashboard", "/company", "customer", page=True),
+    Scenario("dashboard", "/dashboard", "customer", page=True),  # where a customer lands
     Scenario("order list", "/orders", "customer", page=True),
     Scenario("staff order queue", "/staff/orders", "staff", page=True),
     Scenario("staff ticket queue", "/staff/tickets", "staff", page=True),
@@ -171,12 +171,15 @@ def free_port() -> int:
 class Server:
     """``portal serve`` in its own process group, as production runs it."""
 
-    def __init__(self, server: str, url: str, env: dict[str, str], log: Path) -> None:
+    def __init__(self, server: str, url: str, env: dict[str, str], log: Path, workers: int) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
-            [str(PORTAL), "serve", "--server", server, "--port", str(self.port), "--host", "127.0.0.1"],
+            [
+                *(str(PORTAL), "serve", "--server", server, "--workers", str(workers)),
+                *("--port", str(self.port), "--host", "127.0.0.1"),
+            ],
             env={**env, "DATABASE_URL": url},
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -320,7 +323,7 @@ def bench_one(
     engine: str, size: str, server_name: str, url: str, env: dict[str, str], args: argparse.Namespace,
     scenarios: tuple[Scenario, ...], log_dir: Path,
 ) -> list[Figure]:  # fmt: skip
-    server = Server(server_name, url, env, log_dir / f"{engine}-{size}-{server_name}.log")
+    server = Server(server_name, url, env, log_dir / f"{engine}-{size}-{server_name}.log", args.workers)
     figures = []
     try:
         credentials = {
@@ -334,8 +337,9 @@ def bench_one(
             rps, p50, p99, errors, runs = measure(server.base, scenario, creds, args.runs, args.duration)
             figure = Figure(engine, size, server_name, scenario.name, rps, p50, p99, errors, runs)
             if scenario.name in PACED and args.paced and server_name == args.server and rps > 0:
-                # each connection waits before its next request so that all together ask at half
-                # the rate just measured
+                # each connection waits a random time (exponential, load.lua) before its next
+                # request, so that all together ask at half the rate just measured, at random
+                # moments as independent users do, not in bursts of 32
                 delay = CONNECTIONS * 1000 / (rps / 2)
                 paced = [wrk(server.base, scenario, creds, args.duration, delay) for _ in range(args.runs)]
                 figure.paced_rps = statistics.median(r["rps"] for r in paced)
@@ -475,7 +479,8 @@ def report(
         f"commit `{commit}`. Machine: {os.cpu_count()} cores ({cpu}), shared with other work while it ran. "
         f"wrk with 1 thread and {CONNECTIONS} connections on loopback; each figure is the median of "
         f"{args.runs} run(s) of {args.duration:g} s after a warm-up. "
-        f"Server: `portal serve --server {args.server}`, PORTAL_ENV=production (no debug, no access log). "
+        f"Server: `portal serve --server {args.server} --workers {args.workers}` (the Docker image's "
+        "default workers), PORTAL_ENV=production (no debug, no access log). "
         "×hello is the figure's requests/s over the hello route's in the same engine, size and server; "
         "L/S is the L figure over the S figure.",
         "",
@@ -593,6 +598,9 @@ def main(argv: list[str] | None = None) -> int:
         "--server", default="uvicorn", choices=["uvicorn", "granian"], help="the server measured"
     )
     parser.add_argument("--compare-server", default="granian", help="also measure this one (empty: no)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server worker processes (the Docker image runs 2)"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--quick", action="store_true", help="S only, one 2-second run each")

@@ -1,7 +1,9 @@
 -- wrk script of the benchmark (backend/perf/bench.py sets the environment):
 --   BENCH_METHOD, BENCH_COOKIE, BENCH_CSRF: how every request is sent
 --   BENCH_DRAW=1: a credit draw body, each request with its own idempotency key
---   BENCH_DELAY_MS: pause before each request on a connection (a paced run, not a flood)
+--   BENCH_DELAY_MS: mean pause before each request on a connection (a paced run, not a flood);
+--     each pause is drawn from an exponential distribution, so that the connections together
+--     send at random moments (close to Poisson arrivals) rather than in step
 --   BENCH_OUT: where done() writes the run's figures as JSON
 
 local method = os.getenv("BENCH_METHOD") or "GET"
@@ -21,6 +23,7 @@ function setup(thread)
 end
 
 function init(args)
+  math.randomseed(os.time() * 1000 + (thread_id or 0))
   wrk.method = method
   if cookie ~= "" then wrk.headers["Cookie"] = cookie end
   if csrf ~= "" then wrk.headers["x-csrftoken"] = csrf end
@@ -40,7 +43,7 @@ end
 
 if delay_ms > 0 then
   function delay()
-    return delay_ms
+    return math.floor(-math.log(1 - math.random()) * delay_ms + 0.5)
   end
 end
 

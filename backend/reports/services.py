@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Min, Sum
 from backend.accounts.domain import Actor
 from backend.catalog.tables import Service
 from backend.clock import PRAGUE, aware, now
-from backend.credit.tables import CreditLot
+from backend.credit.tables import LOT_IS_OPEN, CreditLot
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, ServiceOrder
 from backend.reports.schemas import (
@@ -103,13 +103,13 @@ async def _credit(at: datetime) -> CreditReport:
     # what is still usable: lots past their date are not owed, even before the expiry job books them
     outstanding = (
         await CreditLot.select(Sum(CreditLot.remaining))
-        .where((CreditLot.remaining > 0) & (CreditLot.expires_at > at))
+        .where(LOT_IS_OPEN & (CreditLot.expires_at > at))
         .first()
     )
     expiring = (
         await CreditLot.select(Sum(CreditLot.remaining))
         .where(
-            (CreditLot.remaining > 0)
+            LOT_IS_OPEN
             & (CreditLot.expires_at > at)
             & (CreditLot.expires_at <= at + timedelta(days=EXPIRY_HORIZON_DAYS))
         )

@@ -174,3 +174,20 @@ def test_routing_follows_the_spec_order() -> None:
 
 def test_order_numbers() -> None:
     assert domain.order_number(2026, 42) == "OBJ-2026-00042"
+
+
+def test_a_status_literal_writes_sorted_status_names_into_the_sql_and_nothing_else() -> None:
+    """The partial indexes' predicates, as literals (db.status_literal); anything but a status
+    name is refused, so no text from outside can reach the SQL this way."""
+    from backend.db import status_literal
+    from backend.orders.tables import ServiceOrder
+
+    assert status_literal(ServiceOrder.status, ["submitted", "accepted"]).querystring.template == (
+        "\"service_order\".\"status\" IN ('accepted', 'submitted')"
+    )
+    assert status_literal(ServiceOrder.status, ["quoted"]).querystring.template == (
+        '"service_order"."status" = \'quoted\''
+    )
+    for bad in (["x'); DROP TABLE service_order; --"], [], ["Quoted"]):
+        with pytest.raises(ValueError):
+            status_literal(ServiceOrder.status, bad)
