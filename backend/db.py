@@ -200,12 +200,20 @@ async def _close_pool(db: PostgresEngine) -> None:
     db.pool = None
 
 
+async def _keep_session(_connection: object) -> None:
+    """What the pool does to a connection given back, besides rolling back a transaction left
+    open (asyncpg always does that): nothing. asyncpg's default sends "SELECT
+    pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL" after every statement run outside
+    a transaction, a second round trip per query; the portal takes no advisory locks, keeps no
+    cursors or listeners open and changes no session setting, so there is nothing to undo."""
+
+
 @asynccontextmanager
 async def database_lifespan(_app: object) -> AsyncIterator[None]:
     """Open the PostgreSQL pool for the life of the app; keep SQLite connections open for it."""
     if isinstance(DB, PostgresEngine):
         # min_size=0: the app starts (and /ready says 503) even while the database is down
-        await DB.start_connection_pool(min_size=0, max_size=POOL_MAX_SIZE)
+        await DB.start_connection_pool(min_size=0, max_size=POOL_MAX_SIZE, reset=_keep_session)
         try:
             yield
         finally:
