@@ -88,7 +88,7 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[Any] | Template
             await orders.list_orders(actor, status=OrderStatus.QUOTED.value, limit=RECENT, history=False)
         ).items,
         orders=(await orders.list_orders(actor, limit=RECENT, history=False)).items,
-        tickets=(await tickets.list_tickets(actor, limit=RECENT)).items,
+        tickets=(await tickets.list_tickets(actor, limit=RECENT, thread=False)).items,
         order_status_labels=ORDER_STATUS_LABELS,
         ticket_status_labels=TICKET_STATUS_LABELS,
         priority_labels=PRIORITY_LABELS,

@@ -77,7 +77,7 @@ async def sla_request(request: Request[Any, Any, Any], data: Form) -> Response[A
 @get("/tickets", include_in_schema=False, guards=[guards.customer])
 async def ticket_list(request: Request[Any, Any, Any], cursor: FromQuery[str | None] = None) -> Template:
     actor: Actor = request.scope["user"]
-    page = await services.list_tickets(actor, cursor=cursor)
+    page = await services.list_tickets(actor, cursor=cursor, thread=False)
     if is_htmx(request) and cursor:
         return render(request, "tickets/partials/_rows.html", page=page, **LABELS)
     rights = await entitlements(actor)
