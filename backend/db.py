@@ -38,13 +38,14 @@ def status_literal(column: Column, statuses: Iterable[str]) -> WhereRaw:
     than sent as parameters: a partial index with that predicate is then used by PostgreSQL's
     generic plans too (a prepared ``IN ($1, $2)`` cannot be proven to match it). For the portal's
     own status names only."""
-    values = sorted(statuses)
+    values = sorted(str(status) for status in statuses)  # StrEnum members read as their values
     if not values or not all(re.fullmatch(r"[a-z_]+", value) for value in values):
         raise ValueError(f"not status names: {values!r}")
     name = column._meta.get_full_name(with_alias=False)
     if len(values) == 1:
         return WhereRaw(f"{name} = '{values[0]}'")
-    return WhereRaw(f"{name} IN ({', '.join(repr(value) for value in values)})")
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return WhereRaw(f"{name} IN ({quoted})")
 
 
 class Param:
@@ -63,7 +64,9 @@ class Prepared:
     Python than the database needs to answer (docs/performance.md). Build the query with
     ``Param("name")`` where the values go, on first use (the SQL depends on the engine); each run
     binds the values by name and sends the same SQL. For selects of plain columns: rows come back
-    as from ``Table.raw``, without Piccolo's output options (nested, JSON loading)."""
+    as from ``Table.raw``, without Piccolo's output options (nested, JSON loading), and values are
+    bound as given, without Piccolo's conversion (pass ints, strings, dates and datetimes, not
+    enums, rows or dicts; no ``Param`` inside ``is_in``)."""
 
     __slots__ = ("_args", "_build", "_table", "_template")
 

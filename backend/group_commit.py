@@ -22,7 +22,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # writes one batch in one transaction; returns, per item and in order, its result or the error
-# to raise for it alone. Raising fails every item of the batch with that error.
+# to raise for it alone. When it raises, nothing of the batch may have been written: each item is
+# then written again alone, so that one item's failure is that item's answer only.
 Writer = Callable[[K, Sequence[T]], Awaitable[Sequence[R | Exception]]]
 
 
@@ -41,41 +42,60 @@ class GroupCommit(Generic[K, T, R]):
 
     async def submit(self, key: K, item: T) -> R:
         """Queue ``item`` for the next batch of ``key`` and wait for its own answer."""
+        loop = asyncio.get_running_loop()
+        writer = self._writers.get(key)
+        if writer is not None and writer.get_loop() is not loop:
+            # left by an event loop that is gone (one per test): its callers are gone with it
+            del self._writers[key]
+            self._queues.pop(key, None)
+            writer = None
         waiting: _Waiting[T, R] = _Waiting(item)
         self._queues.setdefault(key, []).append(waiting)
-        writer = self._writers.get(key)
-        if writer is None or writer.done() or writer.get_loop() is not asyncio.get_running_loop():
+        if writer is None or writer.done():
             # a context of its own: the batch must not join the first caller's transaction or
             # borrow its request's language and address
-            self._writers[key] = asyncio.create_task(self._drain(key), context=contextvars.Context())
+            self._writers[key] = loop.create_task(self._drain(key), context=contextvars.Context())
         return await waiting.answer
 
     async def _drain(self, key: K) -> None:
         """Write batches of ``key`` until nobody waits; a new caller starts a new writer."""
         try:
             while queue := self._queues.pop(key, None):
-                batch, rest = queue[: self._max_batch], queue[self._max_batch :]
+                waiting = [w for w in queue if not w.answer.done()]  # a caller that left books nothing
+                batch, rest = waiting[: self._max_batch], waiting[self._max_batch :]
                 if rest:
                     self._queues[key] = rest
-                await self._write_batch(key, batch)
+                if batch:
+                    await self._write_batch(key, batch)
         finally:
             if self._writers.get(key) is asyncio.current_task():
                 del self._writers[key]
+                # only when the writer itself failed or was cancelled: nobody would answer these
+                for waiting in self._queues.pop(key, []):
+                    if not waiting.answer.done():
+                        waiting.answer.cancel()
 
     async def _write_batch(self, key: K, batch: list[_Waiting[T, R]]) -> None:
         try:
             results = await self._write(key, [waiting.item for waiting in batch])
+            if len(results) != len(batch) or any(result is None for result in results):
+                raise RuntimeError(f"the writer answered {len(results)} of {len(batch)} items")
         except Exception as error:
-            for waiting in batch:
-                if not waiting.answer.done():
-                    waiting.answer.set_exception(error)
+            if len(batch) > 1:
+                # one item's failure (or a lost connection) must not decide the others: nothing of
+                # the batch was written, so each is written again on its own
+                for waiting in batch:
+                    await self._write_batch(key, [waiting])
+                return
+            if not batch[0].answer.done():
+                batch[0].answer.set_exception(error)
             return
         except BaseException:  # cancelled with the app: nobody is left to answer
             for waiting in batch:
                 waiting.answer.cancel()
             raise
         for waiting, result in zip(batch, results, strict=True):
-            if waiting.answer.done():  # the caller went away; what was booked stays booked
+            if waiting.answer.done():  # the caller went away while its batch was written
                 continue
             if isinstance(result, Exception):
                 waiting.answer.set_exception(result)

@@ -126,7 +126,7 @@ async def ledger_is_consistent(company_id: int) -> int:
     entry's balance_after; it is never negative. Returns it."""
     from piccolo.query.functions.aggregate import Sum
 
-    from backend.credit.tables import CreditAccount, CreditEntry, CreditLot
+    from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
 
     account = await CreditAccount.select().where(CreditAccount.company == company_id).first()
     ledger = (
@@ -146,4 +146,25 @@ async def ledger_is_consistent(company_id: int) -> int:
         == (last["balance_after"] if last else 0)
     )
     assert account["balance"] >= 0
+    # line by line: every lot has lost exactly what was allocated from it, every entry that took
+    # credit (a draw, an expiry, a negative adjustment) took exactly its amount from lots, and the
+    # running balance_after adds up entry by entry
+    allocations = await CreditAllocation.select().where(
+        CreditAllocation.lot.is_in(
+            [row["id"] for row in await CreditLot.select(CreditLot.id).where(CreditLot.company == company_id)]
+            or [0]
+        )
+    )
+    by_lot: dict[int, int] = {}
+    by_entry: dict[int, int] = {}
+    for allocation in allocations:
+        by_lot[allocation["lot"]] = by_lot.get(allocation["lot"], 0) + allocation["amount"]
+        by_entry[allocation["entry"]] = by_entry.get(allocation["entry"], 0) + allocation["amount"]
+    for lot in await CreditLot.select().where(CreditLot.company == company_id):
+        assert lot["amount"] - lot["remaining"] == by_lot.get(lot["id"], 0), lot
+    balance = 0
+    for entry in await CreditEntry.select().where(CreditEntry.company == company_id).order_by(CreditEntry.id):
+        balance += entry["amount"]
+        assert entry["balance_after"] == balance, entry
+        assert by_entry.get(entry["id"], 0) == (-entry["amount"] if entry["amount"] < 0 else 0), entry
     return account["balance"]

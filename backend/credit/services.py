@@ -34,6 +34,7 @@ from backend.i18n import current_language, gettext
 from backend.money import MAX_AMOUNT
 from backend.notifications.services import enqueue_for_managers
 from backend.pagination import decode_cursor, encode_cursor, page_size
+from backend.piccolo_conf import DB
 
 CHART_MONTHS = 12
 PACE_DAYS = 90
@@ -250,7 +251,15 @@ async def change_credit(actor: Actor, company_id: int, change: CreditChange) -> 
             field="idempotency_key",
         )
     pending = _Change(actor, kind, amount, note, key, change.valid_months, client_address.get())
-    entry, booked = await _credit_changes.submit(company_id, pending)
+    if DB.current_transaction.get() is not None:
+        # inside a caller's transaction (none today): joined, as a batch of one; the batch writer
+        # would open a transaction of its own and wait for the locks the caller holds
+        answer = (await _book_changes(company_id, [pending]))[0]
+        if isinstance(answer, Exception):
+            raise answer
+        entry, booked = answer
+    else:
+        entry, booked = await _credit_changes.submit(company_id, pending)
     return _entry_out(entry), booked
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from backend.accounts.domain import Actor, Role
+from backend.audit.tables import AuditEvent
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, InsufficientCredit
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
@@ -227,8 +228,6 @@ async def test_concurrent_changes_share_transactions_yet_each_is_decided_on_its_
 ) -> None:
     """40 adjustments at once, each with its own key, asking 1.2 × the balance: they are booked
     in fewer transactions than requests (group commit), and exactly those that fit succeed."""
-    from backend.audit.tables import AuditEvent
-
     company_id = (await register(anonymous))["company"]["id"]
     batches: list[int] = []
     write = credit._credit_changes._write
@@ -254,6 +253,44 @@ async def test_concurrent_changes_share_transactions_yet_each_is_decided_on_its_
     entry_ids = {r.json()["entry"]["id"] for r in responses if r.status_code == 201}
     events = await AuditEvent.select(AuditEvent.object_id).where(AuditEvent.action == "credit.adjustment")
     assert {row["object_id"] for row in events} == entry_ids
+
+
+async def test_a_batch_warns_the_managers_each_time_the_balance_falls_below_their_threshold(
+    anonymous, plans
+) -> None:
+    from backend.accounts.services import create_staff
+    from backend.credit.services import _book_changes, _Change
+
+    company_id = (await register(anonymous))["company"]["id"]
+    assert (await anonymous.put("/api/v1/credit/threshold", json={"threshold": 25_000})).status_code == 200
+    admin_id = await create_staff("admin@example.cz", "Admin", "a long password", admin=True)
+    admin = Actor(
+        id=admin_id,
+        email="admin@example.cz",
+        full_name="A",
+        role=Role.STAFF_ADMIN,
+        company_id=None,
+        language="cs",
+    )
+    amounts = [50_000, -30_000, 30_000, -10_000, -30_000]  # 50 → 20 (below) → 50 → 40 → 10 (below)
+    kinds = [
+        EntryKind.TOPUP,
+        EntryKind.ADJUSTMENT,
+        EntryKind.TOPUP,
+        EntryKind.ADJUSTMENT,
+        EntryKind.ADJUSTMENT,
+    ]
+    results = await _book_changes(
+        company_id,
+        [
+            _Change(admin, kind, amount, "Oprava", f"k{n}", 12, "")
+            for n, (kind, amount) in enumerate(zip(kinds, amounts, strict=True))
+        ],
+    )
+    assert all(not isinstance(result, Exception) for result in results)
+    warnings = await OutboxMessage.select(OutboxMessage.context).where(OutboxMessage.kind == "low_credit")
+    assert len(warnings) == 2
+    assert await ledger_is_consistent(company_id) == 10_000
 
 
 async def test_batches_of_two_app_processes_on_one_company_never_overspend(anonymous, app, plans) -> None:
@@ -338,6 +375,17 @@ async def test_a_batch_decides_its_changes_in_arrival_order(anonymous, plans) ->
         (lots[top[0]["id"]], 30_000),
         (lots[top_2[0]["id"]], 10_000),
     ]
+
+    events = await AuditEvent.select(
+        AuditEvent.action, AuditEvent.actor_name, AuditEvent.client_address
+    ).where(
+        (AuditEvent.object_type == "credit_entry")
+        & AuditEvent.object_id.is_in([entry[0]["id"] for entry in (top, drawn, top_2, later)])
+    )
+    assert {(e["action"], e["actor_name"], e["client_address"]) for e in events} == {
+        ("credit.topup", "admin@example.cz", "192.0.2.1"),
+        ("credit.adjustment", "admin@example.cz", "192.0.2.1"),
+    } and len(events) == 4
 
     # a batch in which nothing is booked changes nothing
     assert isinstance((await _book_changes(company_id, [change(-30_000, "d")]))[0], InsufficientCredit)

@@ -77,3 +77,25 @@ async def test_it_runs_inside_the_callers_transaction(db) -> None:
             assert await company_named.first(ico="27074358") == {"name": "Nová s.r.o."}
             raise Rollback
     assert await company_named.first(ico="27074358") is None
+
+
+async def test_json_columns_come_back_as_piccolos_select_gives_them(anonymous, app, db) -> None:
+    """The ALC contract's products list (a JSON column) read by the dashboard."""
+    from backend.alc.tables import AlcContract
+    from tests.helpers import signed_in_staff
+
+    company = (await register(anonymous))["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        created = await admin.post(
+            f"/api/v1/staff/companies/{company}/alc-contracts",
+            json={
+                "products": ["CATIA V5", "ENOVIA"],
+                "valid_from": "2026-01-01",
+                "valid_until": "2030-12-31",
+            },
+        )
+        assert created.status_code == 201, created.text
+    contracts = Prepared(lambda: AlcContract.select().where(AlcContract.company == Param("company")))
+    rows = await contracts.rows(company=company)
+    assert rows == await AlcContract.select().where(AlcContract.company == company)
+    assert len(rows) == 1 and "ENOVIA" in str(rows[0]["products"])

@@ -39,13 +39,23 @@ async def test_requests_arriving_during_a_batch_go_together_in_the_next_one() ->
 
 
 async def test_each_key_has_its_own_batches_and_they_run_side_by_side() -> None:
-    recorder = Recorder(pause=0.05)
-    group = GroupCommit(recorder.write)
-    started = asyncio.get_running_loop().time()
-    answers = await asyncio.gather(*(group.submit(key, "x") for key in ("a", "b", "c")))
-    assert answers == ["a:x", "b:x", "c:x"]
-    assert sorted(recorder.batches) == [("a", ["x"]), ("b", ["x"]), ("c", ["x"])]
-    assert asyncio.get_running_loop().time() - started < 0.15  # not one after the other
+    """Company a's batch waits until company b's has started: written one after the other, they
+    would never finish."""
+    b_started = asyncio.Event()
+    batches: list[tuple[str, list[str]]] = []
+
+    async def write(key: str, items: Sequence[str]) -> list[str]:
+        batches.append((key, list(items)))
+        if key == "a":
+            await b_started.wait()
+        else:
+            b_started.set()
+        return [f"{key}:{item}" for item in items]
+
+    group = GroupCommit(write)
+    answers = await asyncio.wait_for(asyncio.gather(group.submit("a", "x"), group.submit("b", "x")), 5)
+    assert answers == ["a:x", "b:x"]
+    assert sorted(batches) == [("a", ["x"]), ("b", ["x"])]
 
 
 async def test_an_item_refused_alone_leaves_the_others_of_its_batch_answered() -> None:
@@ -57,14 +67,27 @@ async def test_an_item_refused_alone_leaves_the_others_of_its_batch_answered() -
     assert isinstance(answers[1], ValueError)
 
 
-async def test_a_failed_batch_fails_each_of_its_callers_and_the_next_batch_still_runs() -> None:
+async def test_a_failed_batch_is_written_again_item_by_item_so_only_the_culprit_fails() -> None:
     recorder = Recorder()
     group = GroupCommit(recorder.write)
     answers = await asyncio.gather(
         *(group.submit("a", item) for item in ("1", "boom", "3")), return_exceptions=True
     )
-    assert all(isinstance(answer, RuntimeError) for answer in answers)
+    assert answers[0] == "a:1" and answers[2] == "a:3"
+    assert isinstance(answers[1], RuntimeError)
+    assert recorder.batches == [("a", ["1", "boom", "3"]), ("a", ["1"]), ("a", ["boom"]), ("a", ["3"])]
     assert await group.submit("a", "4") == "a:4"
+
+
+async def test_a_writer_that_answers_too_few_items_fails_them_instead_of_leaving_them_waiting() -> None:
+    async def short(key: str, items: Sequence[str]) -> list[str]:
+        return [f"{key}:{item}" for item in items][:-1]
+
+    group = GroupCommit(short)
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(group.submit("a", item) for item in "xyz"), return_exceptions=True), 5
+    )
+    assert all(isinstance(answer, RuntimeError) for answer in answers)
 
 
 async def test_a_caller_that_goes_away_does_not_stop_its_batch() -> None:
@@ -76,6 +99,19 @@ async def test_a_caller_that_goes_away_does_not_stop_its_batch() -> None:
     leaving.cancel()
     assert await staying == "a:2"
     assert recorder.batches == [("a", ["1", "2"])]  # what was in the batch was written
+
+
+async def test_a_caller_that_leaves_before_its_batch_starts_books_nothing() -> None:
+    recorder = Recorder(pause=0.05)
+    group = GroupCommit(recorder.write)
+    first = asyncio.create_task(group.submit("a", "1"))
+    await asyncio.sleep(0.01)  # "1" is being written; the next two wait for the next batch
+    leaving = asyncio.create_task(group.submit("a", "2"))
+    staying = asyncio.create_task(group.submit("a", "3"))
+    await asyncio.sleep(0.01)
+    leaving.cancel()
+    assert await first == "a:1" and await staying == "a:3"
+    assert recorder.batches == [("a", ["1"]), ("a", ["3"])]
 
 
 async def test_batches_hold_at_most_max_batch_items() -> None:

@@ -188,6 +188,8 @@ def test_a_status_literal_writes_sorted_status_names_into_the_sql_and_nothing_el
     assert status_literal(ServiceOrder.status, ["quoted"]).querystring.template == (
         '"service_order"."status" = \'quoted\''
     )
+    members = status_literal(ServiceOrder.status, [OrderStatus.SUBMITTED, OrderStatus.ACCEPTED])
+    assert members.querystring.template == "\"service_order\".\"status\" IN ('accepted', 'submitted')"
     for bad in (["x'); DROP TABLE service_order; --"], [], ["Quoted"]):
         with pytest.raises(ValueError):
             status_literal(ServiceOrder.status, bad)
