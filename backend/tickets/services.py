@@ -259,11 +259,13 @@ async def list_tickets(
     last_id = decode_cursor("t", cursor) if cursor else None
     query = _list_query(status=bool(status), after=last_id is not None, size=size)
     rows = await query.rows(company=actor.company_scope(), status=status, last_id=last_id)
-    at = now()
+    if thread:
+        items = await _with_messages(actor, rows[:size])
+    else:
+        at = now()
+        items = [_out(row, actor, [], at) for row in rows[:size]]
     return TicketPage(
-        items=await _with_messages(actor, rows[:size])
-        if thread
-        else [_out(r, actor, [], at) for r in rows[:size]],
+        items=items,
         next_cursor=encode_cursor("t", rows[size - 1]["id"]) if len(rows) > size else None,
     )
 
