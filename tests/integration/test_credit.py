@@ -255,16 +255,12 @@ async def test_concurrent_changes_share_transactions_yet_each_is_decided_on_its_
     assert {row["object_id"] for row in events} == entry_ids
 
 
-async def test_a_batch_warns_the_managers_each_time_the_balance_falls_below_their_threshold(
-    anonymous, plans
-) -> None:
+async def staff_admin() -> Actor:
+    """A staff admin as the credit services see one, for writing batches directly."""
     from backend.accounts.services import create_staff
-    from backend.credit.services import _book_changes, _Change
 
-    company_id = (await register(anonymous))["company"]["id"]
-    assert (await anonymous.put("/api/v1/credit/threshold", json={"threshold": 25_000})).status_code == 200
     admin_id = await create_staff("admin@example.cz", "Admin", "a long password", admin=True)
-    admin = Actor(
+    return Actor(
         id=admin_id,
         email="admin@example.cz",
         full_name="A",
@@ -272,6 +268,16 @@ async def test_a_batch_warns_the_managers_each_time_the_balance_falls_below_thei
         company_id=None,
         language="cs",
     )
+
+
+async def test_a_batch_warns_the_managers_each_time_the_balance_falls_below_their_threshold(
+    anonymous, plans
+) -> None:
+    from backend.credit.services import _book_changes, _Change
+
+    company_id = (await register(anonymous))["company"]["id"]
+    assert (await anonymous.put("/api/v1/credit/threshold", json={"threshold": 25_000})).status_code == 200
+    admin = await staff_admin()
     amounts = [50_000, -30_000, 30_000, -10_000, -30_000]  # 50 → 20 (below) → 50 → 40 → 10 (below)
     kinds = [
         EntryKind.TOPUP,
@@ -321,19 +327,10 @@ async def test_a_batch_decides_its_changes_in_arrival_order(anonymous, plans) ->
     """One batch as the writer gets it: a repeated key replays, a key reused for another amount is
     a conflict, a draw beyond what the earlier changes left is refused, a top-up in the middle
     counts for the draws after it; the ledger reads as if booked one by one."""
-    from backend.accounts.services import create_staff
     from backend.credit.services import _book_changes, _Change
 
     company_id = (await register(anonymous))["company"]["id"]
-    admin_id = await create_staff("admin@example.cz", "Admin", "a long password", admin=True)
-    admin = Actor(
-        id=admin_id,
-        email="admin@example.cz",
-        full_name="A",
-        role=Role.STAFF_ADMIN,
-        company_id=None,
-        language="cs",
-    )
+    admin = await staff_admin()
 
     def change(amount: int, key: str, kind: EntryKind = EntryKind.ADJUSTMENT) -> _Change:
         return _Change(admin, kind, amount, "Oprava", key, 12, "192.0.2.1")
