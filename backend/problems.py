@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 from backend.audit.services import neutralised
 from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, TooManyRequests, status_for
 from backend.i18n import gettext, language_for_scope, reset_language, use_language
+from backend.validation import field_error
 
 logger = logging.getLogger("portal.errors")
 
@@ -138,18 +139,33 @@ def _validation_detail(
 ) -> tuple[str, dict[str, Any]]:
     items = error.extra if isinstance(error.extra, list) else []
     fields = []
+    body = _body_type(request)
+    errors: dict[str, str] = {}
     for item in items:
         if isinstance(item, dict):
             key = item.get("key") or ""
             message = item.get("message") or ""
             fields.append(f"{key}: {message}" if key else message)
+            if body is not None and item.get("source") == "body":
+                # the same sentence a form gives for the same value (backend/validation.py)
+                refused = field_error(body, key, message)
+                errors.setdefault(refused.field or key, _translated(request, refused.message, refused.params))
     summary = _translated(request, N_("The request is not valid. Correct these fields and send it again:"))
     detail = (
         f"{summary} {'; '.join(fields)}"
         if fields
         else _translated(request, N_("The request body is not valid JSON of the expected shape."))
     )
-    return detail, {"invalid_params": items}
+    return detail, {"invalid_params": items, **({"errors": errors} if errors else {})}
+
+
+def _body_type(request: Request[Any, Any, Any]) -> Any:
+    """The Struct the handler's ``data`` takes, if any."""
+    try:
+        data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    except AttributeError:  # an error raised before routing
+        return None
+    return data.annotation if data is not None else None
 
 
 def handle_http_exception(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
