@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from litestar import Request, Response
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.plugins.htmx import ClientRedirect, HTMXDetails
 from litestar.response import Redirect, Template
 
 from backend.errors import Conflict, FieldErrors, InvalidInput
@@ -20,7 +21,7 @@ T = TypeVar("T")
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
+    return bool(HTMXDetails(request))
 
 
 def render(
@@ -60,6 +61,14 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
 
 def see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
+
+
+def client_redirect(path: str) -> Response[Any]:
+    """For htmx: load ``path`` as a whole page instead of swapping a fragment (204: no content
+    to swap, only the header htmx follows)."""
+    response = ClientRedirect(path)
+    response.status_code = 204
+    return response
 
 
 @dataclass

@@ -15,11 +15,13 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from litestar.plugins.htmx import HTMXDetails, HTMXTemplate
 from litestar.response import Redirect, Template
 
 from backend.audit.services import neutralised
 from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, TooManyRequests, status_for
 from backend.i18n import gettext, language_for_scope, reset_language, use_language
+from backend.pages import client_redirect, is_htmx
 from backend.validation import field_error
 
 logger = logging.getLogger("portal.errors")
@@ -76,9 +78,9 @@ def problem(
         return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     token = use_language(language_for_scope(request.scope))
     try:
-        if request.headers.get("hx-request") == "true":
+        if is_htmx(request):
             # an htmx request shows the problem in the page's alert area, not in the fragment
-            return Template(
+            return HTMXTemplate(
                 template_name="partials/_alert.html",
                 context={
                     "title": title or gettext(_HTTP_TITLES.get(status, N_("Request failed"))),
@@ -86,7 +88,9 @@ def problem(
                 },
                 status_code=status,
                 media_type=MediaType.HTML,
-                headers={**headers, "HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"},
+                headers=headers,
+                re_target="#alerts",
+                re_swap="innerHTML",
             )
         return Template(
             template_name="error.html",
@@ -107,9 +111,9 @@ def problem(
 def _to_login(request: Request[Any, Any, Any]) -> Response[Any]:
     """Signed out (or the session ended): to the sign-in page, coming back to the page the person
     was on. htmx follows HX-Redirect with a full page load instead of swapping the login form in."""
-    if request.headers.get("hx-request") == "true":
-        page = urlsplit(request.headers.get("hx-current-url", "")).path or "/"
-        return Response(None, status_code=204, headers={"HX-Redirect": f"/login?next={quote(page)}"})
+    if is_htmx(request):
+        page = urlsplit(HTMXDetails(request).current_url or "").path or "/"
+        return client_redirect(f"/login?next={quote(page)}")
     return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
 
 
