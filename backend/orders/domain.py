@@ -16,6 +16,7 @@ DESCRIPTION_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 2000
 WORK_LOG_MAX_MINUTES = 24 * 60
 NUMBER_PREFIX = "OBJ"
+QUOTE_VALID_DAYS = 30  # a quote is valid this long unless staff choose another date
 
 
 class OrderStatus(enum.StrEnum):
