@@ -330,8 +330,8 @@ ORDERS = (
 async def _load_demo_orders() -> int:
     """Submit the demo orders through the ordering use case, once per company."""
     from backend.accounts.services import actor_from_row
+    from backend.orders.placing import submit_order
     from backend.orders.schemas import OrderIn
-    from backend.orders.services import submit_order
     from backend.orders.tables import ServiceOrder
 
     created = 0

@@ -1,4 +1,4 @@
-"""Pure rules of orders: the lifecycle state machine, quantities, routing and numbering."""
+"""Pure rules of orders: the lifecycle state machine, quantities, price, routing and numbering."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from decimal import Decimal, InvalidOperation
 from backend.accounts.domain import Role
 from backend.catalog.domain import Unit
 from backend.errors import N_, Conflict, InvalidInput, Msg, PermissionDenied
-from backend.money import QUANTITY_SCALE
+from backend.money import QUANTITY_SCALE, Amount, apply_discount, line_amount, with_vat
 
 DESCRIPTION_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 2000
 WORK_LOG_MAX_MINUTES = 24 * 60
 NUMBER_PREFIX = "OBJ"
+QUOTE_VALID_DAYS = 30  # a quote is valid this long unless staff choose another date
 
 
 class OrderStatus(enum.StrEnum):
@@ -225,6 +226,27 @@ def check_minutes(minutes: int) -> int:
             N_("Log between 1 and %(max)d minutes at a time."), field="minutes", max=WORK_LOG_MAX_MINUTES
         )
     return minutes
+
+
+# --- price --------------------------------------------------------------------------------------
+
+
+def price(
+    billing: Billing,
+    *,
+    pay_price: int,
+    sbp_price: int,
+    quantity: int,
+    vat_rate: int,
+    sla_discount: int = 0,
+) -> Amount:
+    """What ``quantity`` (hundredths) of a service costs, net, VAT and gross in haléře. SBP is
+    drawn from credit at the SBP rate, with no discount; PAY is the list rate less the SLA
+    contract's discount (percent), VAT on the discounted net."""
+    if billing is Billing.SBP:
+        return line_amount(sbp_price, quantity, vat_rate)
+    listed = line_amount(pay_price, quantity, vat_rate)
+    return with_vat(apply_discount(listed.net, sla_discount), vat_rate)
 
 
 # --- routing --------------------------------------------------------------------------------------

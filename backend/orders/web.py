@@ -6,16 +6,18 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from backend.accounts import guards
+from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
 from backend.catalog import services as catalog
+from backend.clock import today
 from backend.errors import N_, InvalidInput, NotFound
 from backend.i18n import gettext
-from backend.orders import domain, services
+from backend.orders import domain, placing, queries, workflow
 from backend.orders.schemas import OrderIn
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
@@ -47,7 +49,7 @@ async def _form_context(values: dict[str, str], errors: dict[str, str]) -> dict[
         "services": await catalog.list_services(),
         "values": values,
         "errors": errors,
-        "today": services.today().isoformat(),
+        "today": today().isoformat(),
         "status_labels": domain.STATUS_LABELS,
     }
 
@@ -58,7 +60,7 @@ async def _estimate_context(
     if not service_code or not quantity.strip():
         return {"estimate": None, "estimate_error": "", "chosen_billing": billing}
     try:
-        estimate = await services.estimate(actor, service_code, parse_quantity(quantity))
+        estimate = await placing.estimate(actor, service_code, parse_quantity(quantity))
     except InvalidInput as error:
         return {
             "estimate": None,
@@ -68,9 +70,10 @@ async def _estimate_context(
     return {"estimate": estimate, "estimate_error": "", "chosen_billing": billing}
 
 
-@get("/orders/new", include_in_schema=False, guards=[guards.customer])
-async def order_form(request: Request[Any, Any, Any], service: FromQuery[str | None] = None) -> Template:
-    actor: Actor = request.scope["user"]
+@get("/new")
+async def order_form(
+    request: Request[Any, Any, Any], actor: CurrentActor, service: FromQuery[str | None] = None
+) -> Template:
     values = {"service_code": service or "", "quantity": "1", "delivery": "remote"}
     return render(
         request,
@@ -80,16 +83,16 @@ async def order_form(request: Request[Any, Any, Any], service: FromQuery[str | N
     )
 
 
-@get("/orders/estimate", include_in_schema=False, guards=[guards.customer])
+@get("/estimate")
 async def order_estimate(
     request: Request[Any, Any, Any],
+    actor: CurrentActor,
     service_code: FromQuery[str] = "",
     quantity: FromQuery[str] = "",
     billing: FromQuery[str] = "",
 ) -> Template:
     """The live estimate beside the form (htmx, as the service or quantity changes); the billing
     the person chose stays chosen."""
-    actor: Actor = request.scope["user"]
     chosen = billing if billing in ("pay", "sbp") else ""
     return render(
         request,
@@ -98,12 +101,11 @@ async def order_estimate(
     )
 
 
-@post("/orders", include_in_schema=False, guards=[guards.customer])
-async def order_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-    actor: Actor = request.scope["user"]
+@post("/")
+async def order_submit(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
     values = {field: form_value(data, field) for field in ORDER_FIELDS}
     try:
-        order = await services.submit_order(
+        order = await placing.submit_order(
             actor,
             OrderIn(
                 service_code=values["service_code"],
@@ -125,15 +127,15 @@ async def order_submit(request: Request[Any, Any, Any], data: Form) -> Response[
     return see_other(f"/orders/{order.id}?created=1")
 
 
-@get("/orders", include_in_schema=False, guards=[guards.customer])
+@get("/")
 async def order_list(
     request: Request[Any, Any, Any],
+    actor: CurrentActor,
     status: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     """My company's orders, newest first; the filter and "more" swap the list in place (htmx)."""
-    actor: Actor = request.scope["user"]
-    page = await services.list_orders(actor, status=status or None, cursor=cursor, history=False)
+    page = await queries.list_orders(actor, status=status or None, cursor=cursor, history=False)
     context = {
         "page": page,
         "status": status or "",
@@ -147,13 +149,12 @@ async def order_list(
     return render(request, "orders/list.html", **context)
 
 
-@get("/orders/{order_id:int}", include_in_schema=False, guards=[guards.customer])
-async def order_detail(request: Request[Any, Any, Any], order_id: RowId) -> Template:
-    actor: Actor = request.scope["user"]
+@get("/{order_id:int}")
+async def order_detail(request: Request[Any, Any, Any], actor: CurrentActor, order_id: RowId) -> Template:
     return render(
         request,
         "orders/detail.html",
-        order=await services.get_order(actor, order_id),
+        order=await queries.get_order(actor, order_id),
         created=request.query_params.get("created") == "1",
         status_labels=domain.STATUS_LABELS,
         message=None,
@@ -162,20 +163,19 @@ async def order_detail(request: Request[Any, Any, Any], order_id: RowId) -> Temp
 
 CUSTOMER_ACTIONS = {
     "accept": (
-        lambda actor, order_id, _reason: services.accept_quote(actor, order_id),
+        lambda actor, order_id, _reason: workflow.accept_quote(actor, order_id),
         N_("You accepted the quote."),
     ),
-    "decline": (services.decline_quote, N_("You declined the quote.")),
-    "cancel": (services.cancel_order, N_("The order has been cancelled.")),
+    "decline": (workflow.decline_quote, N_("You declined the quote.")),
+    "cancel": (workflow.cancel_order, N_("The order has been cancelled.")),
 }
 
 
-@post("/orders/{order_id:int}/{action:str}", include_in_schema=False, guards=[guards.customer_manager])
+@post("/{order_id:int}/{action:str}", guards=[guards.customer_manager])
 async def order_action(
-    request: Request[Any, Any, Any], order_id: RowId, action: FromPath[str], data: Form
+    request: Request[Any, Any, Any], actor: CurrentActor, order_id: RowId, action: FromPath[str], data: Form
 ) -> Response[Any]:
     """Accept or decline a quote, or cancel; the outcome is shown on the order (in place with htmx)."""
-    actor: Actor = request.scope["user"]
     if action not in CUSTOMER_ACTIONS:
         raise NotFound(N_("There is nothing at this address."))
     use_case, done = CUSTOMER_ACTIONS[action]
@@ -186,10 +186,16 @@ async def order_action(
         redirect_to=f"/orders/{order_id}",
         partial="orders/partials/_detail.html",
         page="orders/detail.html",
-        order=await services.get_order(actor, order_id),
+        order=await queries.get_order(actor, order_id),
         status_labels=domain.STATUS_LABELS,
         created=False,
     )
 
 
-ROUTES = [order_form, order_estimate, order_submit, order_list, order_detail, order_action]
+ROUTER = Router(
+    "/orders",
+    route_handlers=[order_form, order_estimate, order_submit, order_list, order_detail, order_action],
+    guards=[guards.customer],
+    dependencies=ACTOR,
+    include_in_schema=False,
+)

@@ -13,7 +13,7 @@ from backend.accounts.domain import Actor
 from backend.entitlements.services import entitlements
 from backend.errors import N_, NotAuthenticated
 from backend.i18n import LANGUAGE_COOKIE, LANGUAGES
-from backend.orders import services as orders
+from backend.orders import queries as orders
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
 from backend.orders.domain import OrderStatus
 from backend.pages import FormBody, form_value, render, safe_next, see_other

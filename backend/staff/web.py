@@ -9,7 +9,7 @@ from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts import services as accounts
-from backend.orders import services as orders
+from backend.orders import queries as orders
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
 from backend.pages import render
 from backend.sla.domain import PRIORITY_LABELS

@@ -17,7 +17,7 @@ from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import gettext
 from backend.notifications.services import enqueue_for_managers, enqueue_for_staff
 from backend.numbering import next_in_year
-from backend.orders import services as orders
+from backend.orders import placing as orders
 from backend.orders.schemas import OrderIn
 from backend.orders.tables import ServiceOrder
 from backend.pagination import decode_cursor, encode_cursor, page_size

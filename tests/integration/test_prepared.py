@@ -7,7 +7,7 @@ import pytest
 
 from backend.accounts.tables import Company, PortalUser, UserSession
 from backend.db import Param, Prepared, write_transaction
-from backend.orders.services import _order_columns
+from backend.orders.queries import _order_columns
 from backend.orders.tables import ServiceOrder
 from tests.helpers import load_catalogue, make_client, order_payload, register
 

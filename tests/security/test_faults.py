@@ -78,7 +78,7 @@ async def counts() -> dict[str, int]:
 async def test_connection_lost_during_an_approval_leaves_nothing_half_written(
     anonymous, app, db, monkeypatch
 ) -> None:
-    import backend.orders.services as order_services
+    import backend.orders.history as order_history
 
     await load_catalogue()
     await register(anonymous)
@@ -91,7 +91,7 @@ async def test_connection_lost_during_an_approval_leaves_nothing_half_written(
         assert quoted.status_code == 200, quoted.text
         assert (await anonymous.post(f"/api/v1/orders/{order_id}/accept")).status_code == 200
         before = await counts()
-        killed = connection_dies_in(monkeypatch, order_services, "record")
+        killed = connection_dies_in(monkeypatch, order_history, "record")
         failed = await staff.post(f"/api/v1/staff/orders/{order_id}/approve", json={"note": "Schváleno."})
         assert killed, f"the fault was not injected: {failed.status_code} {failed.text}"
         assert failed.status_code == 503

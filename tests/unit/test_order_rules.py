@@ -1,4 +1,4 @@
-"""The order lifecycle, quantities and routing: pure rules, tested without a database."""
+"""The order lifecycle, quantities, price and routing: pure rules, tested without a database."""
 
 from __future__ import annotations
 
@@ -156,6 +156,64 @@ def test_dates_before_today_are_refused() -> None:
 def test_work_logs_are_between_one_minute_and_a_day(minutes: int) -> None:
     with pytest.raises(InvalidInput):
         domain.check_minutes(minutes)
+
+
+def price(billing: Billing, quantity: int, sla_discount: int = 0) -> tuple[int, int, int]:
+    amount = domain.price(
+        billing,
+        pay_price=165_000,
+        sbp_price=140_000,
+        quantity=quantity,
+        vat_rate=21,
+        sla_discount=sla_discount,
+    )
+    return amount.net, amount.vat, amount.gross
+
+
+def test_pay_is_priced_at_the_list_rate_less_the_sla_discount_and_vat_on_what_is_left() -> None:
+    # 1.5 h at 1 650 Kč: 2 475 Kč net, 21 % VAT 519,75 Kč
+    assert price(Billing.PAY, 150) == (247_500, 51_975, 299_475)
+    # 10 % off: 2 227,50 Kč net; VAT 467,775 Kč rounds half up to 467,78 Kč
+    assert price(Billing.PAY, 150, sla_discount=10) == (222_750, 46_778, 269_528)
+
+
+def test_sbp_is_priced_at_the_sbp_rate_and_no_discount_applies() -> None:
+    assert price(Billing.SBP, 150) == (210_000, 44_100, 254_100)
+    assert price(Billing.SBP, 150, sla_discount=10) == (210_000, 44_100, 254_100)
+
+
+def test_each_step_of_a_price_rounds_half_up_to_the_haler() -> None:
+    # 0.25 h at 333,33 Kč = 83,3325 Kč → 83,33; 15 % off 12,4995 → 12,50, so 70,83; VAT 14,8743 → 14,87
+    amount = domain.price(
+        Billing.PAY, pay_price=33_333, sbp_price=0, quantity=25, vat_rate=21, sla_discount=15
+    )
+    assert (amount.net, amount.vat, amount.gross) == (7_083, 1_487, 8_570)
+    half = domain.price(Billing.SBP, pay_price=0, sbp_price=1, quantity=50, vat_rate=21)
+    assert (half.net, half.vat, half.gross) == (1, 0, 1)
+
+
+@given(
+    st.integers(0, 10**7),
+    st.integers(1, 10**6),
+    st.integers(0, 100),
+    st.sampled_from([0, 12, 21]),
+)
+def test_a_price_is_net_plus_vat_and_a_discount_never_raises_it(unit_price, quantity, discount, vat) -> None:
+    def pay(sla_discount: int):
+        return domain.price(
+            Billing.PAY,
+            pay_price=unit_price,
+            sbp_price=0,
+            quantity=quantity,
+            vat_rate=vat,
+            sla_discount=sla_discount,
+        )
+
+    full, discounted = pay(0), pay(discount)
+    assert full.gross == full.net + full.vat and discounted.gross == discounted.net + discounted.vat
+    assert 0 <= discounted.net <= full.net
+    sbp = domain.price(Billing.SBP, pay_price=0, sbp_price=unit_price, quantity=quantity, vat_rate=vat)
+    assert (sbp.net, sbp.vat, sbp.gross) == (full.net, full.vat, full.gross)
 
 
 def test_routing_follows_the_spec_order() -> None:

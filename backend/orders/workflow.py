@@ -1,0 +1,248 @@
+"""The work on an order after it is placed: every change of status (quotes, approval, the work,
+the end), and the time logged on it. Each change locks the order and writes its history entry in
+the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from piccolo.columns import Column
+
+from backend.accounts import services as accounts
+from backend.accounts.domain import Actor
+from backend.catalog.domain import Unit
+from backend.clock import now, today
+from backend.credit import services as credit
+from backend.credit.domain import EntryKind, work_cost
+from backend.db import locked, write_transaction
+from backend.errors import N_, Conflict, InvalidInput, Msg, NotFound
+from backend.i18n import gettext
+from backend.money import MAX_AMOUNT, with_vat
+from backend.orders import domain
+from backend.orders.domain import Action, Billing, OrderStatus
+from backend.orders.history import audit, record_step, tell_customer
+from backend.orders.queries import get_order, visible_to
+from backend.orders.schemas import ApproveIn, OrderOut, QuoteIn
+from backend.orders.tables import ServiceOrder, WorkLog
+
+Row = dict[str, Any]
+
+
+async def _locked_order(actor: Actor, order_id: int) -> Row:
+    """The order's row, locked for the caller's write transaction; 404 when not the actor's."""
+    row = await locked(visible_to(actor, ServiceOrder.select().where(ServiceOrder.id == order_id))).first()
+    if row is None:
+        raise NotFound(N_("Order not found."))
+    return row
+
+
+async def _transition(
+    actor: Actor,
+    order_id: int,
+    action: Action,
+    *,
+    note: str = "",
+    changes: dict[Column, Any] | None = None,
+    check: Callable[[Row], None] | None = None,
+    effect: Callable[[Row], Awaitable[dict[Column, Any]]] | None = None,
+) -> OrderOut:
+    """Lock the order, check the move against the state machine (and ``check`` against the locked
+    row), apply it with ``changes`` (and what ``effect`` adds) and its history entry."""
+    async with write_transaction():
+        row = await _locked_order(actor, order_id)
+        current = OrderStatus(row["status"])
+        target = domain.next_status(Billing(row["billing"]), current, action, actor.role)
+        if check is not None:
+            check(row)
+        more = await effect(row) if effect is not None else {}
+        at = now()
+        await ServiceOrder.update(
+            {ServiceOrder.status: target.value, ServiceOrder.updated_at: at, **(changes or {}), **more}
+        ).where(ServiceOrder.id == order_id)
+        await record_step(order_id, actor, current, target, note, at, row["company"])
+    return await get_order(actor, order_id)
+
+
+async def _transition_and_tell(
+    actor: Actor, order_id: int, action: Action, kind: str, **changes: Any
+) -> OrderOut:
+    """A change the customer hears about: the e-mail is written in the same transaction."""
+    async with write_transaction():
+        order = await _transition(actor, order_id, action, **changes)
+        await tell_customer(order_id, kind)
+    return order
+
+
+# --- the customer's answers ---------------------------------------------------------------------------
+
+
+def _quote_still_valid(row: Row) -> None:
+    if row["quote_valid_until"] is not None and row["quote_valid_until"] < today():
+        raise InvalidInput(
+            N_("This quote expired on %(date)s and can no longer be accepted. Ask us for a new quote."),
+            field="quote",
+            date=row["quote_valid_until"].isoformat(),
+        )
+
+
+async def accept_quote(actor: Actor, order_id: int) -> OrderOut:
+    return await _transition(actor, order_id, Action.ACCEPT, check=_quote_still_valid)
+
+
+async def decline_quote(actor: Actor, order_id: int, reason: str = "") -> OrderOut:
+    return await _transition(actor, order_id, Action.DECLINE, note=domain.check_note(reason))
+
+
+async def cancel_order(actor: Actor, order_id: int, reason: str = "") -> OrderOut:
+    return await _transition(actor, order_id, Action.CANCEL, note=domain.check_note(reason))
+
+
+# --- the support team's decisions -----------------------------------------------------------------------
+
+
+async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
+    note = domain.check_note(data.note)
+    valid_until = domain.check_future_date(data.valid_until, today(), field="valid_until")
+    if data.net <= 0:
+        raise InvalidInput(N_("The quoted amount must be more than zero."), field="net")
+
+    if data.net > MAX_AMOUNT:
+        raise InvalidInput(N_("That amount is too large."), field="net")
+
+    async def priced(row: Row) -> dict[Column, Any]:
+        # VAT at the rate the order was submitted with, so the quote and the estimate agree
+        amount = with_vat(data.net, row["vat_rate"])
+        return {ServiceOrder.quote_vat: amount.vat, ServiceOrder.quote_gross: amount.gross}
+
+    changes: dict[Column, Any] = {
+        ServiceOrder.quote_net: data.net,
+        ServiceOrder.quote_valid_until: valid_until,
+        ServiceOrder.quote_note: note,
+    }
+    return await _transition_and_tell(
+        actor, order_id, Action.QUOTE, "order_quoted", note=note, changes=changes, effect=priced
+    )
+
+
+async def approve_order(actor: Actor, order_id: int, data: ApproveIn) -> OrderOut:
+    note = domain.check_note(data.note)
+    scheduled = domain.check_future_date(data.scheduled_for, today(), field="scheduled_for")
+    changes: dict[Column, Any] = {ServiceOrder.scheduled_for: scheduled}
+    if data.assigned_to is not None:
+        if not await accounts.is_active_staff(data.assigned_to):
+            raise InvalidInput(N_("Choose an engineer from the support team."), field="assigned_to")
+        changes[ServiceOrder.assigned_to] = data.assigned_to
+    return await _transition_and_tell(
+        actor, order_id, Action.APPROVE, "order_approved", note=note, changes=changes
+    )
+
+
+async def reject_order(actor: Actor, order_id: int, reason: str) -> OrderOut:
+    text = domain.check_note(reason, field="reason", required=True)
+    return await _transition_and_tell(
+        actor,
+        order_id,
+        Action.REJECT,
+        "order_rejected",
+        note=text,
+        changes={ServiceOrder.reject_reason: text},
+    )
+
+
+# --- the work -----------------------------------------------------------------------------------------
+
+
+async def start_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
+    return await _transition(actor, order_id, Action.START, note=domain.check_note(note))
+
+
+async def complete_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
+    """Finish the work. A flat-rate service on SBP draws its SBP price (× pieces) now, once."""
+    text = domain.check_note(note)
+
+    async def draw_flat_price(row: Row) -> dict[Column, Any]:
+        if row["billing"] != Billing.SBP or row["unit"] != Unit.PIECE:
+            return {}
+        cost = domain.price(
+            Billing.SBP,
+            pay_price=row["unit_price"],
+            sbp_price=row["sbp_unit_price"],
+            quantity=row["quantity"],
+            vat_rate=row["vat_rate"],
+        ).net
+        await credit.draw(
+            row["company"],
+            cost,
+            credit.Booking(EntryKind.DRAW, actor=actor, note=text, order_id=order_id),
+        )
+        return {ServiceOrder.credit_drawn: row["credit_drawn"] + cost}
+
+    return await _transition(actor, order_id, Action.COMPLETE, note=text, effect=draw_flat_price)
+
+
+async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderOut:
+    """An SBP order whose credit ran out goes on as PAY: later work draws no credit and is billed."""
+    actor.require_staff()
+    text = domain.check_note(note) or gettext(N_("Credit ran out; the rest of the work is billed as PAY."))
+    async with write_transaction():
+        row = await _locked_order(actor, order_id)
+        status = OrderStatus(row["status"])
+        if not domain.may_continue_as_pay(Billing(row["billing"]), status, actor.role):
+            raise Conflict(
+                N_("Only an approved or running SBP order can continue as PAY; this one is %(status)s."),
+                status=Msg(domain.STATUS_LABELS[status]),
+            )
+        at = now()
+        await ServiceOrder.update(
+            {ServiceOrder.billing: Billing.PAY.value, ServiceOrder.updated_at: at}
+        ).where(ServiceOrder.id == order_id)
+        await record_step(order_id, actor, status, status, text, at, row["company"])
+        await audit("continued_as_pay", order_id, actor, row["company"], before="sbp", after="pay")
+    return await get_order(actor, order_id)
+
+
+async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> OrderOut:
+    """Staff record time spent on approved or running work."""
+    actor.require_staff()
+    minutes = domain.check_minutes(minutes)
+    text = domain.check_note(note, required=True)
+    async with write_transaction():
+        row = await _locked_order(actor, order_id)
+        status = OrderStatus(row["status"])
+        if status not in domain.WORK_STATUSES:
+            raise InvalidInput(
+                N_("Work is logged on approved orders or orders in progress; this one is %(status)s."),
+                field="minutes",
+                status=Msg(domain.STATUS_LABELS[status]),
+            )
+        at = now()
+        work_log_id = (
+            await WorkLog.insert(
+                WorkLog(order=order_id, staff=actor.id, minutes=minutes, note=text, logged_at=at)
+            ).returning(WorkLog.id)
+        )[0]["id"]
+        cost = 0
+        if row["billing"] == Billing.SBP and row["unit"] in (Unit.HOUR, Unit.DAY):
+            # time on SBP work is paid from prepaid credit as it is logged; too little credit
+            # refuses the whole log (nothing is written) and says what is left
+            cost = work_cost(row["sbp_unit_price"], row["unit"], minutes)
+            await credit.draw(
+                row["company"],
+                cost,
+                credit.Booking(
+                    EntryKind.DRAW, actor=actor, note=text, order_id=order_id, work_log_id=work_log_id
+                ),
+            )
+            await WorkLog.update({WorkLog.credit_drawn: cost}).where(WorkLog.id == work_log_id)
+        await audit(
+            "work_logged", order_id, actor, row["company"], after={"minutes": minutes, "credit_drawn": cost}
+        )
+        await ServiceOrder.update(
+            {
+                ServiceOrder.logged_minutes: ServiceOrder.logged_minutes + minutes,
+                ServiceOrder.credit_drawn: ServiceOrder.credit_drawn + cost,
+                ServiceOrder.updated_at: at,
+            }
+        ).where(ServiceOrder.id == order_id)
+    return await get_order(actor, order_id)
