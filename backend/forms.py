@@ -115,7 +115,9 @@ def decode_form(form: dict[str, Any], struct: type[S]) -> S:
         raise InvalidInput(N_("This value is not valid.")) from error
 
 
-def _collect(form: dict[str, Any], struct: type[msgspec.Struct]) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
+def _collect(
+    form: dict[str, Any], struct: type[msgspec.Struct]
+) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
     values: dict[str, Any] = {}
     errors: dict[str, InvalidInput] = {}
     for name, (info, kind) in struct_fields(struct).items():

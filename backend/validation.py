@@ -30,7 +30,7 @@ class FieldType:
     optional: bool
     metas: tuple[msgspec.Meta, ...]
 
-    def extra(self, key: str) -> Any:
+    def marker(self, key: str) -> Any:
         return next((meta.extra[key] for meta in self.metas if meta.extra and key in meta.extra), None)
 
     def bound(self, name: str) -> Any:
@@ -38,7 +38,7 @@ class FieldType:
 
     @property
     def is_money(self) -> bool:
-        return self.extra("form") == MONEY
+        return self.marker("form") == MONEY
 
     @property
     def is_struct(self) -> bool:
@@ -65,29 +65,33 @@ def struct_fields(struct: type[msgspec.Struct]) -> dict[str, tuple[msgspec.struc
     return {info.encode_name: (info, field_type(info.type)) for info in msgspec.structs.fields(struct)}
 
 
-def _range(kind: FieldType, money: bool) -> tuple[str, dict[str, Any]]:
+# (money?, which bounds) -> the sentence; amounts are formatted in the reader's language (Money)
+_RANGE_MESSAGES = {
+    (True, "both"): N_("Enter an amount from %(min)s to %(max)s."),
+    (True, "min"): N_("Enter an amount of at least %(min)s."),
+    (True, "max"): N_("Enter an amount of at most %(max)s."),
+    (False, "both"): N_("Enter a number from %(min)s to %(max)s."),
+    (False, "min"): N_("Enter a number of at least %(min)s."),
+    (False, "max"): N_("Enter a number of at most %(max)s."),
+}
+
+
+def _range(kind: FieldType) -> tuple[str, dict[str, Any]]:
     low = kind.bound("ge")
     high = kind.bound("le")
     if low is None and (gt := kind.bound("gt")) is not None:
         low = gt + 1
     if high is None and (lt := kind.bound("lt")) is not None:
         high = lt - 1
-    wrap = Money if money else int
-    if low is not None and high is not None:
-        text = N_("Enter an amount from %(min)s to %(max)s.") if money else N_("Enter a number from %(min)s to %(max)s.")
-        return text, {"min": wrap(low), "max": wrap(high)}
-    if low is not None:
-        return (N_("Enter an amount of at least %(min)s.") if money else N_("Enter a number of at least %(min)s.")), {
-            "min": wrap(low)
-        }
-    return (N_("Enter an amount of at most %(max)s.") if money else N_("Enter a number of at most %(max)s.")), {
-        "max": wrap(high)
-    }
+    wrap = Money if kind.is_money else int
+    params = {name: wrap(value) for name, value in (("min", low), ("max", high)) if value is not None}
+    bounds = "both" if len(params) == 2 else next(iter(params), "max")
+    return _RANGE_MESSAGES[kind.is_money, bounds], params
 
 
 def describe(kind: FieldType, reason: str) -> tuple[str, dict[str, Any]]:
     """The message (a msgid) and its parameters for one field that msgspec refused with ``reason``."""
-    if own := kind.extra("error"):
+    if own := kind.marker("error"):
         return own, {}
     if reason.startswith("Object missing required field"):
         return N_("Fill this in."), {}
@@ -96,7 +100,7 @@ def describe(kind: FieldType, reason: str) -> tuple[str, dict[str, Any]]:
     if "of length <=" in reason:
         return N_("Use at most %(max)s characters."), {"max": kind.bound("max_length")}
     if re.search(r"Expected `(int|float|decimal)` [<>]", reason):
-        return _range(kind, kind.is_money)
+        return _range(kind)
     if "Invalid enum value" in reason:
         return N_("Choose one of the offered options."), {}
     if "date" in reason.lower():
