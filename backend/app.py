@@ -34,7 +34,6 @@ from backend.ops.api import health, ready
 from backend.orders import api as orders_api
 from backend.orders import staff_web as orders_staff_web
 from backend.orders import web as orders_web
-from backend.perf import routes as bench_routes
 from backend.plans import api as plans_api
 from backend.plans import web as plans_web
 from backend.problems import EXCEPTION_HANDLERS
@@ -152,7 +151,6 @@ def _litestar(settings: Settings) -> Litestar:
             *plans_web.ROUTES,
             *audit_web.ROUTES,
             *reports_web.ROUTES,
-            *(bench_routes.ROUTES if settings.bench else []),
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"
