@@ -14,7 +14,7 @@ run: install frontend translations ## set up, migrate, load demo data and serve 
 	$(BIN)/portal serve
 
 test: install-test frontend translations ## install what tests need and run the whole suite (PostgreSQL, then SQLite)
-	$(BIN)/ruff check backend tests
+	$(BIN)/ruff check backend tests bench
 	PORTAL_TEST_ENGINE=postgres $(BIN)/python -m pytest
 	PORTAL_TEST_ENGINE=sqlite $(BIN)/python -m pytest -m db
 
@@ -72,11 +72,11 @@ install-bench: $(VENV)/.installed-bench
 
 bench: install-bench frontend translations ## the benchmark (docs/performance.md); writes docs/benchmark-results.md
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m backend.perf.bench $(BENCH_ARGS)
+	$(BIN)/python -m bench run $(BENCH_ARGS)
 
 bench-quick: install-bench frontend translations ## a short benchmark: S only, one 2-second run each
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m backend.perf.bench --quick --out var/bench/quick.md $(BENCH_ARGS)
+	$(BIN)/python -m bench run --quick --out var/bench/quick.md $(BENCH_ARGS)
 
 TOOLS := .venv-tools
 $(TOOLS)/bin/pip-audit:
@@ -93,7 +93,7 @@ audit: $(TOOLS)/bin/pip-audit frontend ## known vulnerabilities in the locked Py
 	npm audit --prefix frontend
 
 lint: install-test
-	$(BIN)/ruff check backend tests
+	$(BIN)/ruff check backend tests bench
 
 clean:
 	rm -rf $(VENV) $(TOOLS) frontend/node_modules var

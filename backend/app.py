@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend import i18n
+from backend import formatting, i18n
 from backend.accounts import api as accounts_api
 from backend.accounts import web as accounts_web
 from backend.accounts.middleware import SessionMiddleware
@@ -34,7 +34,6 @@ from backend.ops.api import health, ready
 from backend.orders import api as orders_api
 from backend.orders import staff_web as orders_staff_web
 from backend.orders import web as orders_web
-from backend.perf import routes as bench_routes
 from backend.plans import api as plans_api
 from backend.plans import web as plans_web
 from backend.problems import EXCEPTION_HANDLERS
@@ -69,19 +68,19 @@ def jinja_environment(settings: Settings) -> Environment:
         settings=settings,
         current_language=i18n.current_language,
         languages=i18n.LANGUAGES,
-        per_unit=i18n.PER_UNIT,
-        rate_labels=i18n.RATE_LABELS,
+        per_unit=formatting.PER_UNIT,
+        rate_labels=formatting.RATE_LABELS,
     )
     environment.filters.update(
-        datetime=i18n.format_datetime,
-        date=i18n.format_date,
-        month=i18n.format_month,
-        czk=i18n.format_money,
-        amount_input=i18n.amount_input,
-        quantity=i18n.format_quantity,
-        age=i18n.format_age,
-        duration=i18n.format_duration,
-        due=i18n.format_due,
+        datetime=formatting.format_datetime,
+        date=formatting.format_date,
+        month=formatting.format_month,
+        czk=formatting.format_money,
+        amount_input=formatting.amount_input,
+        quantity=formatting.format_quantity,
+        age=formatting.format_age,
+        duration=formatting.format_duration,
+        due=formatting.format_due,
     )
     return environment
 
@@ -152,7 +151,6 @@ def _litestar(settings: Settings) -> Litestar:
             *plans_web.ROUTES,
             *audit_web.ROUTES,
             *reports_web.ROUTES,
-            *(bench_routes.ROUTES if settings.bench else []),
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

@@ -16,7 +16,8 @@ SERVERS = ("granian", "uvicorn")
 DEFAULT_SERVER = os.environ.get("PORTAL_SERVER", "uvicorn")
 
 
-def _serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, app_factory: str = "backend.app:create_app") -> int:
+    """Serve ``app_factory`` (a "module:function" building the app) as ``portal serve`` does."""
     settings = get_settings()
     host, port = args.host or settings.host, args.port or settings.port
     if args.server == "granian":
@@ -24,7 +25,7 @@ def _serve(args: argparse.Namespace) -> int:
         from granian.server import Server
 
         Server(
-            "backend.app:create_app",
+            app_factory,
             factory=True,
             address=host,
             port=port,
@@ -36,7 +37,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run(
-        "backend.app:create_app",
+        app_factory,
         factory=True,
         host=host,
         port=port,
@@ -79,20 +80,6 @@ def _send_notifications(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate_data(args: argparse.Namespace) -> int:
-    from backend.perf.datagen import NotEmpty, generate
-
-    try:
-        counts, seconds = asyncio.run(generate(args.size, args.seed))
-    except NotEmpty as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    rows = ", ".join(f"{table} {count}" for table, count in counts.items())
-    total = sum(counts.values())
-    print(f"generate-data: size {args.size}, seed {args.seed}, {total} rows in {seconds:.1f} s ({rows})")
-    return 0
-
-
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -117,18 +104,23 @@ def _create_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--host", help="address to bind (default: HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default: PORT or 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--server", choices=SERVERS, default=DEFAULT_SERVER, help=f"HTTP server (default: {DEFAULT_SERVER})"
+    )
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Support portal operations")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the portal over HTTP")
-    serve.add_argument("--host", help="address to bind (default: HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default: PORT or 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes")
-    serve.add_argument(
-        "--server", choices=SERVERS, default=DEFAULT_SERVER, help=f"HTTP server (default: {DEFAULT_SERVER})"
+    add_serve_arguments(commands.add_parser("serve", help="serve the portal over HTTP")).set_defaults(
+        handler=serve
     )
-    serve.set_defaults(handler=_serve)
 
     commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(
         handler=_migrate
@@ -141,14 +133,6 @@ def build_parser() -> argparse.ArgumentParser:
         "send-notifications",
         help="deliver the due e-mail notifications now (the app also does it on its own)",
     ).set_defaults(handler=_send_notifications)
-
-    generate = commands.add_parser(
-        "generate-data",
-        help="fill a freshly migrated database with the benchmark's seeded data set (docs/performance.md)",
-    )
-    generate.add_argument("--size", choices=["S", "L"], default="S", help="S (small) or L (large)")
-    generate.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
-    generate.set_defaults(handler=_generate_data)
 
     staff = commands.add_parser(
         "create-staff", help="create a staff account; the password is read from stdin"

@@ -67,7 +67,6 @@ class Settings:
     login_throttle_minutes: int
     password_reset_valid_minutes: int
     catalogue_cache_seconds: int = 5  # how long an app process keeps the catalogue list
-    bench: bool = False  # PORTAL_BENCH=1: the benchmark's hello route is mounted (docs/performance.md)
 
     @property
     def is_production(self) -> bool:
@@ -154,7 +153,6 @@ def load_settings() -> Settings:
         login_throttle_minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15),
         password_reset_valid_minutes=_env_int("PASSWORD_RESET_VALID_MINUTES", 60),
         catalogue_cache_seconds=_env_int("CATALOGUE_CACHE_SECONDS", 5),
-        bench=_env_bool("PORTAL_BENCH", False),
     )
 
 

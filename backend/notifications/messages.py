@@ -9,7 +9,8 @@ from html import escape
 from typing import Any
 
 from backend.errors import N_, Money
-from backend.i18n import format_date, format_due, gettext, reset_language, use_language
+from backend.formatting import format_date, format_due
+from backend.i18n import gettext, reset_language, use_language
 from backend.settings import get_settings
 
 # kind -> (subject, body, path of the page it links to); %(name)s parameters come from the context

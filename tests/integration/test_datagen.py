@@ -8,8 +8,8 @@ import pytest
 from backend.accounts.tables import Company
 from backend.credit.tables import CreditAccount, CreditEntry
 from backend.orders.tables import OrderEvent, ServiceOrder
-from backend.perf.datagen import BENCH_PASSWORD, HEAVY_MANAGER, SIZES, STAFF_ADMIN, write_data_set
 from backend.tickets.tables import Ticket
+from bench.datagen import BENCH_PASSWORD, HEAVY_MANAGER, SIZES, STAFF_ADMIN, write_data_set
 from tests.conftest import _empty_tables
 from tests.helpers import ledger_is_consistent, login
 

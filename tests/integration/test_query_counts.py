@@ -9,7 +9,7 @@ import pytest
 
 from backend.db import DB
 from backend.orders.tables import OrderEvent, ServiceOrder
-from backend.perf.datagen import BENCH_PASSWORD, HEAVY_MANAGER, SIZES, STAFF, Size, write_data_set
+from bench.datagen import BENCH_PASSWORD, HEAVY_MANAGER, SIZES, STAFF, Size, write_data_set
 from tests.helpers import load_catalogue, order_payload, register, signed_in_staff
 
 pytestmark = pytest.mark.db

@@ -1,4 +1,4 @@
-"""backend.i18n formats dates faster than Babel by parsing locales and patterns once; what it
+"""backend.formatting formats dates faster than Babel by parsing locales and patterns once; what it
 writes must stay exactly what Babel writes, in Prague time, in both languages."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from babel.dates import format_date, format_time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend import i18n
+from backend import formatting, i18n
 from backend.clock import PRAGUE
 
 instants = st.datetimes(
@@ -26,8 +26,8 @@ def test_date_and_time_read_as_babel_writes_them_in_prague(language: str, value:
         local = value.astimezone(PRAGUE)
         expected_day = format_date(local, "medium", locale=language)
         expected_time = format_time(local, "short", tzinfo=PRAGUE, locale=language)
-        assert i18n.format_datetime(value) == f"{expected_day} {expected_time}"
-        assert i18n.format_date(value) == expected_day
+        assert formatting.format_datetime(value) == f"{expected_day} {expected_time}"
+        assert formatting.format_date(value) == expected_day
     finally:
         i18n.reset_language(token)
 
@@ -39,17 +39,18 @@ def test_a_due_time_names_the_weekday_and_the_date_only_beyond_the_week(
 ) -> None:
     fixed_now = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
     token = i18n.use_language(language)
-    original_now = i18n.now
-    i18n.now = lambda: fixed_now
+    original_now = formatting.now
+    formatting.now = lambda: fixed_now
     try:
         value = fixed_now + offset
         local = value.astimezone(PRAGUE)
         time_part = format_time(local, "short", tzinfo=PRAGUE, locale=language)
         if abs((local - fixed_now.astimezone(PRAGUE)).days) < 6:
-            assert i18n.format_due(value) == f"{format_date(local, 'EEE', locale=language)} {time_part}"
+            assert formatting.format_due(value) == f"{format_date(local, 'EEE', locale=language)} {time_part}"
         else:
             pattern = "EEE d. M." if language == "cs" else "EEE d MMM"
-            assert i18n.format_due(value) == f"{format_date(local, pattern, locale=language)} {time_part}"
+            expected = f"{format_date(local, pattern, locale=language)} {time_part}"
+            assert formatting.format_due(value) == expected
     finally:
-        i18n.now = original_now
+        formatting.now = original_now
         i18n.reset_language(token)

@@ -111,7 +111,8 @@ def test_formatting_round_trips_through_parsing(amount: int) -> None:
 
 @given(st.integers(min_value=0, max_value=10**11))
 def test_amount_fields_use_the_languages_decimal_mark_and_read_back(amount: int) -> None:
-    from backend.i18n import amount_input, reset_language, use_language
+    from backend.formatting import amount_input
+    from backend.i18n import reset_language, use_language
 
     for language, mark in (("cs", ","), ("en", ".")):
         token = use_language(language)

@@ -1,4 +1,4 @@
--- wrk script of the benchmark (backend/perf/bench.py sets the environment):
+-- wrk script of the benchmark (bench/benchmark.py sets the environment):
 --   BENCH_METHOD, BENCH_COOKIE, BENCH_CSRF: how every request is sent
 --   BENCH_DRAW=1: a credit draw body, each request with its own idempotency key
 --   BENCH_DELAY_MS: mean pause before each request on a connection (a paced run, not a flood);

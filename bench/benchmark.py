@@ -1,13 +1,13 @@
-"""The benchmark (``make bench``): serves the portal as in production, loads it with wrk from a
-second process on loopback, and writes a Markdown report of every figure against the hello
-route of the same run (docs/benchmark-results.md).
+"""The benchmark (``make bench``, ``python -m bench run``): serves the portal as in production,
+loads it with wrk from a second process on loopback, and writes a Markdown report of every figure
+against the hello route of the same run (docs/benchmark-results.md).
 
 For each engine (PostgreSQL, SQLite) and size (S, L) it prepares a database with
-``portal generate-data``, starts ``portal serve`` (no debug, no access log, PORTAL_BENCH=1 for
-the hello route), signs in the heavy customer's manager and two staff accounts through the API,
-and runs each scenario ``--runs`` times for ``--duration`` seconds after a warm-up, taking the
-median. It is a measurement, never a pass/fail test: the report states each target and whether
-this machine met it.
+``python -m bench generate-data``, starts ``python -m bench serve`` (``portal serve`` plus the
+hello route; no debug, no access log), signs in the heavy customer's manager and two staff
+accounts through the API, and runs each scenario ``--runs`` times for ``--duration`` seconds after
+a warm-up, taking the median. It is a measurement, never a pass/fail test: the report states each
+target and whether this machine met it.
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from typing import Any
 
 import httpx
 
-from backend.perf.datagen import BENCH_PASSWORD, HEAVY_MANAGER, STAFF, STAFF_ADMIN
+from bench.datagen import BENCH_PASSWORD, HEAVY_MANAGER, STAFF, STAFF_ADMIN
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("load.lua")
 PORTAL = Path(sys.executable).with_name("portal")
+BENCH = (sys.executable, "-m", "bench")  # run from PROJECT_ROOT, where the bench package is
 HEAVY_COMPANY_ID = 1  # the generator's first company
 CONNECTIONS = 32
 
@@ -137,7 +138,8 @@ def prepare(engine: str, size: str, url: str, pg_admin: str, reuse: bool, env: d
     db_env = {**env, "DATABASE_URL": url}
     subprocess.run([str(PORTAL), "migrate"], env=db_env, check=True, capture_output=True)  # noqa: S603
     done = subprocess.run(  # noqa: S603
-        [str(PORTAL), "generate-data", "--size", size], env=db_env, check=True, capture_output=True, text=True
+        [*BENCH, "generate-data", "--size", size],
+        cwd=PROJECT_ROOT, env=db_env, check=True, capture_output=True, text=True,
     )
     return done.stdout.strip()
 
@@ -170,7 +172,8 @@ def free_port() -> int:
 
 
 class Server:
-    """``portal serve`` in its own process group, as production runs it."""
+    """``python -m bench serve`` (``portal serve`` plus the hello route) in its own process group,
+    as production runs the portal."""
 
     def __init__(self, server: str, url: str, env: dict[str, str], log: Path, workers: int) -> None:
         self.port = free_port()
@@ -178,9 +181,10 @@ class Server:
         self.log = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [
-                *(str(PORTAL), "serve", "--server", server, "--workers", str(workers)),
+                *(*BENCH, "serve", "--server", server, "--workers", str(workers)),
                 *("--port", str(self.port), "--host", "127.0.0.1"),
             ],
+            cwd=PROJECT_ROOT,
             env={**env, "DATABASE_URL": url},
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -487,16 +491,16 @@ def report(
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` (backend/perf/bench.py) on {started:%Y-%m-%d %H:%M} UTC, "
+        f"Written by `make bench` (bench/benchmark.py) on {started:%Y-%m-%d %H:%M} UTC, "
         f"commit `{commit}`. Machine: {os.cpu_count()} cores ({cpu}), shared with other work while it ran. "
         f"wrk with 1 thread and {CONNECTIONS} connections on loopback; each figure is the median of "
         f"{args.runs} run(s) of {args.duration:g} s after a warm-up. "
-        f"Server: `portal serve --server {args.server} --workers {args.workers}` (the Docker image's "
-        "default workers), PORTAL_ENV=production (no debug, no access log). "
+        f"Server: `python -m bench serve --server {args.server} --workers {args.workers}` "
+        "(the Docker image's default workers), PORTAL_ENV=production (no debug, no access log). "
         "×hello is the figure's requests/s over the hello route's in the same engine, size and server; "
         "L/S is the L figure over the S figure.",
         "",
-        "Data sets (`portal generate-data`):",
+        "Data sets (`python -m bench generate-data`):",
         "",
     ]
     lines += [f"- {key}: {value}" for key, value in prepared.items()]
@@ -603,7 +607,7 @@ def ensure_wrk() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--engines", default="postgres,sqlite")
     parser.add_argument("--sizes", default="S,L")
     parser.add_argument(
@@ -637,7 +641,6 @@ def main(argv: list[str] | None = None) -> int:
         **os.environ,
         "PORTAL_ENV": "production",
         "SECRET_KEY": "bench-" + "k" * 40,
-        "PORTAL_BENCH": "1",
         "NOTIFICATION_INTERVAL_SECONDS": "0",
         "CREDIT_EXPIRY_INTERVAL_SECONDS": "0",
         "SMTP_URL": "smtp://127.0.0.1:9",

@@ -1,4 +1,4 @@
-"""A seeded, repeatable data set of a chosen size for the benchmark (``portal generate-data``).
+"""A seeded, repeatable data set of a chosen size for the benchmark (``python -m bench generate-data``).
 
 S: 10 companies, 100 orders, 1 000 ledger entries, 50 tickets.
 L: 1 000 companies, 100 000 orders, 1 000 000 ledger entries, 50 000 tickets.
@@ -32,12 +32,12 @@ from backend.demo import PLANS, SERVICES
 from backend.money import line_amount
 from backend.orders.domain import OrderStatus, order_number
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder
-from backend.perf.bulk import BulkWriter, PostgresWriter, SqliteWriter, TableShape
 from backend.plans.tables import Plan
 from backend.settings import get_settings
 from backend.sla.domain import STANDARD_CALENDAR, Priority, add_business_minutes, parse_targets
 from backend.tickets.domain import TicketStatus, ticket_number
 from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
+from bench.bulk import BulkWriter, PostgresWriter, SqliteWriter, TableShape
 
 BENCH_PASSWORD = "bench-portal-2026"  # noqa: S105 - published in docs/performance.md, bench data only
 HEAVY_MANAGER = "manager@heavy.bench.example"
