@@ -16,6 +16,7 @@ from backend.audit.services import record
 from backend.catalog import services as catalog
 from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, aware, now, today
+from backend.credit import queries as credit_queries
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, work_cost
 from backend.db import Param, Prepared, locked, status_literal, write_transaction
@@ -87,7 +88,7 @@ async def _entitlements(actor: Actor | None) -> domain.Entitlements:
     return domain.Entitlements(
         sla_active=contract is not None,
         sla_discount=contract.discount_percent if contract else 0,
-        sbp_balance=await credit.balance_of(actor.company_id),
+        sbp_balance=await credit_queries.balance_of(actor.company_id),
     )
 
 
@@ -120,7 +121,7 @@ async def place_order(
     if billing is Billing.SBP:
         # the estimate at SBP rates is what the credit will be drawn by; it must be covered now
         amount = line_amount(service["sbp_price"], values["quantity"], vat_rate)
-        balance = await credit.balance_of(company_id)
+        balance = await credit_queries.balance_of(company_id)
         if service["sbp_price"] <= 0 or amount.net > balance:
             raise InvalidInput(
                 N_(
