@@ -154,7 +154,7 @@ async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None
 
 
 async def company_name(company_id: int) -> str:
-    # kept here for tickets/web.py, which reads it as credit.company_name
+    # for the credit pages and tickets/web.py, until one service answers for a company (issue 14)
     row = await Company.select(Company.name).where(Company.id == company_id).first()
     if row is None:
         raise NotFound(N_("Company not found."))
