@@ -8,7 +8,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.guards import customer, customer_manager, staff, staff_admin
-from backend.credit import services
+from backend.credit import queries, services
 from backend.credit.schemas import CreditChange, CreditChangeOut, CreditOut, ThresholdIn
 from backend.params import RowId
 
@@ -25,13 +25,13 @@ class CreditController(Controller):
     ) -> CreditOut:
         """Balance, what expires when, the ledger (newest first, paginated), hours left per service
         at SBP rates, the balance of the last 12 months and when the credit runs out at the current pace."""
-        return await services.credit_overview(actor, cursor=cursor, limit=limit)
+        return await queries.credit_overview(actor, cursor=cursor, limit=limit)
 
     @put("/threshold", guards=[customer_manager])
     async def threshold(self, actor: CurrentActor, data: JSONBody[ThresholdIn]) -> CreditOut:
         """Warn the customer managers when the balance falls under this amount (null: never)."""
         await services.set_low_balance_threshold(actor, data.threshold)
-        return await services.credit_overview(actor)
+        return await queries.credit_overview(actor)
 
 
 class StaffCreditController(Controller):
@@ -44,7 +44,7 @@ class StaffCreditController(Controller):
     async def credit(
         self, actor: CurrentActor, company_id: RowId, cursor: FromQuery[str | None] = None
     ) -> CreditOut:
-        return await services.credit_overview(actor, company_id, cursor=cursor)
+        return await queries.credit_overview(actor, company_id, cursor=cursor)
 
     @post(guards=[staff_admin], status_code=HTTP_201_CREATED)
     async def change(

@@ -15,6 +15,12 @@ from backend.money import MAX_AMOUNT, divide_half_up
 MINUTES_PER_HOUR = 60
 WORKDAY_MINUTES = 8 * 60  # a day of work, for services priced per day
 EXPIRY_WARNING_DAYS = 30
+CHART_MONTHS = 12  # the burn-down shows the balance at the start of each of the last 12 months
+PACE_DAYS = 90  # the forecast goes on at the pace of drawing over the last 90 days
+
+# ids of lots planned but not yet written: above every real id, in planning order, so that among
+# lots of equal validity they are drawn last, as the newest are
+PROVISIONAL_LOT_ID = 2**62
 
 
 class EntryKind(enum.StrEnum):
@@ -86,6 +92,12 @@ def allocate(lots: Sequence[Lot], amount: int, at: datetime) -> list[tuple[int, 
     return taken
 
 
+def after_taking(lots: Iterable[Lot], taken: Iterable[tuple[int, int]]) -> list[Lot]:
+    """The lots as a draw planned by ``allocate`` leaves them."""
+    took = dict(taken)
+    return [Lot(lot.id, lot.remaining - took.get(lot.id, 0), lot.expires_at) for lot in lots]
+
+
 def expiries(lots: Iterable[Lot], at: datetime) -> list[tuple[int, int]]:
     """The unused remainder of every lot past its expiry: exactly what expires now."""
     return [
@@ -121,10 +133,39 @@ def units_left(balance: int, unit_price: int, unit: str = "hour") -> Decimal:
     return (Decimal(balance) / Decimal(unit_price) / step).to_integral_value(rounding=ROUND_DOWN) * step
 
 
-def runs_out_at(balance: int, drawn_in_period: int, period_days: int, at: datetime) -> datetime | None:
+def runs_out_at(
+    balance: int,
+    drawn_in_period: int,
+    period_days: int,
+    at: datetime,
+    *,
+    lots_expire: Iterable[datetime] = (),
+) -> datetime | None:
     """When the balance reaches zero if drawing goes on at the pace of the last period; None when
-    nothing was drawn (no pace to forecast from) or nothing is left."""
+    nothing was drawn (no pace to forecast from) or nothing is left. Never after the last of
+    ``lots_expire``: credit does not outlive its lots, unused it expires first."""
     if balance <= 0 or drawn_in_period <= 0:
         return None
     seconds = balance * period_days * 86_400 // drawn_in_period
-    return at + timedelta(seconds=seconds)
+    runs_out = at + timedelta(seconds=seconds)
+    return min(runs_out, max(lots_expire, default=runs_out))
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """Same day and time ``months`` later (the last day of a shorter month when needed)."""
+    month_index = at.month - 1 + months
+    year, month = at.year + month_index // 12, month_index % 12 + 1
+    for day in (at.day, 30, 29, 28):
+        try:
+            return at.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(at)
+
+
+def month_starts(at: datetime, months: int = CHART_MONTHS) -> list[datetime]:
+    """Midnight of the first day of each of the last ``months`` months, the current one last."""
+    return [
+        add_months(at, -months_back + 1).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        for months_back in range(months, 0, -1)
+    ]

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts.domain import Actor
-from backend.credit import services
+from backend.credit import queries, services
 from backend.credit.chart import burn_down
 from backend.credit.domain import ENTRY_LABELS
 from backend.credit.schemas import CreditChange
@@ -29,7 +29,7 @@ Form = Annotated[dict[str, Any], FormBody]
 async def _credit_context(
     actor: Actor, company_id: int | None = None, cursor: str | None = None
 ) -> dict[str, Any]:
-    overview = await services.credit_overview(actor, company_id, cursor=cursor)
+    overview = await queries.credit_overview(actor, company_id, cursor=cursor)
     chart = burn_down([(point.at, point.balance) for point in overview.history], overview.runs_out_at)
     return {"credit": overview, "chart": chart, "entry_labels": ENTRY_LABELS}
 
@@ -66,7 +66,7 @@ async def threshold_submit(request: Request[Any, Any, Any], data: Form) -> Respo
             request,
             "credit/partials/_threshold.html",
             status_code=422,
-            credit=await services.credit_overview(actor),
+            credit=await queries.credit_overview(actor),
             errors={"threshold": gettext(N_("Enter an amount in crowns, e.g. 5 000, or leave it empty."))},
         )
     if not is_htmx(request):
@@ -74,7 +74,7 @@ async def threshold_submit(request: Request[Any, Any, Any], data: Form) -> Respo
     return render(
         request,
         "credit/partials/_threshold.html",
-        credit=await services.credit_overview(actor),
+        credit=await queries.credit_overview(actor),
         errors={},
         saved=True,
     )
@@ -112,7 +112,7 @@ async def staff_credit_page(request: Request[Any, Any, Any]) -> Template:
         request,
         "credit/staff.html",
         pending=await plans.pending_subscriptions(actor),
-        balances=await services.balances(actor),
+        balances=await queries.balances(actor),
         message=None,
     )
 
@@ -152,7 +152,7 @@ async def subscription_decide(
         "credit/partials/_admin.html",
         status_code=422 if failed else 200,
         pending=await plans.pending_subscriptions(actor),
-        balances=await services.balances(actor),
+        balances=await queries.balances(actor),
         message=message,
         failed=failed,
     )

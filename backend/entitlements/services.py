@@ -6,7 +6,7 @@ from backend.accounts.domain import Actor
 from backend.accounts.tables import Company
 from backend.alc import services as alc
 from backend.clock import aware
-from backend.credit import services as credit
+from backend.credit import ledger as credit
 from backend.credit.tables import LOT_IS_OPEN, CreditAccount, CreditLot
 from backend.db import Param, Prepared
 from backend.entitlements.schemas import AlcOut, EntitlementsOut, ExpiringCredit, SbpOut, SlaOut

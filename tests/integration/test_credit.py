@@ -12,6 +12,7 @@ import pytest
 
 from backend.accounts.domain import Actor, Role
 from backend.audit.tables import AuditEvent
+from backend.credit import changes
 from backend.credit import services as credit
 from backend.credit.domain import EntryKind, InsufficientCredit
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
@@ -230,7 +231,7 @@ async def test_concurrent_changes_share_transactions_yet_each_is_decided_on_its_
     in fewer transactions than requests (group commit), and exactly those that fit succeed."""
     company_id = (await register(anonymous))["company"]["id"]
     batches: list[int] = []
-    write = credit._credit_changes._write
+    write = changes.credit_changes._write
 
     async def counted(key, changes):
         batches.append(len(changes))
@@ -238,7 +239,7 @@ async def test_concurrent_changes_share_transactions_yet_each_is_decided_on_its_
 
     async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
         await top_up(admin, company_id, 1_000_000, "start")
-        monkeypatch.setattr(credit._credit_changes, "_write", counted)
+        monkeypatch.setattr(changes.credit_changes, "_write", counted)
         responses = await asyncio.gather(
             *(
                 top_up(admin, company_id, -30_000, f"d{n}", kind="adjustment", note="Oprava")
@@ -273,7 +274,7 @@ async def staff_admin() -> Actor:
 async def test_a_batch_warns_the_managers_each_time_the_balance_falls_below_their_threshold(
     anonymous, plans
 ) -> None:
-    from backend.credit.services import _book_changes, _Change
+    from backend.credit.changes import Change, book_changes
 
     company_id = (await register(anonymous))["company"]["id"]
     assert (await anonymous.put("/api/v1/credit/threshold", json={"threshold": 25_000})).status_code == 200
@@ -286,10 +287,10 @@ async def test_a_batch_warns_the_managers_each_time_the_balance_falls_below_thei
         EntryKind.ADJUSTMENT,
         EntryKind.ADJUSTMENT,
     ]
-    results = await _book_changes(
+    results = await book_changes(
         company_id,
         [
-            _Change(admin, kind, amount, "Oprava", f"k{n}", 12, "")
+            Change(admin, kind, amount, "Oprava", f"k{n}", 12, "")
             for n, (kind, amount) in enumerate(zip(kinds, amounts, strict=True))
         ],
     )
@@ -327,15 +328,15 @@ async def test_a_batch_decides_its_changes_in_arrival_order(anonymous, plans) ->
     """One batch as the writer gets it: a repeated key replays, a key reused for another amount is
     a conflict, a draw beyond what the earlier changes left is refused, a top-up in the middle
     counts for the draws after it; the ledger reads as if booked one by one."""
-    from backend.credit.services import _book_changes, _Change
+    from backend.credit.changes import Change, book_changes
 
     company_id = (await register(anonymous))["company"]["id"]
     admin = await staff_admin()
 
-    def change(amount: int, key: str, kind: EntryKind = EntryKind.ADJUSTMENT) -> _Change:
-        return _Change(admin, kind, amount, "Oprava", key, 12, "192.0.2.1")
+    def change(amount: int, key: str, kind: EntryKind = EntryKind.ADJUSTMENT) -> Change:
+        return Change(admin, kind, amount, "Oprava", key, 12, "192.0.2.1")
 
-    results = await _book_changes(
+    results = await book_changes(
         company_id,
         [
             change(50_000, "top", EntryKind.TOPUP),
@@ -385,7 +386,7 @@ async def test_a_batch_decides_its_changes_in_arrival_order(anonymous, plans) ->
     } and len(events) == 4
 
     # a batch in which nothing is booked changes nothing
-    assert isinstance((await _book_changes(company_id, [change(-30_000, "d")]))[0], InsufficientCredit)
+    assert isinstance((await book_changes(company_id, [change(-30_000, "d")]))[0], InsufficientCredit)
     assert await CreditEntry.count().where(CreditEntry.company == company_id) == 4
 
 

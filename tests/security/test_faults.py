@@ -111,7 +111,7 @@ async def test_connection_lost_during_an_approval_leaves_nothing_half_written(
 async def test_connection_lost_during_a_credit_draw_leaves_the_ledger_whole(
     anonymous, app, db, monkeypatch
 ) -> None:
-    import backend.credit.services as credit_services
+    import backend.credit.ledger as credit_ledger
     from backend.demo import PLANS
     from backend.plans.tables import Plan
 
@@ -133,7 +133,7 @@ async def test_connection_lost_during_a_credit_draw_leaves_the_ledger_whole(
 
         before = await counts()
         # dies after the entry, the lots and the balance are written, before the audit event
-        killed = connection_dies_in(monkeypatch, credit_services, "record")
+        killed = connection_dies_in(monkeypatch, credit_ledger, "record_all")
         failed = await admin.post(
             f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 60, "note": "x"}
         )

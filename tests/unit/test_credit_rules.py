@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.credit import domain
-from backend.credit.domain import InsufficientCredit, Lot
-from backend.credit.services import add_months
+from backend.credit.domain import InsufficientCredit, Lot, add_months
 from backend.errors import InvalidInput
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -82,6 +81,31 @@ def test_runs_out_at_the_recent_pace() -> None:
     assert domain.runs_out_at(90_000, 90_000, 90, NOW) == NOW + timedelta(days=90)
     assert domain.runs_out_at(90_000, 0, 90, NOW) is None
     assert domain.runs_out_at(0, 10, 90, NOW) is None
+
+
+def test_credit_runs_out_no_later_than_its_last_lot_expires() -> None:
+    last = NOW + timedelta(days=30)
+    assert domain.runs_out_at(90_000, 90_000, 90, NOW, lots_expire=[NOW + timedelta(days=10), last]) == last
+    assert domain.runs_out_at(90_000, 90_000, 90, NOW, lots_expire=[NOW + timedelta(days=400)]) == (
+        NOW + timedelta(days=90)
+    )
+
+
+def test_after_taking_leaves_each_lot_with_what_the_draw_did_not_take() -> None:
+    lots = [lot(1, 500, 300), lot(2, 300, 30), lot(3, 1_000, 600)]
+    left = domain.after_taking(lots, domain.allocate(lots, 600, NOW))
+    assert [(each.id, each.remaining) for each in left] == [(1, 200), (2, 0), (3, 1_000)]
+
+
+def test_month_starts_are_the_first_midnights_of_the_last_months_the_current_one_last() -> None:
+    starts = domain.month_starts(NOW)
+    assert len(starts) == domain.CHART_MONTHS
+    assert starts[0] == datetime(2025, 12, 1, tzinfo=UTC)
+    assert starts[-1] == datetime(2026, 11, 1, tzinfo=UTC)
+    assert domain.month_starts(datetime(2026, 3, 31, 23, 59, tzinfo=UTC), 2) == [
+        datetime(2026, 2, 1, tzinfo=UTC),
+        datetime(2026, 3, 1, tzinfo=UTC),
+    ]
 
 
 @pytest.mark.parametrize(
