@@ -643,13 +643,6 @@ async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None
         )
 
 
-async def company_name(company_id: int) -> str:
-    row = await Company.select(Company.name).where(Company.id == company_id).first()
-    if row is None:
-        raise NotFound(N_("Company not found."))
-    return row["name"]
-
-
 async def balances(actor: Actor) -> list[dict[str, Any]]:
     """Every company holding credit, the largest balance first (staff)."""
     actor.require_staff()
