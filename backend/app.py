@@ -20,14 +20,19 @@ from backend import formatting, i18n
 from backend.accounts import api as accounts_api
 from backend.accounts import web as accounts_web
 from backend.accounts.middleware import SessionMiddleware
+from backend.alc import api as alc_api
+from backend.alc import web as alc_web
 from backend.audit import api as audit_api
 from backend.audit import web as audit_web
 from backend.catalog import api as catalog_api
 from backend.catalog import web as catalog_web
+from backend.companies import web as companies_web
 from backend.credit import api as credit_api
 from backend.credit import web as credit_web
 from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
+from backend.entitlements import api as entitlements_api
+from backend.entitlements import web as entitlements_web
 from backend.notifications.sender import notification_sender
 from backend.openapi import document_problems
 from backend.ops.api import health, ready
@@ -41,6 +46,8 @@ from backend.protection import reject_nul_characters, security_headers
 from backend.public import web as public_web
 from backend.reports import web as reports_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
+from backend.sla import api as sla_api
+from backend.sla import web as sla_web
 from backend.staff import web as staff_web
 from backend.tickets import api as tickets_api
 from backend.tickets import web as tickets_web
@@ -134,23 +141,29 @@ def _litestar(settings: Settings) -> Litestar:
             plans_api.StaffPlanController,
             plans_api.StaffSubscriptionController,
             tickets_api.TicketController,
-            tickets_api.EntitlementsController,
             tickets_api.StaffTicketController,
-            tickets_api.StaffContractController,
-            tickets_api.StaffSlaController,
+            entitlements_api.EntitlementsController,
+            entitlements_api.StaffEntitlementsController,
+            alc_api.StaffAlcController,
+            sla_api.StaffCompanySlaController,
+            sla_api.StaffSlaController,
             audit_api.AuditController,
             reports_web.ReportsController,
-            *accounts_web.ROUTES,
-            *public_web.ROUTES,
-            *staff_web.ROUTES,
-            *catalog_web.ROUTES,
-            orders_web.ROUTER,
-            orders_staff_web.ROUTER,
-            *credit_web.ROUTES,
-            *tickets_web.ROUTES,
-            *plans_web.ROUTES,
-            *audit_web.ROUTES,
-            *reports_web.ROUTES,
+            accounts_web.router,
+            public_web.router,
+            staff_web.router,
+            catalog_web.router,
+            orders_web.router,
+            orders_staff_web.router,
+            credit_web.router,
+            plans_web.router,
+            entitlements_web.router,
+            tickets_web.router,
+            companies_web.router,
+            alc_web.router,
+            sla_web.router,
+            audit_web.router,
+            reports_web.router,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

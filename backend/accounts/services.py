@@ -170,6 +170,14 @@ async def get_company(actor: Actor) -> CompanyOut:
     return _company_out(row)
 
 
+async def company_name(company_id: int) -> str:
+    """The one answer to what a company is called, for every feature that shows or sends it."""
+    row = await Company.select(Company.name).where(Company.id == company_id).first()
+    if row is None:
+        raise NotFound(N_("Company not found."))
+    return row["name"]
+
+
 async def update_company(actor: Actor, change: CompanyChange) -> CompanyOut:
     """A customer manager edits the company details; fields not sent stay as they are."""
     require_manager(actor)

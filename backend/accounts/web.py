@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
 from backend.accounts import guards, invitations, passwords, services, sessions
+from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor, normalize_email
 from backend.accounts.middleware import (
     SESSION_COOKIE,
@@ -132,9 +133,8 @@ async def _company_context(actor: Actor) -> dict[str, Any]:
     }
 
 
-@get("/company", include_in_schema=False, guards=[guards.customer])
-async def company_page(request: Request[Any, Any, Any]) -> Template:
-    actor: Actor = request.scope["user"]
+@get("/", include_in_schema=False)
+async def company_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
     return render(
         request,
         "accounts/company.html",
@@ -145,9 +145,10 @@ async def company_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@post("/company/details", include_in_schema=False, guards=[guards.customer_manager])
-async def company_details_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-    actor: Actor = request.scope["user"]
+@post("/details", include_in_schema=False)
+async def company_details_submit(
+    request: Request[Any, Any, Any], actor: CurrentActor, data: Form
+) -> Response[Any]:
     values = {name: form_value(data, name) for name in COMPANY_FIELDS if name != "ico"}
     try:
         company = await services.update_company(actor, CompanyChange(**values))
@@ -169,9 +170,10 @@ async def company_details_submit(request: Request[Any, Any, Any], data: Form) ->
     )
 
 
-@post("/company/invitations", include_in_schema=False, guards=[guards.customer_manager])
-async def invitation_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-    actor: Actor = request.scope["user"]
+@post("/invitations", include_in_schema=False)
+async def invitation_submit(
+    request: Request[Any, Any, Any], actor: CurrentActor, data: Form
+) -> Response[Any]:
     email = form_value(data, "email")
     created = None
     errors: dict[str, str] = {}
@@ -194,13 +196,10 @@ async def invitation_submit(request: Request[Any, Any, Any], data: Form) -> Resp
     )
 
 
-@post(
-    "/company/invitations/{invitation_id:int}/revoke",
-    include_in_schema=False,
-    guards=[guards.customer_manager],
-)
-async def invitation_revoke(request: Request[Any, Any, Any], invitation_id: RowId) -> Response[Any]:
-    actor: Actor = request.scope["user"]
+@post("/invitations/{invitation_id:int}/revoke", include_in_schema=False)
+async def invitation_revoke(
+    request: Request[Any, Any, Any], actor: CurrentActor, invitation_id: RowId
+) -> Response[Any]:
     await invitations.revoke_invitation(actor, invitation_id)
     if not is_htmx(request):
         return see_other("/company")
@@ -209,8 +208,9 @@ async def invitation_revoke(request: Request[Any, Any, Any], invitation_id: RowI
     )
 
 
-async def _colleague_change(request: Request[Any, Any, Any], user_id: int, active: bool) -> Response[Any]:
-    actor: Actor = request.scope["user"]
+async def _colleague_change(
+    request: Request[Any, Any, Any], actor: Actor, user_id: int, active: bool
+) -> Response[Any]:
     changed = await services.set_colleague_active(actor, user_id, active=active)
     if not is_htmx(request):
         return see_other("/company")
@@ -224,14 +224,18 @@ async def _colleague_change(request: Request[Any, Any, Any], user_id: int, activ
     )
 
 
-@post("/company/users/{user_id:int}/deactivate", include_in_schema=False, guards=[guards.customer_manager])
-async def colleague_deactivate(request: Request[Any, Any, Any], user_id: RowId) -> Response[Any]:
-    return await _colleague_change(request, user_id, active=False)
+@post("/users/{user_id:int}/deactivate", include_in_schema=False)
+async def colleague_deactivate(
+    request: Request[Any, Any, Any], actor: CurrentActor, user_id: RowId
+) -> Response[Any]:
+    return await _colleague_change(request, actor, user_id, active=False)
 
 
-@post("/company/users/{user_id:int}/activate", include_in_schema=False, guards=[guards.customer_manager])
-async def colleague_activate(request: Request[Any, Any, Any], user_id: RowId) -> Response[Any]:
-    return await _colleague_change(request, user_id, active=True)
+@post("/users/{user_id:int}/activate", include_in_schema=False)
+async def colleague_activate(
+    request: Request[Any, Any, Any], actor: CurrentActor, user_id: RowId
+) -> Response[Any]:
+    return await _colleague_change(request, actor, user_id, active=True)
 
 
 # --- accepting an invitation ---------------------------------------------------------------------
@@ -290,9 +294,8 @@ async def invitation_accept(
 
 
 async def _account_page(
-    request: Request[Any, Any, Any], *, status_code: int = 200, **context: Any
+    request: Request[Any, Any, Any], actor: Actor, *, status_code: int = 200, **context: Any
 ) -> Template:
-    actor: Actor = request.scope["user"]
     context.setdefault("errors", {})
     return render(
         request,
@@ -305,26 +308,28 @@ async def _account_page(
     )
 
 
-@get("/account", include_in_schema=False, guards=[guards.signed_in])
-async def account_page(request: Request[Any, Any, Any]) -> Template:
+@get("/", include_in_schema=False)
+async def account_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
     notices = {
         "password": gettext("Your password has been changed. You are signed out everywhere else."),
         "sessions": gettext("You are signed out everywhere else."),
     }
-    return await _account_page(request, notice=notices.get(request.query_params.get("done", "")))
+    return await _account_page(request, actor, notice=notices.get(request.query_params.get("done", "")))
 
 
-@post("/account/password", include_in_schema=False, guards=[guards.signed_in])
-async def account_password_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+@post("/password", include_in_schema=False)
+async def account_password_submit(
+    request: Request[Any, Any, Any], actor: CurrentActor, data: Form
+) -> Response[Any]:
     try:
         token = await passwords.change_password(
-            request.scope["user"],
+            actor,
             form_value(data, "current_password"),
             form_value(data, "new_password"),
             client_address(request),
         )
     except (InvalidInput, TooManyRequests) as error:
-        page = await _account_page(request, status_code=status_for(error), errors=field_errors(error))
+        page = await _account_page(request, actor, status_code=status_for(error), errors=field_errors(error))
         if isinstance(error, TooManyRequests):
             page.headers["Retry-After"] = str(error.retry_after)
         return page
@@ -333,9 +338,9 @@ async def account_password_submit(request: Request[Any, Any, Any], data: Form) -
     return response
 
 
-@post("/account/sessions/end-others", include_in_schema=False, guards=[guards.signed_in])
-async def account_end_other_sessions(request: Request[Any, Any, Any]) -> Response[Any]:
-    await sessions.end_other_sessions(request.scope["user"])
+@post("/sessions/end-others", include_in_schema=False)
+async def account_end_other_sessions(request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
+    await sessions.end_other_sessions(actor)
     if is_htmx(request):  # confirmed in the page with hx-confirm: reload it whole
         return Response(None, status_code=204, headers={"HX-Redirect": "/account?done=sessions"})
     return see_other("/account?done=sessions")
@@ -399,26 +404,40 @@ async def reset_password_submit(
     return see_other("/login?reset=1")
 
 
-ROUTES = [
-    register_page,
-    register_submit,
-    register_check,
-    login_page,
-    login_submit,
-    logout_submit,
-    company_page,
-    company_details_submit,
-    invitation_submit,
-    invitation_revoke,
-    colleague_deactivate,
-    colleague_activate,
-    invitation_page,
-    invitation_accept,
-    account_page,
-    account_password_submit,
-    account_end_other_sessions,
-    forgot_password_page,
-    forgot_password_submit,
-    reset_password_page,
-    reset_password_submit,
-]
+router = Router(
+    path="/",
+    route_handlers=[
+        # signing up, in and out, accepting an invitation, a forgotten password: open to anyone
+        register_page,
+        register_submit,
+        register_check,
+        login_page,
+        login_submit,
+        logout_submit,
+        invitation_page,
+        invitation_accept,
+        forgot_password_page,
+        forgot_password_submit,
+        reset_password_page,
+        reset_password_submit,
+        Router(path="/company", route_handlers=[company_page], guards=[guards.customer], dependencies=ACTOR),
+        Router(
+            path="/company",
+            route_handlers=[
+                company_details_submit,
+                invitation_submit,
+                invitation_revoke,
+                colleague_deactivate,
+                colleague_activate,
+            ],
+            guards=[guards.customer_manager],
+            dependencies=ACTOR,
+        ),
+        Router(
+            path="/account",
+            route_handlers=[account_page, account_password_submit, account_end_other_sessions],
+            guards=[guards.signed_in],
+            dependencies=ACTOR,
+        ),
+    ],
+)

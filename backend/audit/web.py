@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
 from backend.accounts import guards
-from backend.accounts.domain import Actor
+from backend.accounts.api import ACTOR, CurrentActor
 from backend.audit import services
 from backend.clock import PRAGUE
 from backend.errors import N_, InvalidInput
@@ -42,9 +42,10 @@ def _whole(text: str | None, field: str) -> int | None:
     return int(text)
 
 
-@get("/staff/audit", include_in_schema=False, guards=[guards.staff_admin])
+@get("/", include_in_schema=False)
 async def audit_page(
     request: Request[Any, Any, Any],
+    actor: CurrentActor,
     company_id: FromQuery[str | None] = None,
     actor_id: FromQuery[str | None] = None,
     object_type: FromQuery[str | None] = None,
@@ -53,7 +54,6 @@ async def audit_page(
     until: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
 ) -> Template:
-    actor: Actor = request.scope["user"]
     filters = {
         "company_id": company_id or "",
         "actor_id": actor_id or "",
@@ -81,4 +81,6 @@ async def audit_page(
     return render(request, "audit/page.html", **context)
 
 
-ROUTES = [audit_page]
+router = Router(
+    path="/staff/audit", route_handlers=[audit_page], guards=[guards.staff_admin], dependencies=ACTOR
+)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
 from backend.accounts import guards
-from backend.accounts.domain import Actor
+from backend.accounts.api import ACTOR, CurrentActor
 from backend.catalog import services
 from backend.catalog.schemas import ServiceChange
 from backend.errors import N_, InvalidInput
@@ -31,25 +31,26 @@ async def catalogue_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@get("/staff/services", include_in_schema=False, guards=[guards.staff_admin])
-async def admin_page(request: Request[Any, Any, Any]) -> Template:
-    actor: Actor = request.scope["user"]
+@get("/", include_in_schema=False)
+async def admin_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
     return render(request, "catalog/admin.html", services=await services.list_services_for_admin(actor))
 
 
-@get("/staff/services/{code:str}/row", include_in_schema=False, guards=[guards.staff_admin])
-async def admin_row(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[Any]:
+@get("/{code:str}/row", include_in_schema=False)
+async def admin_row(
+    request: Request[Any, Any, Any], actor: CurrentActor, code: FromPath[str]
+) -> Response[Any]:
     """One service as a read-only row (htmx: cancel an edit)."""
-    actor: Actor = request.scope["user"]
     if not is_htmx(request):
         return see_other(f"/staff/services#service-{code}")
     return render(request, "catalog/partials/_row.html", service=await services.admin_service(actor, code))
 
 
-@get("/staff/services/{code:str}/edit", include_in_schema=False, guards=[guards.staff_admin])
-async def admin_edit(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[Any]:
+@get("/{code:str}/edit", include_in_schema=False)
+async def admin_edit(
+    request: Request[Any, Any, Any], actor: CurrentActor, code: FromPath[str]
+) -> Response[Any]:
     """One service as an editable row (htmx); a plain load opens the catalogue page."""
-    actor: Actor = request.scope["user"]
     if not is_htmx(request):
         return see_other(f"/staff/services#service-{code}")
     service = await services.admin_service(actor, code)
@@ -63,9 +64,10 @@ async def admin_edit(request: Request[Any, Any, Any], code: FromPath[str]) -> Re
     )
 
 
-@post("/staff/services/{code:str}", include_in_schema=False, guards=[guards.staff_admin])
-async def admin_save(request: Request[Any, Any, Any], code: FromPath[str], data: Form) -> Template:
-    actor: Actor = request.scope["user"]
+@post("/{code:str}", include_in_schema=False)
+async def admin_save(
+    request: Request[Any, Any, Any], actor: CurrentActor, code: FromPath[str], data: Form
+) -> Template:
     values = {field: form_value(data, field) for field in (*TEXT_FIELDS, "pay_price", "sbp_price", "active")}
     errors: dict[str, str] = {}
     prices: dict[str, int] = {}
@@ -102,4 +104,15 @@ async def admin_save(request: Request[Any, Any, Any], code: FromPath[str], data:
     )
 
 
-ROUTES = [catalogue_page, admin_page, admin_row, admin_edit, admin_save]
+router = Router(
+    path="/",
+    route_handlers=[
+        catalogue_page,
+        Router(
+            path="/staff/services",
+            route_handlers=[admin_page, admin_row, admin_edit, admin_save],
+            guards=[guards.staff_admin],
+            dependencies=ACTOR,
+        ),
+    ],
+)

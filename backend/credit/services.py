@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.accounts.domain import Actor
-from backend.accounts.tables import Company
 from backend.audit.services import client_address, record
 from backend.clock import aware, now
 from backend.credit import changes, domain, ledger
@@ -18,7 +17,7 @@ from backend.credit.queries import entry_out
 from backend.credit.schemas import CreditChange, CreditEntryOut
 from backend.credit.tables import LOT_IS_OPEN, CreditAccount, CreditLot
 from backend.db import locked, write_transaction
-from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
+from backend.errors import N_, InvalidInput, PermissionDenied
 from backend.money import MAX_AMOUNT
 from backend.notifications.services import enqueue_for_managers
 from backend.piccolo_conf import DB
@@ -152,10 +151,3 @@ async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None
             after=threshold,
         )
 
-
-async def company_name(company_id: int) -> str:
-    # for the credit pages and tickets/web.py, until one service answers for a company (issue 14)
-    row = await Company.select(Company.name).where(Company.id == company_id).first()
-    if row is None:
-        raise NotFound(N_("Company not found."))
-    return row["name"]

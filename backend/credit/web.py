@@ -1,16 +1,18 @@
-"""Credit pages: the customer's balance, expiry, ledger and burn-down; plan requests; staff
-admin's approvals, top-ups and adjustments."""
+"""Credit pages: the customer's balance, expiry, ledger and burn-down; staff admin's balances,
+top-ups and adjustments. Plan requests and their approval are the plans feature's (plans/web.py)."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar import Request, Response, Router, get, post
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from backend.accounts import guards
+from backend.accounts import services as accounts
+from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
 from backend.credit import queries, services
 from backend.credit.chart import burn_down
@@ -19,14 +21,14 @@ from backend.credit.schemas import CreditChange
 from backend.errors import N_, Conflict, InvalidInput, Money
 from backend.i18n import gettext
 from backend.money import parse_czk
-from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
+from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
 from backend.params import RowId
 from backend.plans import services as plans
 
 Form = Annotated[dict[str, Any], FormBody]
 
 
-async def _credit_context(
+async def credit_context(
     actor: Actor, company_id: int | None = None, cursor: str | None = None
 ) -> dict[str, Any]:
     overview = await queries.credit_overview(actor, company_id, cursor=cursor)
@@ -34,10 +36,11 @@ async def _credit_context(
     return {"credit": overview, "chart": chart, "entry_labels": ENTRY_LABELS}
 
 
-@get("/credit", include_in_schema=False, guards=[guards.customer])
-async def credit_page(request: Request[Any, Any, Any], cursor: FromQuery[str | None] = None) -> Template:
-    actor: Actor = request.scope["user"]
-    context = await _credit_context(actor, cursor=cursor)
+@get("/", include_in_schema=False)
+async def credit_page(
+    request: Request[Any, Any, Any], actor: CurrentActor, cursor: FromQuery[str | None] = None
+) -> Template:
+    context = await credit_context(actor, cursor=cursor)
     if is_htmx(request) and cursor:
         return render(request, "credit/partials/_entries.html", **context)
     return render(
@@ -51,9 +54,8 @@ async def credit_page(request: Request[Any, Any, Any], cursor: FromQuery[str | N
     )
 
 
-@post("/credit/threshold", include_in_schema=False, guards=[guards.customer_manager])
-async def threshold_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-    actor: Actor = request.scope["user"]
+@post("/threshold", include_in_schema=False)
+async def threshold_submit(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
     raw = form_value(data, "threshold").strip()
     try:
         threshold = parse_czk(raw) if raw else None
@@ -80,34 +82,12 @@ async def threshold_submit(request: Request[Any, Any, Any], data: Form) -> Respo
     )
 
 
-@post("/credit/plans", include_in_schema=False, guards=[guards.customer_manager])
-async def plan_request_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-    actor: Actor = request.scope["user"]
-    _, outcome = await attempt(
-        plans.request_plan(actor, form_value(data, "plan_code")),
-        lambda created: gettext(
-            N_("Requested: %(plan)s. We will book the credit once it is paid."), plan=created.plan_name
-        ),
-    )
-    return respond(
-        request,
-        outcome,
-        redirect_to="/credit",
-        partial="credit/partials/_plans.html",
-        page="credit/page.html",
-        plans=[plan for plan in await plans.list_plans() if plan.kind == "sbp"],
-        requests=await plans.company_subscriptions(actor),
-        **await _credit_context(actor),
-    )
-
-
 # --- staff -------------------------------------------------------------------------------------------
 
 
-@get("/staff/credit", include_in_schema=False, guards=[guards.staff_admin])
-async def staff_credit_page(request: Request[Any, Any, Any]) -> Template:
+@get("/credit", include_in_schema=False)
+async def staff_credit_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
     """Plan requests waiting for approval, and every company's balance."""
-    actor: Actor = request.scope["user"]
     return render(
         request,
         "credit/staff.html",
@@ -117,59 +97,20 @@ async def staff_credit_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@post(
-    "/staff/subscriptions/{subscription_id:int}/{decision:str}",
-    include_in_schema=False,
-    guards=[guards.staff_admin],
-)
-async def subscription_decide(
-    request: Request[Any, Any, Any], subscription_id: RowId, decision: FromPath[str], data: Form
-) -> Response[Any]:
-    actor: Actor = request.scope["user"]
-    if decision not in ("approve", "reject"):
-        raise InvalidInput(N_("Unknown action."), field="decision")
-    try:
-        decided = await plans.decide(
-            actor, subscription_id, approve=decision == "approve", note=form_value(data, "note")
-        )
-        if decided.status == "rejected":
-            message = gettext(N_("Rejected."))
-        elif decided.plan_kind == "sla":
-            message = gettext(
-                N_("Approved: the SLA contract of %(company)s is active."), company=decided.company_name
-            )
-        else:
-            message = gettext(
-                N_("Approved: the credit is booked for %(company)s."), company=decided.company_name
-            )
-        failed = False
-    except (InvalidInput, Conflict) as error:
-        message, failed = gettext(error.message, **error.params), True
-    if not is_htmx(request):
-        return see_other("/staff/credit")
-    return render(
-        request,
-        "credit/partials/_admin.html",
-        status_code=422 if failed else 200,
-        pending=await plans.pending_subscriptions(actor),
-        balances=await queries.balances(actor),
-        message=message,
-        failed=failed,
-    )
-
-
-@get("/staff/companies/{company_id:int}/credit", include_in_schema=False, guards=[guards.staff])
+@get("/", include_in_schema=False)
 async def company_credit_page(
-    request: Request[Any, Any, Any], company_id: RowId, cursor: FromQuery[str | None] = None
+    request: Request[Any, Any, Any],
+    actor: CurrentActor,
+    company_id: RowId,
+    cursor: FromQuery[str | None] = None,
 ) -> Template:
-    actor: Actor = request.scope["user"]
-    context = await _credit_context(actor, company_id, cursor=cursor)
+    context = await credit_context(actor, company_id, cursor=cursor)
     if is_htmx(request) and cursor:
         return render(request, "credit/partials/_entries.html", **context)
     return render(
         request,
         "credit/company.html",
-        company_name=await services.company_name(company_id),
+        company_name=await accounts.company_name(company_id),
         key=secrets.token_urlsafe(12),
         values={},
         errors={},
@@ -178,13 +119,12 @@ async def company_credit_page(
     )
 
 
-@post("/staff/companies/{company_id:int}/credit", include_in_schema=False, guards=[guards.staff_admin])
+@post("/", include_in_schema=False)
 async def company_credit_submit(
-    request: Request[Any, Any, Any], company_id: RowId, data: Form
+    request: Request[Any, Any, Any], actor: CurrentActor, company_id: RowId, data: Form
 ) -> Response[Any]:
     """A top-up or an adjustment from the form; its idempotency key was issued with the form,
     so a double click or a resubmitted page books it once."""
-    actor: Actor = request.scope["user"]
     values = {name: form_value(data, name) for name in ("amount", "kind", "note", "valid_months", "key")}
     errors: dict[str, str] = {}
     message, failed = None, False
@@ -225,22 +165,41 @@ async def company_credit_submit(
         request,
         "credit/company.html" if not is_htmx(request) else "credit/partials/_company_panel.html",
         status_code=422 if failed else 200,
-        company_name=await services.company_name(company_id),
+        company_name=await accounts.company_name(company_id),
         key=values.get("key") if failed else secrets.token_urlsafe(12),
         values=values,
         errors=errors,
         message=message,
         failed=failed,
-        **await _credit_context(actor, company_id),
+        **await credit_context(actor, company_id),
     )
 
 
-ROUTES = [
-    credit_page,
-    threshold_submit,
-    plan_request_submit,
-    staff_credit_page,
-    subscription_decide,
-    company_credit_page,
-    company_credit_submit,
-]
+COMPANY_CREDIT = "/staff/companies/{company_id:int}/credit"
+router = Router(
+    path="/",
+    route_handlers=[
+        Router(path="/credit", route_handlers=[credit_page], guards=[guards.customer], dependencies=ACTOR),
+        Router(
+            path="/credit",
+            route_handlers=[threshold_submit],
+            guards=[guards.customer_manager],
+            dependencies=ACTOR,
+        ),
+        Router(
+            path="/staff", route_handlers=[staff_credit_page], guards=[guards.staff_admin], dependencies=ACTOR
+        ),
+        Router(
+            path=COMPANY_CREDIT,
+            route_handlers=[company_credit_page],
+            guards=[guards.staff],
+            dependencies=ACTOR,
+        ),
+        Router(
+            path=COMPANY_CREDIT,
+            route_handlers=[company_credit_submit],
+            guards=[guards.staff_admin],
+            dependencies=ACTOR,
+        ),
+    ],
+)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from backend.accounts import services as accounts
 from backend.accounts.domain import Actor, collect
 from backend.catalog import services as catalog
 from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, now, today
-from backend.credit import services as credit
+from backend.credit import queries as credit_queries
 from backend.db import write_transaction
 from backend.errors import N_, InvalidInput, Money
 from backend.money import Amount
@@ -75,7 +76,7 @@ async def _entitlements(actor: Actor | None) -> domain.Entitlements:
     return domain.Entitlements(
         sla_active=contract is not None,
         sla_discount=contract.discount_percent if contract else 0,
-        sbp_balance=await credit.balance_of(actor.company_id),
+        sbp_balance=await credit_queries.balance_of(actor.company_id),
     )
 
 
@@ -87,7 +88,7 @@ async def _pay_discount(company_id: int) -> int:
 
 async def _check_credit_covers(company_id: int, sbp_price: int, amount: Amount) -> None:
     """The estimate at SBP rates is what the credit will be drawn by; it must be covered now."""
-    balance = await credit.balance_of(company_id)
+    balance = await credit_queries.balance_of(company_id)
     if sbp_price <= 0 or amount.net > balance:
         raise InvalidInput(
             N_(
@@ -164,7 +165,7 @@ async def place_order(
             {
                 "number": number,
                 "order_id": order_id,
-                "company": await _company_name(company_id),
+                "company": await accounts.company_name(company_id),
                 "service": {"cs": service["name_cs"], "en": service["name_en"]},
             },
             company_id,
@@ -189,9 +190,3 @@ async def _quote_at_once(order_id: int, amount: Amount, at: datetime, company_id
         order_id, None, OrderStatus.SUBMITTED, OrderStatus.QUOTED, AUTOMATIC_QUOTE_NOTE, at, company_id
     )
 
-
-async def _company_name(company_id: int) -> str:
-    from backend.accounts.tables import Company
-
-    row = await Company.select(Company.name).where(Company.id == company_id).first()
-    return row["name"] if row else ""

@@ -141,7 +141,7 @@ async def order_action(
     )
 
 
-ROUTER = Router(
+router = Router(
     "/staff/orders",
     route_handlers=[queue_page, order_page, order_action],
     guards=[guards.staff],

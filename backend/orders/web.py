@@ -192,7 +192,7 @@ async def order_action(
     )
 
 
-ROUTER = Router(
+router = Router(
     "/orders",
     route_handlers=[order_form, order_estimate, order_submit, order_list, order_detail, order_action],
     guards=[guards.customer],

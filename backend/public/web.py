@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Template
 
@@ -120,4 +120,5 @@ async def switch_language(
     return response
 
 
-ROUTES = [landing, dashboard, switch_language]
+# public: the dashboard signs an anonymous visitor in itself, and the language switch also works signed out
+router = Router(path="/", route_handlers=[landing, dashboard, switch_language])

@@ -6,13 +6,12 @@ import csv
 import io
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, Router, get
 from litestar.params import FromPath
 from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
-from backend.accounts.domain import Actor
 from backend.errors import N_, NotFound
 from backend.orders.domain import STATUS_LABELS
 from backend.pages import render
@@ -24,9 +23,8 @@ from backend.sla.domain import PRIORITY_LABELS, Priority
 PRIORITIES = tuple(p.value for p in Priority)
 
 
-@get("/staff/reports", include_in_schema=False, guards=[guards.staff_admin])
-async def reports_page(request: Request[Any, Any, Any]) -> Template:
-    actor: Actor = request.scope["user"]
+@get("/", include_in_schema=False)
+async def reports_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
     report = await services.reports(actor)
     totals = [sum(c.count for c in month.counts) for month in report.orders_by_status]
     return render(
@@ -52,12 +50,11 @@ async def reports_page(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@get("/staff/reports/{name:str}/csv", include_in_schema=False, guards=[guards.staff_admin])
-async def report_csv(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[str]:
+@get("/{name:str}/csv", include_in_schema=False)
+async def report_csv(actor: CurrentActor, name: FromPath[str]) -> Response[str]:
     """One report as CSV (UTF-8, comma-separated, money in haléře)."""
     if name not in services.REPORT_NAMES:
         raise NotFound(N_("There is nothing at this address."))
-    actor: Actor = request.scope["user"]
     buffer = io.StringIO()
     csv.writer(buffer).writerows(services.csv_rows(await services.reports(actor), name))
     return Response(
@@ -81,4 +78,9 @@ class ReportsController(Controller):
         return await services.reports(actor)
 
 
-ROUTES = [reports_page, report_csv]
+router = Router(
+    path="/staff/reports",
+    route_handlers=[reports_page, report_csv],
+    guards=[guards.staff_admin],
+    dependencies=ACTOR,
+)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Router, get
 from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts import services as accounts
+from backend.accounts.api import ACTOR, CurrentActor
 from backend.orders import queries as orders
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
 from backend.pages import render
@@ -18,10 +19,9 @@ from backend.tickets import services as tickets
 FIRST = 5  # orders and tickets the home lists from each queue
 
 
-@get("/staff", include_in_schema=False, guards=[guards.staff])
-async def staff_home(request: Request[Any, Any, Any]) -> Template:
+@get("/", include_in_schema=False)
+async def staff_home(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
     """What needs the team first: the oldest orders waiting and the most urgent tickets."""
-    actor = request.scope["user"]
     order_queue = await orders.staff_queue(actor, limit=FIRST, history=False)
     ticket_queue = await tickets.staff_queue(actor)
     return render(
@@ -39,4 +39,4 @@ async def staff_home(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-ROUTES = [staff_home]
+router = Router(path="/staff", route_handlers=[staff_home], guards=[guards.staff], dependencies=ACTOR)

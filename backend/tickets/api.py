@@ -1,20 +1,14 @@
-"""JSON API of the Hotline, ALC and SLA contracts and entitlements."""
+"""JSON API of the Hotline: customers' tickets and the staff ticket queue."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.accounts.api import ACTOR, CurrentActor
-from backend.accounts.guards import customer, staff, staff_admin
-from backend.alc import services as alc
-from backend.alc.schemas import AlcContractIn, AlcContractOut
-from backend.entitlements.schemas import EntitlementsOut
-from backend.entitlements.services import entitlements
+from backend.accounts.guards import customer, staff
 from backend.params import RowId
-from backend.sla import services as sla
-from backend.sla.schemas import SlaContractOut, SlaTermsChange
 from backend.tickets import services
 from backend.tickets.schemas import (
     ConvertIn,
@@ -64,18 +58,6 @@ class TicketController(Controller):
         return await services.close_ticket(actor, ticket_id)
 
 
-class EntitlementsController(Controller):
-    path = "/api/v1/entitlements"
-    tags = ["tickets"]
-    guards = [customer]
-    dependencies = ACTOR
-
-    @get()
-    async def entitlements(self, actor: CurrentActor) -> EntitlementsOut:
-        """ALC, SBP and SLA status of the caller's company, with what expires when."""
-        return await entitlements(actor)
-
-
 class StaffTicketController(Controller):
     path = "/api/v1/staff/tickets"
     tags = ["staff"]
@@ -108,43 +90,3 @@ class StaffTicketController(Controller):
     async def convert(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[ConvertIn]) -> TicketOut:
         """Turn a ticket beyond ALC scope into a PAY order for the same company, linked both ways."""
         return await services.convert_to_order(actor, ticket_id, data)
-
-
-class StaffContractController(Controller):
-    path = "/api/v1/staff/companies/{company_id:int}"
-    tags = ["staff"]
-    guards = [staff]
-    dependencies = ACTOR
-
-    @get("/alc-contracts")
-    async def alc_contracts(self, company_id: RowId) -> list[AlcContractOut]:
-        return await alc.contracts_of(company_id)
-
-    @post("/alc-contracts", guards=[staff_admin], status_code=HTTP_201_CREATED)
-    async def record_alc(
-        self, actor: CurrentActor, company_id: RowId, data: JSONBody[AlcContractIn]
-    ) -> AlcContractOut:
-        """Record an ALC contract (a renewal is a new one): products, valid from/until, annual fee."""
-        return await alc.record_contract(actor, company_id, data)
-
-    @get("/sla-contracts")
-    async def sla_contracts(self, company_id: RowId) -> list[SlaContractOut]:
-        return await sla.contracts_of(company_id)
-
-    @get("/entitlements")
-    async def entitlements(self, actor: CurrentActor, company_id: RowId) -> EntitlementsOut:
-        return await entitlements(actor, company_id)
-
-
-class StaffSlaController(Controller):
-    path = "/api/v1/staff/sla-contracts"
-    tags = ["staff"]
-    guards = [staff_admin]
-    dependencies = ACTOR
-
-    @patch("/{contract_id:int}")
-    async def change(
-        self, actor: CurrentActor, contract_id: RowId, data: JSONBody[SlaTermsChange]
-    ) -> SlaContractOut:
-        """Change one company's SLA terms (targets, calendar, discount, fee, end) without the plan."""
-        return await sla.change_terms(actor, contract_id, data)

@@ -7,8 +7,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from backend.accounts import services as accounts
 from backend.accounts.domain import Actor, collect
-from backend.accounts.tables import Company
 from backend.alc import services as alc
 from backend.audit.services import record
 from backend.clock import PRAGUE, aware, now
@@ -76,7 +76,7 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
     elif len(product) > 200:
         raise InvalidInput(N_("At most %(max)d characters, please."), field="product", max=200)
     priority = Priority(data.priority)
-    actor_company_name = (await Company.select(Company.name).where(Company.id == company_id).first())["name"]
+    actor_company_name = await accounts.company_name(company_id)
     target = terms.targets[priority]
     clock = Clock(terms.calendar)
     created = now()
