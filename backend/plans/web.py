@@ -14,7 +14,7 @@ from litestar.response import Template
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
-from backend.credit import services as credit
+from backend.credit import queries as credit_queries
 from backend.credit.web import credit_context
 from backend.entitlements.web import entitlements_context
 from backend.errors import N_, Conflict, InvalidInput
@@ -145,7 +145,7 @@ async def subscription_decide(
         "credit/partials/_admin.html",
         status_code=422 if failed else 200,
         pending=await services.pending_subscriptions(actor),
-        balances=await credit.balances(actor),
+        balances=await credit_queries.balances(actor),
         message=message,
         failed=failed,
     )
