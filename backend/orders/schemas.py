@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.validation import MONEY
+
 Code = Annotated[str, msgspec.Meta(max_length=40)]
 # generous caps that only stop abuse; the domain gives the friendly limits
 LongText = Annotated[str, msgspec.Meta(max_length=20000)]
 Note = Annotated[str, msgspec.Meta(max_length=20000)]
-Halere = Annotated[int, msgspec.Meta(ge=0, le=10**11)]
+Halere = Annotated[int, msgspec.Meta(ge=0, le=10**11, extra={"form": MONEY})]  # crowns in a form
 Minutes = Annotated[int, msgspec.Meta(ge=-(10**9), le=10**9)]
 
 

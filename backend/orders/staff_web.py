@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -14,11 +16,10 @@ from backend.accounts import services as accounts
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
 from backend.clock import today
-from backend.errors import N_, InvalidInput, NotFound
-from backend.money import parse_czk
+from backend.errors import N_, NotFound
+from backend.forms import decode_form
 from backend.orders import domain, queries, workflow
-from backend.orders.schemas import ApproveIn, OrderOut, QuoteIn
-from backend.orders.web import parse_date
+from backend.orders.schemas import ApproveIn, NoteIn, OrderOut, QuoteIn, RejectIn, WorkLogIn
 from backend.pages import FormBody, attempt, form_value, is_htmx, render, respond
 from backend.params import RowId
 
@@ -64,56 +65,29 @@ async def order_page(request: Request[Any, Any, Any], actor: CurrentActor, order
     )
 
 
-async def _quote(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOut:
-    try:
-        net = parse_czk(form_value(form, "net"))
-    except ValueError:
-        raise InvalidInput(N_("Enter an amount in crowns, e.g. 1 650 or 1 650,50."), field="net") from None
-    valid_until = parse_date(form_value(form, "valid_until"), "valid_until")
-    if valid_until is None:
-        raise InvalidInput(N_("Choose the date until which the quote is valid."), field="valid_until")
-    return await workflow.quote_order(
-        actor, order_id, QuoteIn(net=net, valid_until=valid_until, note=form_value(form, "note"))
-    )
-
-
-async def _approve(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOut:
-    engineer = form_value(form, "assigned_to")
-    return await workflow.approve_order(
-        actor,
-        order_id,
-        ApproveIn(
-            note=form_value(form, "note"),
-            scheduled_for=parse_date(form_value(form, "scheduled_for"), "scheduled_for"),
-            assigned_to=int(engineer)
-            if engineer.isascii() and engineer.isdigit() and len(engineer) < 10
-            else None,
-        ),
-    )
-
-
-async def _minutes(actor: Actor, order_id: int, form: dict[str, Any]) -> OrderOut:
-    raw = form_value(form, "minutes").strip()
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 7):
-        raise InvalidInput(N_("Enter whole minutes, e.g. 90."), field="minutes")
-    return await workflow.log_work(actor, order_id, int(raw), form_value(form, "note"))
-
-
-ACTIONS = {
-    "quote": (_quote, N_("Quote sent to the customer.")),
-    "approve": (_approve, N_("Order approved.")),
-    "reject": (lambda a, o, f: workflow.reject_order(a, o, form_value(f, "reason")), N_("Order rejected.")),
-    "start": (lambda a, o, f: workflow.start_order(a, o, form_value(f, "note")), N_("Work started.")),
-    "complete": (
-        lambda a, o, f: workflow.complete_order(a, o, form_value(f, "note")),
-        N_("Order completed."),
+# each action reads the same Struct its API endpoint takes, and calls the same use case
+ACTIONS: dict[str, tuple[type[msgspec.Struct], Callable[[Actor, int, Any], Awaitable[OrderOut]], str]] = {
+    "quote": (QuoteIn, workflow.quote_order, N_("Quote sent to the customer.")),
+    "approve": (ApproveIn, workflow.approve_order, N_("Order approved.")),
+    "reject": (RejectIn, lambda a, o, data: workflow.reject_order(a, o, data.reason), N_("Order rejected.")),
+    "start": (NoteIn, lambda a, o, data: workflow.start_order(a, o, data.note), N_("Work started.")),
+    "complete": (NoteIn, lambda a, o, data: workflow.complete_order(a, o, data.note), N_("Order completed.")),
+    "work-logs": (
+        WorkLogIn,
+        lambda a, o, data: workflow.log_work(a, o, data.minutes, data.note),
+        N_("Work logged."),
     ),
-    "work-logs": (_minutes, N_("Work logged.")),
     "continue-as-pay": (
-        lambda a, o, f: workflow.continue_as_pay(a, o, form_value(f, "note")),
+        NoteIn,
+        lambda a, o, data: workflow.continue_as_pay(a, o, data.note),
         N_("The order continues as PAY."),
     ),
 }
+
+
+async def _act(actor: Actor, order_id: int, action: str, form: dict[str, Any]) -> OrderOut:
+    struct, use_case, _ = ACTIONS[action]
+    return await use_case(actor, order_id, decode_form(form, struct))
 
 
 @post("/{order_id:int}/{action:str}")
@@ -124,9 +98,8 @@ async def order_action(
     place; from the order page the page's panel is."""
     if action not in ACTIONS:
         raise NotFound(N_("There is nothing at this address."))
-    use_case, done = ACTIONS[action]
     in_queue = form_value(data, "from") == "queue"
-    _, outcome = await attempt(use_case(actor, order_id, data), done)
+    _, outcome = await attempt(_act(actor, order_id, action, data), ACTIONS[action][2])
     return respond(
         request,
         outcome,

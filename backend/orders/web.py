@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -16,32 +16,16 @@ from backend.accounts.domain import Actor
 from backend.catalog import services as catalog
 from backend.clock import today
 from backend.errors import N_, InvalidInput, NotFound
+from backend.forms import Refused, decode_form, parse_decimal
 from backend.i18n import gettext
 from backend.orders import domain, placing, queries, workflow
-from backend.orders.schemas import OrderIn
+from backend.orders.schemas import NoteIn, OrderIn, OrderOut
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
 
 Form = Annotated[dict[str, Any], FormBody]
-ORDER_FIELDS = ("service_code", "quantity", "description", "delivery", "preferred_date", "billing")
+ORDER_FIELDS = tuple(field.encode_name for field in msgspec.structs.fields(OrderIn))
 LIST_STATUSES = [status.value for status in domain.OrderStatus]
-
-
-def parse_quantity(text: str) -> Decimal:
-    """What a person types: `2`, `1,5`, `1.25`."""
-    try:
-        return Decimal(text.strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity") from None
-
-
-def parse_date(text: str, field: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(N_("Enter the date as YYYY-MM-DD."), field=field) from None
 
 
 async def _form_context(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
@@ -60,8 +44,9 @@ async def _estimate_context(
     if not service_code or not quantity.strip():
         return {"estimate": None, "estimate_error": "", "chosen_billing": billing}
     try:
-        estimate = await placing.estimate(actor, service_code, parse_quantity(quantity))
-    except InvalidInput as error:
+        # read as the form's quantity is (decode_form), so the estimate and the order never differ
+        estimate = await placing.estimate(actor, service_code, parse_decimal(quantity))
+    except (InvalidInput, Refused) as error:
         return {
             "estimate": None,
             "estimate_error": gettext(error.message, **error.params),
@@ -105,17 +90,7 @@ async def order_estimate(
 async def order_submit(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
     values = {field: form_value(data, field) for field in ORDER_FIELDS}
     try:
-        order = await placing.submit_order(
-            actor,
-            OrderIn(
-                service_code=values["service_code"],
-                quantity=parse_quantity(values["quantity"]),
-                description=values["description"],
-                delivery="onsite" if values["delivery"] == "onsite" else "remote",
-                preferred_date=parse_date(values["preferred_date"], "preferred_date"),
-                billing="sbp" if values["billing"] == "sbp" else "pay",
-            ),
-        )
+        order = await placing.submit_order(actor, decode_form(data, OrderIn))
     except InvalidInput as error:
         return render(
             request,
@@ -161,14 +136,26 @@ async def order_detail(request: Request[Any, Any, Any], actor: CurrentActor, ord
     )
 
 
-CUSTOMER_ACTIONS = {
+# as the API's actions: the quote is accepted as it stands; a decline or a cancel may say why (NoteIn)
+CUSTOMER_ACTIONS: dict[str, tuple[Callable[[Actor, int, NoteIn], Awaitable[OrderOut]], str]] = {
     "accept": (
-        lambda actor, order_id, _reason: workflow.accept_quote(actor, order_id),
+        lambda actor, order_id, _note: workflow.accept_quote(actor, order_id),
         N_("You accepted the quote."),
     ),
-    "decline": (workflow.decline_quote, N_("You declined the quote.")),
-    "cancel": (workflow.cancel_order, N_("The order has been cancelled.")),
+    "decline": (
+        lambda actor, order_id, data: workflow.decline_quote(actor, order_id, data.note),
+        N_("You declined the quote."),
+    ),
+    "cancel": (
+        lambda actor, order_id, data: workflow.cancel_order(actor, order_id, data.note),
+        N_("The order has been cancelled."),
+    ),
 }
+
+
+async def _answer(actor: Actor, order_id: int, action: str, form: dict[str, Any]) -> OrderOut:
+    use_case, _ = CUSTOMER_ACTIONS[action]
+    return await use_case(actor, order_id, decode_form(form, NoteIn))
 
 
 @post("/{order_id:int}/{action:str}", guards=[guards.customer_manager])
@@ -178,8 +165,7 @@ async def order_action(
     """Accept or decline a quote, or cancel; the outcome is shown on the order (in place with htmx)."""
     if action not in CUSTOMER_ACTIONS:
         raise NotFound(N_("There is nothing at this address."))
-    use_case, done = CUSTOMER_ACTIONS[action]
-    _, outcome = await attempt(use_case(actor, order_id, form_value(data, "reason")), done)
+    _, outcome = await attempt(_answer(actor, order_id, action, data), CUSTOMER_ACTIONS[action][1])
     return respond(
         request,
         outcome,
