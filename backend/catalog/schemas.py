@@ -6,10 +6,12 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.validation import MONEY
+
 Name = Annotated[str, msgspec.Meta(max_length=200)]
 Category = Annotated[str, msgspec.Meta(max_length=40)]
 LongText = Annotated[str, msgspec.Meta(max_length=5000)]
-Halere = Annotated[int, msgspec.Meta(ge=0, le=10**11)]
+Halere = Annotated[int, msgspec.Meta(ge=0, le=10**11, extra={"form": MONEY})]  # crowns in a form
 
 
 class ServiceOut(msgspec.Struct):

@@ -12,13 +12,11 @@ from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.catalog import services
 from backend.catalog.schemas import ServiceChange
-from backend.errors import N_, InvalidInput
-from backend.i18n import gettext
-from backend.money import parse_czk
+from backend.errors import InvalidInput
+from backend.forms import decode_form
 from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
 
 Form = Annotated[dict[str, Any], FormBody]
-TEXT_FIELDS = ("category", "name_cs", "name_en", "description_cs", "description_en", "rate_type", "unit")
 
 
 @get("/services", include_in_schema=False)
@@ -68,40 +66,19 @@ async def admin_edit(
 async def admin_save(
     request: Request[Any, Any, Any], actor: CurrentActor, code: FromPath[str], data: Form
 ) -> Template:
-    values = {field: form_value(data, field) for field in (*TEXT_FIELDS, "pay_price", "sbp_price", "active")}
-    errors: dict[str, str] = {}
-    prices: dict[str, int] = {}
-    for field in ("pay_price", "sbp_price"):
-        try:
-            prices[field] = parse_czk(values[field])
-            if prices[field] < 0:
-                raise ValueError(values[field])
-        except ValueError:
-            errors[field] = gettext(N_("Enter an amount in crowns, e.g. 1 650 or 1 650,50."))
-    if not errors:
-        try:
-            service = await services.change_service(
-                actor,
-                code,
-                ServiceChange(
-                    **{field: values[field] for field in TEXT_FIELDS},
-                    **prices,
-                    active=values["active"] == "on",
-                ),
-            )
-            return render(request, "catalog/partials/_row.html", service=service, saved=True)
-        except InvalidInput as error:
-            errors = field_errors(error)
-    service = await services.admin_service(actor, code)
-    return render(
-        request,
-        "catalog/partials/_edit_row.html",
-        status_code=422,
-        service=service,
-        values=values,
-        errors=errors,
-        categories=services.CATEGORY_LABELS,
-    )
+    try:
+        service = await services.change_service(actor, code, decode_form(data, ServiceChange))
+    except InvalidInput as error:
+        return render(
+            request,
+            "catalog/partials/_edit_row.html",
+            status_code=422,
+            service=await services.admin_service(actor, code),
+            values={name: form_value(data, name) for name in data},
+            errors=field_errors(error),
+            categories=services.CATEGORY_LABELS,
+        )
+    return render(request, "catalog/partials/_row.html", service=service, saved=True)
 
 
 router = Router(

@@ -10,9 +10,11 @@ from litestar.response import Template
 
 from backend.accounts import services as accounts
 from backend.accounts.domain import Actor
+from backend.accounts.schemas import LanguageIn
 from backend.entitlements.services import entitlements
-from backend.errors import N_, NotAuthenticated
-from backend.i18n import LANGUAGE_COOKIE, LANGUAGES
+from backend.errors import N_, InvalidInput, NotAuthenticated
+from backend.forms import decode_form
+from backend.i18n import LANGUAGE_COOKIE
 from backend.orders import queries as orders
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
 from backend.orders.domain import OrderStatus
@@ -100,8 +102,9 @@ async def switch_language(
     request: Request[Any, Any, Any], data: Annotated[dict[str, Any], FormBody]
 ) -> Response[Any]:
     """The header's language switch: remembered in a cookie, and on the account when signed in."""
-    language = form_value(data, "language")
-    if language not in LANGUAGES:
+    try:
+        language: str = decode_form(data, LanguageIn).language
+    except InvalidInput:  # a switch, not a form to correct: an unknown choice means the default
         language = get_settings().default_language
     actor: Actor | None = request.scope.get("user")
     if actor is not None:
