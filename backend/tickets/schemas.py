@@ -8,13 +8,19 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.errors import N_
+
 Text = Annotated[str, msgspec.Meta(max_length=50_000)]
+# the values of backend.sla.domain.Priority (a test keeps them equal)
+TicketPriority = Annotated[
+    Literal["critical", "high", "normal", "low"], msgspec.Meta(extra={"error": N_("Choose a priority.")})
+]
 
 
 class TicketIn(msgspec.Struct):
     subject: Annotated[str, msgspec.Meta(max_length=2000)]
     description: Text
-    priority: Literal["critical", "high", "normal", "low"] = "normal"
+    priority: TicketPriority = "normal"
     product: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
 
 

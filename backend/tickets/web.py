@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
@@ -15,13 +15,14 @@ from backend.accounts.domain import Actor
 from backend.catalog import services as catalog
 from backend.entitlements.services import entitlements
 from backend.errors import N_, InvalidInput, NotFound
+from backend.forms import decode_form
 from backend.i18n import gettext
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
 from backend.sla.domain import PRIORITY_LABELS, Priority
 from backend.tickets import services
 from backend.tickets.domain import STAFF_STATUS_LABELS, STATUS_LABELS
-from backend.tickets.schemas import ConvertIn, TicketIn
+from backend.tickets.schemas import ConvertIn, MessageIn, ResolveIn, StaffMessageIn, TicketIn, TicketOut
 
 Form = Annotated[dict[str, Any], FormBody]
 LABELS = {"status_labels": STATUS_LABELS, "priority_labels": PRIORITY_LABELS}
@@ -69,18 +70,7 @@ async def ticket_form(request: Request[Any, Any, Any], actor: CurrentActor) -> T
 async def ticket_submit(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
     values = {name: form_value(data, name) for name in ("subject", "description", "priority", "product")}
     try:
-        if values["priority"] not in {p.value for p in Priority}:
-            raise InvalidInput(N_("Choose a priority."), field="priority")
-        priority = values["priority"]
-        created = await services.open_ticket(
-            actor,
-            TicketIn(
-                subject=values["subject"],
-                description=values["description"],
-                priority=priority,  # type: ignore[arg-type]
-                product=values["product"],
-            ),
-        )
+        created = await services.open_ticket(actor, decode_form(data, TicketIn))
     except InvalidInput as error:
         return render(
             request,
@@ -109,17 +99,9 @@ async def ticket_action(
     request: Request[Any, Any, Any], actor: CurrentActor, ticket_id: RowId, action: FromPath[str], data: Form
 ) -> Response[Any]:
     """Reply (which reopens a waiting or resolved ticket) or close a resolved one."""
-    if action == "reply":
-        _, outcome = await attempt(
-            services.customer_reply(actor, ticket_id, form_value(data, "body")),
-            N_("Your reply has been sent."),
-        )
-    elif action == "close":
-        _, outcome = await attempt(
-            services.close_ticket(actor, ticket_id), N_("The ticket is closed. Thank you.")
-        )
-    else:
+    if action not in _CUSTOMER_DONE:
         raise NotFound(N_("There is nothing at this address."))
+    _, outcome = await attempt(_customer_use_case(actor, ticket_id, action, data), _CUSTOMER_DONE[action])
     return respond(
         request,
         outcome,
@@ -128,8 +110,21 @@ async def ticket_action(
         page="tickets/detail.html",
         ticket=await services.get_ticket(actor, ticket_id),
         created=False,
+        form=data,
         **LABELS,
     )
+
+
+_CUSTOMER_DONE = {
+    "reply": N_("Your reply has been sent."),
+    "close": N_("The ticket is closed. Thank you."),
+}
+
+
+async def _customer_use_case(actor: Actor, ticket_id: int, action: str, data: dict[str, Any]) -> TicketOut:
+    if action == "reply":
+        return await services.customer_reply(actor, ticket_id, decode_form(data, MessageIn).body)
+    return await services.close_ticket(actor, ticket_id)
 
 
 # --- staff -------------------------------------------------------------------------------------------
@@ -167,38 +162,14 @@ async def staff_ticket_page(
     )
 
 
-def _quantity(text: str) -> Decimal:
-    try:
-        return Decimal(text.strip().replace(",", ".") or "1")
-    except InvalidOperation:
-        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity") from None
-
-
 @post("/{ticket_id:int}/{action:str}", include_in_schema=False)
 async def staff_ticket_action(
     request: Request[Any, Any, Any], actor: CurrentActor, ticket_id: RowId, action: FromPath[str], data: Form
 ) -> Response[Any]:
     """Answer, ask the customer (the clock stops), resolve, or convert into a PAY order."""
-    body = form_value(data, "body")
-    if action == "reply":
-        wait = form_value(data, "wait") == "on"
-        _, outcome = await attempt(
-            services.staff_reply(actor, ticket_id, body, wait_for_customer=wait),
-            N_("The answer has been sent."),
-        )
-    elif action == "resolve":
-        _, outcome = await attempt(
-            services.resolve_ticket(actor, ticket_id, body), N_("The ticket is resolved.")
-        )
-    elif action == "convert":
-        _, outcome = await attempt(
-            _convert(actor, ticket_id, data),
-            lambda converted: gettext(
-                N_("Order %(number)s has been created."), number=converted.order_number
-            ),
-        )
-    else:
+    if action not in _STAFF_DONE:
         raise NotFound(N_("There is nothing at this address."))
+    _, outcome = await attempt(_staff_use_case(actor, ticket_id, action, data), _STAFF_DONE[action])
     return respond(
         request,
         outcome,
@@ -210,16 +181,25 @@ async def staff_ticket_action(
     )
 
 
-async def _convert(actor: Actor, ticket_id: int, data: dict[str, Any]):
-    return await services.convert_to_order(
-        actor,
-        ticket_id,
-        ConvertIn(
-            service_code=form_value(data, "service_code"),
-            quantity=_quantity(form_value(data, "quantity")),
-            note=form_value(data, "note"),
-        ),
-    )
+_STAFF_DONE: dict[str, str | Callable[[TicketOut], str]] = {
+    "reply": N_("The answer has been sent."),
+    "resolve": N_("The ticket is resolved."),
+    "convert": lambda converted: gettext(
+        N_("Order %(number)s has been created."), number=converted.order_number
+    ),
+}
+
+
+async def _staff_use_case(actor: Actor, ticket_id: int, action: str, data: dict[str, Any]) -> TicketOut:
+    """The form, read into the Struct the staff API takes for the same action."""
+    if action == "reply":
+        answer = decode_form(data, StaffMessageIn)
+        return await services.staff_reply(
+            actor, ticket_id, answer.body, wait_for_customer=answer.wait_for_customer
+        )
+    if action == "resolve":
+        return await services.resolve_ticket(actor, ticket_id, decode_form(data, ResolveIn).body)
+    return await services.convert_to_order(actor, ticket_id, decode_form(data, ConvertIn))
 
 
 router = Router(

@@ -79,7 +79,7 @@ async def test_hotline_journey_through_the_pages(anonymous, app, sla_plans) -> N
         assert "Nejde přihlášení" in queue.text
         answered = await staff.post(
             f"/staff/tickets/{ticket_id}/reply",
-            data={"body": "Pošlete prosím log.", "wait": "on"},
+            data={"body": "Pošlete prosím log.", "wait_for_customer": "on"},
             headers=HTMX,
         )
         assert answered.text.lstrip().startswith('<article id="ticket-panel"')
