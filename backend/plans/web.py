@@ -14,7 +14,7 @@ from litestar.response import Template
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
-from backend.credit import services as credit
+from backend.credit import queries as credit
 from backend.credit.web import credit_context
 from backend.entitlements.web import entitlements_context
 from backend.errors import N_, Conflict, InvalidInput
