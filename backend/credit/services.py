@@ -144,4 +144,3 @@ async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None
             before=account["low_balance_threshold"],
             after=threshold,
         )
-
