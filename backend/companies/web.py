@@ -34,7 +34,7 @@ async def _company_context(company_id: int) -> dict[str, Any]:
 
 
 async def back_to_company(
-    request: Request[Any, Any, Any], company_id: int, errors: dict[str, str], values: dict[str, str]
+    request: Request[Any, Any, Any], company_id: int, errors: dict[str, str], values: dict[str, Any]
 ) -> Response[Any]:
     """After a contract form: the company page, or the same page with what to correct."""
     if not errors:

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.validation import MONEY
+
 Key = Annotated[str, msgspec.Meta(max_length=100)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 
@@ -14,7 +16,7 @@ Note = Annotated[str, msgspec.Meta(max_length=2000)]
 class CreditChange(msgspec.Struct):
     """A staff admin's top-up (positive) or adjustment (either sign, reason required)."""
 
-    amount: int
+    amount: Annotated[int, msgspec.Meta(extra={"form": MONEY})]
     idempotency_key: Key
     note: Note = ""
     kind: Literal["topup", "adjustment"] = "topup"
@@ -72,4 +74,4 @@ class CreditChangeOut(msgspec.Struct):
 
 
 class ThresholdIn(msgspec.Struct):
-    threshold: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None
+    threshold: Annotated[int, msgspec.Meta(ge=0, le=10**11, extra={"form": MONEY})] | None

@@ -17,11 +17,11 @@ from backend.accounts.domain import Actor
 from backend.credit import queries, services
 from backend.credit.chart import burn_down
 from backend.credit.domain import ENTRY_LABELS
-from backend.credit.schemas import CreditChange
-from backend.errors import N_, Conflict, InvalidInput, Money
+from backend.credit.schemas import CreditChange, CreditEntryOut, ThresholdIn
+from backend.errors import N_, InvalidInput, Money
+from backend.forms import decode_form
 from backend.i18n import gettext
-from backend.money import parse_czk
-from backend.pages import FormBody, field_errors, form_value, is_htmx, render, see_other
+from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
 from backend.plans import services as plans
 
@@ -56,20 +56,17 @@ async def credit_page(
 
 @post("/threshold", include_in_schema=False)
 async def threshold_submit(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
-    raw = form_value(data, "threshold").strip()
+    """The low-balance threshold in crowns; an empty field means no warning."""
     try:
-        threshold = parse_czk(raw) if raw else None
-    except ValueError:
-        threshold = -1  # refused below with the field's message
-    try:
-        await services.set_low_balance_threshold(actor, threshold)
-    except InvalidInput:
+        await services.set_low_balance_threshold(actor, decode_form(data, ThresholdIn).threshold)
+    except InvalidInput as error:
         return render(
             request,
             "credit/partials/_threshold.html",
             status_code=422,
             credit=await queries.credit_overview(actor),
-            errors={"threshold": gettext(N_("Enter an amount in crowns, e.g. 5 000, or leave it empty."))},
+            errors=field_errors(error),
+            values=data,
         )
     if not is_htmx(request):
         return see_other("/credit")
@@ -119,58 +116,33 @@ async def company_credit_page(
     )
 
 
+async def _change_credit(actor: Actor, company_id: int, data: dict[str, Any]) -> tuple[CreditEntryOut, bool]:
+    return await services.change_credit(actor, company_id, decode_form(data, CreditChange))
+
+
+def _booked(result: tuple[CreditEntryOut, bool]) -> str:
+    entry, booked = result
+    if not booked:
+        return gettext(N_("This was already booked; nothing was booked twice."))
+    return gettext(N_("Booked. The balance is now %(balance)s."), balance=Money(entry.balance_after))
+
+
 @post("/", include_in_schema=False)
 async def company_credit_submit(
     request: Request[Any, Any, Any], actor: CurrentActor, company_id: RowId, data: Form
 ) -> Response[Any]:
-    """A top-up or an adjustment from the form; its idempotency key was issued with the form,
-    so a double click or a resubmitted page books it once."""
-    values = {name: form_value(data, name) for name in ("amount", "kind", "note", "valid_months", "key")}
-    errors: dict[str, str] = {}
-    message, failed = None, False
-    try:
-        amount = parse_czk(values["amount"])
-    except ValueError:
-        errors["amount"] = gettext(N_("Enter an amount in crowns, e.g. 10 000 or -1 500,50."))
-    months = values["valid_months"].strip() or "12"
-    if not (months.isascii() and months.isdigit() and 1 <= int(months) <= 60):
-        errors["valid_months"] = gettext(N_("Between 1 and 60 months."))
-    if not errors:
-        try:
-            entry, booked = await services.change_credit(
-                actor,
-                company_id,
-                CreditChange(
-                    amount=amount,
-                    idempotency_key=values["key"],
-                    note=values["note"],
-                    kind="adjustment" if values["kind"] == "adjustment" else "topup",
-                    valid_months=int(months),
-                ),
-            )
-            message = gettext(
-                N_("Booked. The balance is now %(balance)s."), balance=Money(entry.balance_after)
-            )
-            if not booked:
-                message = gettext(N_("This was already booked; nothing was booked twice."))
-            values = {}
-        except (InvalidInput, Conflict) as error:
-            errors = field_errors(error) if isinstance(error, InvalidInput) else {}
-            message, failed = gettext(error.message, **error.params), True
-    else:
-        failed = True
-    if not is_htmx(request) and not failed:
-        return see_other(f"/staff/companies/{company_id}/credit")
-    return render(
+    """A top-up or an adjustment from the form (CreditChange, the amount in crowns); its
+    idempotency key was issued with the form, so a double click or a resubmitted page books it once."""
+    _, outcome = await attempt(_change_credit(actor, company_id, data), _booked)
+    return respond(
         request,
-        "credit/company.html" if not is_htmx(request) else "credit/partials/_company_panel.html",
-        status_code=422 if failed else 200,
+        outcome,
+        redirect_to=f"/staff/companies/{company_id}/credit",
+        partial="credit/partials/_company_panel.html",
+        page="credit/company.html",
         company_name=await accounts.company_name(company_id),
-        key=values.get("key") if failed else secrets.token_urlsafe(12),
-        values=values,
-        errors=errors,
-        message=message,
-        failed=failed,
+        key=form_value(data, "idempotency_key") if outcome.failed else secrets.token_urlsafe(12),
+        values=data if outcome.failed else {},
         **await credit_context(actor, company_id),
     )
 

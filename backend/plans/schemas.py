@@ -7,6 +7,11 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from backend.sla.schemas import TargetsForm, WorkingHoursForm
+from backend.validation import MONEY
+
+Amount = Annotated[int, msgspec.Meta(ge=0, le=10**11, extra={"form": MONEY})]
+
 
 class PlanOut(msgspec.Struct):
     code: str
@@ -74,11 +79,25 @@ class PlanChange(msgspec.Struct):
     name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
     description_cs: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
     description_en: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
-    price: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None = None
-    credit: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None = None
+    price: Amount | None = None
+    credit: Amount | None = None
     validity_months: Annotated[int, msgspec.Meta(ge=1, le=60)] | None = None
     discount_percent: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
-    monthly_fee: Annotated[int, msgspec.Meta(ge=0, le=10**11)] | None = None
+    monthly_fee: Amount | None = None
     targets: dict[str, dict[str, int]] | None = None
     calendar: dict[str, Any] | None = None
     active: bool | None = None
+
+
+class SlaPlanForm(msgspec.Struct):
+    """The plan templates' page form of an SLA plan: PlanChange, its targets and working hours
+    in fields of their own (an SBP plan's form is PlanChange itself)."""
+
+    change: PlanChange
+    targets: TargetsForm
+    hours: WorkingHoursForm
+
+    def plan_change(self) -> PlanChange:
+        return msgspec.structs.replace(
+            self.change, targets=self.targets.as_targets(), calendar=self.hours.as_calendar()
+        )

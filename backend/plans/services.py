@@ -240,13 +240,3 @@ async def change_plan(actor: Actor, code: str, change: PlanChange) -> PlanAdminO
                 after=sent,
             )
     return _admin_out({**row, **sent})
-
-
-def check_plan_change(change: PlanChange) -> None:
-    """The schema's limits, for changes built in code rather than decoded from JSON."""
-    try:
-        msgspec.convert(msgspec.structs.asdict(change), PlanChange)
-    except msgspec.ValidationError as error:
-        # msgspec names the field as "… - at `$.discount_percent`"
-        field = str(error).rpartition("$.")[2].strip("`").split("[")[0].split(".")[0] or "price"
-        raise InvalidInput(N_("This value is out of the allowed range."), field=field) from None

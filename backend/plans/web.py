@@ -14,12 +14,12 @@ from litestar.response import Template
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
-from backend.credit import queries as credit_queries
+from backend.credit import queries as credit
 from backend.credit.web import credit_context
 from backend.entitlements.web import entitlements_context
 from backend.errors import N_, Conflict, InvalidInput
+from backend.forms import decode_form
 from backend.i18n import gettext
-from backend.money import parse_czk
 from backend.pages import (
     FormBody,
     attempt,
@@ -32,7 +32,14 @@ from backend.pages import (
 )
 from backend.params import RowId
 from backend.plans import services
-from backend.plans.schemas import PlanChange, PlanOut
+from backend.plans.schemas import (
+    DecisionIn,
+    PlanChange,
+    PlanOut,
+    SlaPlanForm,
+    SubscriptionIn,
+    SubscriptionOut,
+)
 from backend.sla.domain import PRIORITY_LABELS, Priority
 
 Form = Annotated[dict[str, Any], FormBody]
@@ -83,11 +90,15 @@ PLAN_PAGES = {
 REQUEST_URLS = {"/credit/plans": "sbp", "/entitlements/sla": "sla"}
 
 
+async def _request_plan(actor: Actor, data: dict[str, Any]) -> SubscriptionOut:
+    return await services.request_plan(actor, decode_form(data, SubscriptionIn).plan_code)
+
+
 @post(list(REQUEST_URLS), include_in_schema=False)
 async def plan_request(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
     """Request a plan; the answer goes back to the page that offers plans of its kind (a code that
     names no plan is answered on the page it was sent from)."""
-    code = form_value(data, "plan_code")
+    code = form_value(data, "plan_code")  # only to choose the page; the request is decoded below
     offered = await services.list_plans()
     kind = next(
         (plan.kind for plan in offered if plan.code == code),
@@ -95,7 +106,7 @@ async def plan_request(request: Request[Any, Any, Any], actor: CurrentActor, dat
     )
     where = PLAN_PAGES[kind]
     _, outcome = await attempt(
-        services.request_plan(actor, code),
+        _request_plan(actor, data),
         lambda created: gettext(where.requested, plan=created.plan_name),
     )
     return respond(
@@ -122,8 +133,9 @@ async def subscription_decide(
     if decision not in ("approve", "reject"):
         raise InvalidInput(N_("Unknown action."), field="decision")
     try:
+        decision_in = decode_form(data, DecisionIn)
         decided = await services.decide(
-            actor, subscription_id, approve=decision == "approve", note=form_value(data, "note")
+            actor, subscription_id, approve=decision == "approve", note=decision_in.note
         )
         if decided.status == "rejected":
             message = gettext(N_("Rejected."))
@@ -145,7 +157,7 @@ async def subscription_decide(
         "credit/partials/_admin.html",
         status_code=422 if failed else 200,
         pending=await services.pending_subscriptions(actor),
-        balances=await credit_queries.balances(actor),
+        balances=await credit.balances(actor),
         message=message,
         failed=failed,
     )
@@ -167,58 +179,15 @@ async def plans_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Te
     return await _page(request, actor)
 
 
-def _whole(text: str, field: str) -> int:
-    value = text.strip()
-    if not (value.isascii() and value.isdigit() and len(value) < 10):
-        raise InvalidInput(N_("Enter a whole number."), field=field)
-    return int(value)
-
-
-def _change_from_form(kind: str, data: dict[str, Any]) -> PlanChange:
-    try:
-        price = parse_czk(form_value(data, "price"))
-        fee = parse_czk(form_value(data, "monthly_fee") or "0")
-        credit = parse_czk(form_value(data, "credit") or "0")
-    except ValueError:
-        raise InvalidInput(N_("Enter amounts in crowns, e.g. 26 000."), field="price") from None
-    change = PlanChange(
-        name_cs=form_value(data, "name_cs").strip(),
-        name_en=form_value(data, "name_en").strip(),
-        description_cs=form_value(data, "description_cs"),
-        description_en=form_value(data, "description_en"),
-        price=price,
-        active=form_value(data, "active") == "on",
-    )
-    if kind == "sbp":
-        change.credit = credit
-        change.validity_months = _whole(form_value(data, "validity_months"), "validity_months")
-    else:
-        change.monthly_fee = fee
-        change.discount_percent = _whole(form_value(data, "discount_percent"), "discount_percent")
-        change.targets = {
-            p.value: {
-                "first_response": _whole(form_value(data, f"{p.value}_first_response"), "targets"),
-                "resolution": _whole(form_value(data, f"{p.value}_resolution"), "targets"),
-            }
-            for p in Priority
-        }
-        change.calendar = {
-            "opens": form_value(data, "opens"),
-            "closes": form_value(data, "closes"),
-            "days": [0, 1, 2, 3, 4],
-        }
-    return change
-
-
 @post("/plans/{code:str}", include_in_schema=False)
 async def plan_submit(
     request: Request[Any, Any, Any], actor: CurrentActor, code: FromPath[str], data: Form
 ) -> Response[Any]:
-    kind = "sla" if form_value(data, "kind") == "sla" else "sbp"
     try:
-        change = _change_from_form(kind, data)
-        # a Struct built here is not validated by msgspec: check it as the API would
-        services.check_plan_change(change)
+        if form_value(data, "kind") == "sla":  # which of the page's two forms this is
+            change = decode_form(data, SlaPlanForm).plan_change()
+        else:
+            change = decode_form(data, PlanChange)
         await services.change_plan(actor, code, change)
     except InvalidInput as error:
         return await _page(
