@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import msgspec
 
@@ -72,34 +72,22 @@ def audit_event(
     )
 
 
-async def record(
-    action: str,
-    *,
-    object_type: str,
-    object_id: int | None = None,
-    actor: Actor | None = None,
-    actor_id: int | None = None,
-    company_id: int | None = None,
-    before: Any = None,
-    after: Any = None,
-    actor_name: str | None = None,
-) -> None:
+class EventFields(TypedDict, total=False):
+    """What an event may say besides its action (the keyword arguments of ``audit_event``)."""
+
+    object_id: int | None
+    actor: Actor | None
+    actor_id: int | None
+    company_id: int | None
+    before: Any
+    after: Any
+    actor_name: str | None
+    address: str | None
+
+
+async def record(action: str, *, object_type: str, **fields: Unpack[EventFields]) -> None:
     """Append one event (in the caller's transaction, when there is one)."""
-    await record_all(
-        [
-            audit_event(
-                action,
-                object_type=object_type,
-                object_id=object_id,
-                actor=actor,
-                actor_id=actor_id,
-                company_id=company_id,
-                before=before,
-                after=after,
-                actor_name=actor_name,
-            )
-        ]
-    )
+    await record_all([audit_event(action, object_type=object_type, **fields)])
 
 
 async def record_all(events: list[AuditEvent]) -> None:
