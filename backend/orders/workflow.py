@@ -14,14 +14,16 @@ from backend.accounts.domain import Actor
 from backend.catalog.domain import Unit
 from backend.clock import now, today
 from backend.credit import services as credit
-from backend.credit.domain import EntryKind, work_cost
+from backend.credit.domain import EntryKind, WorkDraw, work_cost
 from backend.db import locked, write_transaction
-from backend.errors import N_, Conflict, InvalidInput, Msg, NotFound
+from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound
 from backend.i18n import gettext
 from backend.money import MAX_AMOUNT, with_vat
+from backend.notifications.services import enqueue_for_managers, enqueue_for_staff_member
 from backend.orders import domain
 from backend.orders.domain import Action, Billing, OrderStatus
 from backend.orders.history import audit, record_step, tell_customer
+from backend.orders.placing import pay_discount
 from backend.orders.queries import get_order, visible_to
 from backend.orders.schemas import ApproveIn, OrderOut, QuoteIn
 from backend.orders.tables import ServiceOrder, WorkLog
@@ -86,8 +88,26 @@ def _quote_still_valid(row: Row) -> None:
         )
 
 
-async def accept_quote(actor: Actor, order_id: int) -> OrderOut:
-    return await _transition(actor, order_id, Action.ACCEPT, check=_quote_still_valid)
+def _quote_seen(revision: int | None) -> Callable[[Row], None]:
+    """An acceptance names the quote it accepts: staff may have quoted again since the customer
+    read it, and a figure never seen is never accepted."""
+
+    def check(row: Row) -> None:
+        _quote_still_valid(row)
+        if revision is not None and revision != row["quote_revision"]:
+            raise Conflict(
+                N_("The quote has changed to %(gross)s including VAT; accept this one?"),
+                field="revision",
+                gross=Money(row["quote_gross"]),
+                revision=row["quote_revision"],
+            )
+
+    return check
+
+
+async def accept_quote(actor: Actor, order_id: int, revision: int | None = None) -> OrderOut:
+    """Accept the quote; with ``revision``, only that quote (409 when staff have quoted again)."""
+    return await _transition(actor, order_id, Action.ACCEPT, check=_quote_seen(revision))
 
 
 async def decline_quote(actor: Actor, order_id: int, reason: str = "") -> OrderOut:
@@ -108,7 +128,7 @@ async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
         raise InvalidInput(N_("The quoted amount must be more than zero."), field="net")
 
     if data.net > MAX_AMOUNT:
-        raise InvalidInput(N_("That amount is too large."), field="net")
+        raise InvalidInput(N_("Enter an amount of at most %(max)s."), field="net", max=Money(MAX_AMOUNT))
 
     async def priced(row: Row) -> dict[Column, Any]:
         # VAT at the rate the order was submitted with, so the quote and the estimate agree
@@ -119,6 +139,7 @@ async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
         ServiceOrder.quote_net: data.net,
         ServiceOrder.quote_valid_until: valid_until,
         ServiceOrder.quote_note: note,
+        ServiceOrder.quote_revision: ServiceOrder.quote_revision + 1,  # a re-quote is a new revision
     }
     return await _transition_and_tell(
         actor, order_id, Action.QUOTE, "order_quoted", note=note, changes=changes, effect=priced
@@ -203,7 +224,8 @@ async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderO
 
 
 async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> OrderOut:
-    """Staff record time spent on approved or running work."""
+    """Staff record time spent on approved or running work. On SBP time work it is paid from
+    credit as far as the balance reaches; the rest of it is PAY work on the same order."""
     actor.require_staff()
     minutes = domain.check_minutes(minutes)
     text = domain.check_note(note, required=True)
@@ -222,27 +244,68 @@ async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> Orde
                 WorkLog(order=order_id, staff=actor.id, minutes=minutes, note=text, logged_at=at)
             ).returning(WorkLog.id)
         )[0]["id"]
-        cost = 0
+        paid = WorkDraw(drawn=0, credit_minutes=0, pay_minutes=0)
+        pay_net = 0
         if row["billing"] == Billing.SBP and row["unit"] in (Unit.HOUR, Unit.DAY):
-            # time on SBP work is paid from prepaid credit as it is logged; too little credit
-            # refuses the whole log (nothing is written) and says what is left
-            cost = work_cost(row["sbp_unit_price"], row["unit"], minutes)
-            await credit.draw(
+            paid = await credit.draw_for_work(
                 row["company"],
-                cost,
+                row["sbp_unit_price"],
+                row["unit"],
+                await _minutes_paid_by_credit(order_id, work_log_id),
+                minutes,
                 credit.Booking(
                     EntryKind.DRAW, actor=actor, note=text, order_id=order_id, work_log_id=work_log_id
                 ),
             )
-            await WorkLog.update({WorkLog.credit_drawn: cost}).where(WorkLog.id == work_log_id)
+            if paid.pay_minutes:
+                discount = await pay_discount(row["company"])
+                pay_net = work_cost(row["unit_price"], row["unit"], paid.pay_minutes, discount)
+            await WorkLog.update(
+                {
+                    WorkLog.credit_drawn: paid.drawn,
+                    WorkLog.pay_minutes: paid.pay_minutes,
+                    WorkLog.pay_net: pay_net,
+                }
+            ).where(WorkLog.id == work_log_id)
         await audit(
-            "work_logged", order_id, actor, row["company"], after={"minutes": minutes, "credit_drawn": cost}
+            "work_logged",
+            order_id,
+            actor,
+            row["company"],
+            after={
+                "minutes": minutes,
+                "credit_drawn": paid.drawn,
+                "pay_minutes": paid.pay_minutes,
+                "pay_net": pay_net,
+            },
         )
         await ServiceOrder.update(
             {
                 ServiceOrder.logged_minutes: ServiceOrder.logged_minutes + minutes,
-                ServiceOrder.credit_drawn: ServiceOrder.credit_drawn + cost,
+                ServiceOrder.credit_drawn: ServiceOrder.credit_drawn + paid.drawn,
                 ServiceOrder.updated_at: at,
             }
         ).where(ServiceOrder.id == order_id)
+        if paid.pay_minutes:
+            await _tell_beyond_credit(row, actor, paid.pay_minutes, pay_net)
     return await get_order(actor, order_id)
+
+
+async def _minutes_paid_by_credit(order_id: int, except_log: int) -> int:
+    """The order's minutes drawn from credit so far: where its cumulative cost goes on from."""
+    logs = await WorkLog.select(WorkLog.minutes, WorkLog.pay_minutes).where(
+        (WorkLog.order == order_id) & (WorkLog.id != except_log)
+    )
+    return sum(log["minutes"] - log["pay_minutes"] for log in logs)
+
+
+async def _tell_beyond_credit(row: Row, actor: Actor, pay_minutes: int, pay_net: int) -> None:
+    """The customer's managers and the order's engineer hear that the credit ran out."""
+    context = {"number": row["number"], "order_id": row["id"], "minutes": pay_minutes, "amount": pay_net}
+    await enqueue_for_managers(row["company"], "work_beyond_credit", context)
+    await enqueue_for_staff_member(
+        row["assigned_to"] or actor.id,
+        "work_beyond_credit_staff",
+        context | {"company": await accounts.company_name(row["company"])},
+        row["company"],
+    )
