@@ -4,7 +4,7 @@ and the forecast that knows expiry."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -244,3 +244,37 @@ async def test_sixty_one_minute_logs_draw_what_one_hour_draws(anonymous, app, ca
     assert logged.json()["credit_drawn"] == 115_001
     drawn = await CreditEntry.select(CreditEntry.amount).where(CreditEntry.kind == "draw")
     assert -sum(row["amount"] for row in drawn) == 115_001
+
+
+# --- the forecast knows expiry -------------------------------------------------------------------
+
+
+async def test_credit_entitlements_and_the_page_show_the_same_forecast(anonymous, app, catalogue) -> None:
+    from backend.credit import services as credit
+    from backend.credit.domain import EntryKind
+
+    me = await register(anonymous, language="en")
+    company_id = me["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        url = f"/api/v1/staff/companies/{company_id}/credit"
+        await admin.post(url, json={"amount": 50_000, "idempotency_key": "a", "valid_months": 1})
+        await admin.post(url, json={"amount": 100_000, "idempotency_key": "b", "valid_months": 24})
+    await credit.draw(company_id, 27_000, credit.Booking(EntryKind.DRAW, note="work"))
+    overview = (await anonymous.get("/api/v1/credit")).json()
+    # 27 000 in 90 days is 300 a day; the 23 000 left of the one-month lot meets 28 to 31 days of
+    # it before it lapses, so 13 700 to 14 600 lapse; the two-year lot is then drawn empty in 333 days
+    assert 13_700 <= overview["expected_lapse"] <= 14_600
+    assert [lapse["amount"] for lapse in overview["lapses"]] == [overview["expected_lapse"]]
+    soonest = min(lot["expires_at"] for lot in overview["expiring"])
+    assert overview["lapses"][0]["expires_at"] == soonest
+    sbp = (await anonymous.get("/api/v1/entitlements")).json()["sbp"]
+    assert sbp["expected_lapse"] == overview["expected_lapse"]
+    assert sbp["expected_lapse_at"] == soonest
+    # the same simulation, run a moment later (its start is the moment of the request)
+    runs_out = [datetime.fromisoformat(answer["runs_out_at"]) for answer in (sbp, overview)]
+    assert abs(runs_out[0] - runs_out[1]) < timedelta(seconds=5)
+    page = await anonymous.get("/credit")
+    assert (
+        "will lapse unused" in page.text
+        and "CZK\xa0" + f"{overview['expected_lapse'] / 100:,.2f}" in page.text
+    )
