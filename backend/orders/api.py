@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.guards import customer, customer_manager, staff
-from backend.orders import placing, queries, workflow
+from backend.orders import placing, queries, work, workflow
 from backend.orders.schemas import (
     AcceptIn,
     ApproveIn,
@@ -142,4 +142,4 @@ class StaffOrderController(Controller):
     @post("/{order_id:int}/work-logs", status_code=HTTP_201_CREATED)
     async def work_log(self, actor: CurrentActor, order_id: RowId, data: JSONBody[WorkLogIn]) -> OrderOut:
         """Log time spent on approved or running work."""
-        return await workflow.log_work(actor, order_id, data.minutes, data.note)
+        return await work.log_work(actor, order_id, data.minutes, data.note)
