@@ -29,6 +29,7 @@ from backend.validation import FieldType, field_type, struct_fields
 API_PREFIX = "/api/"
 WHOLE = re.compile(r"-?[0-9]+", re.ASCII)
 PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 
 
@@ -87,8 +88,8 @@ async def require_strict_numbers(request: Request[Any, Any, Any]) -> None:
         return
     _check_parameters(request, parameters)
     data = parameters.get("data")
-    if data is None or request.content_type[0] != "application/json":
-        return
+    if data is None or request.content_type[0] in FORM_TYPES:
+        return  # whatever else the body is labelled, Litestar reads it as JSON, and so do we
     body = await request.body()  # cached: the handler reads the same bytes
     if not body.strip():
         return  # no body: the handler's own default (or Litestar's missing-body error)

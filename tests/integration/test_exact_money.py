@@ -57,6 +57,12 @@ async def test_a_top_up_amount_must_be_a_json_integer(anonymous, app, catalogue,
             assert refused.headers["content-type"].startswith("application/problem+json")
             assert field in refused.json()["errors"], refused.json()
             assert field in refused.json()["detail"]
+        mislabelled = await admin.post(
+            f"/api/v1/staff/companies/{me['company']['id']}/credit",
+            content=b'{"amount": "1e2", "idempotency_key": "m"}',
+            headers={"content-type": "text/plain"},
+        )
+        assert 400 <= mislabelled.status_code < 500, mislabelled.text
     assert await CreditEntry.count() == 0
 
 
