@@ -43,13 +43,14 @@ from backend.orders import web as orders_web
 from backend.plans import api as plans_api
 from backend.plans import web as plans_web
 from backend.problems import EXCEPTION_HANDLERS
-from backend.protection import reject_nul_characters, security_headers
+from backend.protection import security_headers
 from backend.public import web as public_web
 from backend.reports import web as reports_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
 from backend.sla import api as sla_api
 from backend.sla import web as sla_web
 from backend.staff import web as staff_web
+from backend.strict_input import check_request
 from backend.tickets import api as tickets_api
 from backend.tickets import web as tickets_web
 
@@ -173,7 +174,7 @@ def _litestar(settings: Settings) -> Litestar:
             ),
         ],
         middleware=[SessionMiddleware(), i18n.LanguageMiddleware],
-        before_request=reject_nul_characters,
+        before_request=check_request,
         before_send=[security_headers],
         lifespan=[database_lifespan, expiry_schedule, notification_sender],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 
 from babel import Locale
@@ -42,14 +43,26 @@ def with_vat(net: int, vat_rate_percent: int) -> Amount:
     return Amount(net=net, vat=vat, gross=net + vat)
 
 
-def line_amount(unit_price: int, quantity_hundredths: int, vat_rate_percent: int) -> Amount:
-    """unit price × quantity, rounded half up to the haléř, then VAT on that line."""
-    net = divide_half_up(unit_price * quantity_hundredths, QUANTITY_SCALE)
+def round_half_up(value: Fraction) -> int:
+    """An exact value to whole haléře, halves away from zero (the commercial rule)."""
+    return divide_half_up(value.numerator, value.denominator)
+
+
+def line_net(unit_price: int, quantity: Fraction | int, discount_percent: int = 0) -> int:
+    """The net of one line: unit price × quantity less the discount, computed exactly and rounded
+    once, half up (SPEC §3). Estimates, quotes, orders, work beyond credit and invoice lines all
+    price through this one function, so no line is ever rounded twice."""
+    if not 0 <= discount_percent <= 100:
+        raise ValueError("a discount is 0 to 100 percent")
+    return round_half_up(Fraction(unit_price) * Fraction(quantity) * Fraction(100 - discount_percent, 100))
+
+
+def line_amount(
+    unit_price: int, quantity_hundredths: int, vat_rate_percent: int, discount_percent: int = 0
+) -> Amount:
+    """unit price × quantity (hundredths) less the discount, rounded once, then VAT on that line."""
+    net = line_net(unit_price, Fraction(quantity_hundredths, QUANTITY_SCALE), discount_percent)
     return with_vat(net, vat_rate_percent)
-
-
-def apply_discount(amount_net: int, discount_percent: int) -> int:
-    return amount_net - divide_half_up(amount_net * discount_percent, 100)
 
 
 def to_decimal_czk(halere: int) -> Decimal:
@@ -67,7 +80,8 @@ def parse_czk(text: str) -> int:
             cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else cleaned.replace(".", "")
         )
     cleaned = cleaned.replace(",", ".")
-    if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "").lstrip("-").isdigit():
+    digits = cleaned.replace(".", "").lstrip("-")
+    if not cleaned or cleaned.count(".") > 1 or not (digits.isascii() and digits.isdigit()):
         raise ValueError(f"not an amount: {text!r}")
     value = Decimal(cleaned)
     if value != value.quantize(Decimal("0.01")):

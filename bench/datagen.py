@@ -279,6 +279,7 @@ class Generator:
                     quote_vat=quote.vat if quote else None,
                     quote_gross=quote.gross if quote else None,
                     quote_valid_until=(created + timedelta(days=30)).date() if quote else None,
+                    quote_revision=1 if quote else 0,
                     assigned_to=staff_id if S.APPROVED in steps else None,
                     reject_reason="Mimo rozsah nabízených služeb." if status is S.REJECTED else "",
                     created_at=created,

@@ -10,11 +10,11 @@ import msgspec
 
 from backend.accounts.domain import Actor
 from backend.audit.services import record
-from backend.catalog.domain import RateType, Unit
+from backend.catalog.domain import RateType, Unit, max_unit_price
 from backend.catalog.schemas import ServiceAdminOut, ServiceChange, ServiceOut
 from backend.catalog.tables import Service
 from backend.db import locked, write_transaction
-from backend.errors import N_, FieldErrors, InvalidInput, NotFound
+from backend.errors import N_, FieldErrors, InvalidInput, Money, NotFound
 from backend.i18n import current_language
 from backend.money import CURRENCY, MAX_AMOUNT, with_vat
 from backend.settings import get_settings
@@ -128,6 +128,15 @@ def check_service(values: dict[str, Any]) -> None:
         if not 0 <= values[field] <= MAX_AMOUNT:
             errors[field] = InvalidInput(
                 N_("Enter an amount between zero and a billion crowns."), field=field
+            )
+        elif values["unit"] in {u.value for u in Unit} and values[field] > (
+            ceiling := max_unit_price(values["unit"], MAX_AMOUNT)
+        ):
+            # the largest quantity one order may ask for must stay within the ceiling on amounts
+            errors[field] = InvalidInput(
+                N_("For this unit a rate is at most %(max)s, so that the largest order stays payable."),
+                field=field,
+                max=Money(ceiling),
             )
     if values["rate_type"] not in {r.value for r in RateType}:
         errors["rate_type"] = InvalidInput(N_("Choose an hourly or a flat rate."), field="rate_type")

@@ -87,7 +87,7 @@ async def book_changes(
                     lots = [*lots, posting.new_lot]
                 else:
                     try:
-                        posting = ledger.plan_draw(lots, -change.amount, booking, at)
+                        posting = ledger.plan_draw(lots, -change.amount, booking, at, adjustment=True)
                     except InvalidInput as refused:
                         results[index] = refused
                         continue

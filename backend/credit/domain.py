@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
 
 from backend.errors import N_, InvalidInput, Money
-from backend.money import MAX_AMOUNT, divide_half_up
+from backend.money import MAX_AMOUNT, line_net, round_half_up
 
 MINUTES_PER_HOUR = 60
 WORKDAY_MINUTES = 8 * 60  # a day of work, for services priced per day
@@ -48,18 +49,19 @@ class Lot:
 
 
 class InsufficientCredit(InvalidInput):
-    """A draw asks for more than the unexpired credit; nothing is drawn."""
+    """A draw or a negative adjustment asks for more than the unexpired credit; nothing is booked.
+    Each says what was refused in its own words."""
 
-    def __init__(self, available: int, requested: int) -> None:
-        super().__init__(
+    def __init__(self, available: int, requested: int, *, adjustment: bool = False) -> None:
+        message = (
             N_(
-                "Only %(available)s of prepaid credit is left, and this needs %(requested)s. "
-                "Log less work, or continue the order as PAY."
-            ),
-            field="amount",
-            available=Money(available),
-            requested=Money(requested),
+                "The adjustment would take %(requested)s, but only %(available)s of prepaid credit "
+                "is left; the balance cannot go below zero."
+            )
+            if adjustment
+            else N_("Only %(available)s of prepaid credit is left, and this draw needs %(requested)s.")
         )
+        super().__init__(message, field="amount", available=Money(available), requested=Money(requested))
         self.available = available
         self.requested = requested
 
@@ -74,13 +76,15 @@ def available(lots: Iterable[Lot], at: datetime) -> int:
     return sum(lot.remaining for lot in lots if lot.remaining > 0 and lot.expires_at > at)
 
 
-def allocate(lots: Sequence[Lot], amount: int, at: datetime) -> list[tuple[int, int]]:
+def allocate(
+    lots: Sequence[Lot], amount: int, at: datetime, *, adjustment: bool = False
+) -> list[tuple[int, int]]:
     """Which lots a draw of ``amount`` takes from, and how much from each."""
     if amount <= 0:
         raise InvalidInput(N_("A draw must be more than zero."), field="amount")
     left = available(lots, at)
     if amount > left:
-        raise InsufficientCredit(available=left, requested=amount)
+        raise InsufficientCredit(available=left, requested=amount, adjustment=adjustment)
     taken: list[tuple[int, int]] = []
     needed = amount
     for lot in drawing_order(lot for lot in lots if lot.remaining > 0 and lot.expires_at > at):
@@ -105,12 +109,49 @@ def expiries(lots: Iterable[Lot], at: datetime) -> list[tuple[int, int]]:
     ]
 
 
-def work_cost(sbp_price: int, unit: str, minutes: int) -> int:
-    """Credit a piece of logged work draws: minutes at the service's SBP rate per hour or day."""
-    per = {"hour": MINUTES_PER_HOUR, "day": WORKDAY_MINUTES}.get(unit)
+MINUTES_PER_UNIT = {"hour": MINUTES_PER_HOUR, "day": WORKDAY_MINUTES}
+
+
+def work_cost(price: int, unit: str, minutes: int, discount_percent: int = 0) -> int:
+    """What ``minutes`` of work cost at a rate per hour or day, as one line rounded once."""
+    per = MINUTES_PER_UNIT.get(unit)
     if per is None:
-        raise ValueError(f"work on a {unit!r} service is not drawn per minute")
-    return divide_half_up(sbp_price * minutes, per)
+        raise ValueError(f"work on a {unit!r} service is not priced per minute")
+    return line_net(price, Fraction(minutes, per), discount_percent)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkDraw:
+    """How one work log on an SBP order is paid: ``drawn`` haléře of credit for ``credit_minutes``
+    of it, and the rest of its minutes as PAY work."""
+
+    drawn: int
+    credit_minutes: int
+    pay_minutes: int
+
+
+def plan_work_draw(sbp_price: int, unit: str, minutes_before: int, minutes: int, balance: int) -> WorkDraw:
+    """A log of ``minutes`` on an order that already had ``minutes_before`` paid from credit.
+
+    It draws cost(before + minutes) − cost(before), so the draws of an order add up to the cost
+    of its total time, rounded once (a minute that costs less than a haléř draws 0 or 1 as the
+    running total says). When that is more than the balance, the log draws the balance (to exactly
+    zero) and covers the fewest minutes whose cumulative cost reaches it (the minute in which the
+    credit ran out is paid by credit); the rest of its minutes are PAY work."""
+    if minutes <= 0 or minutes_before < 0 or balance < 0:
+        raise ValueError("minutes are positive, what was before and the balance not negative")
+    base = work_cost(sbp_price, unit, minutes_before)
+    cost = work_cost(sbp_price, unit, minutes_before + minutes) - base
+    if cost <= balance:
+        return WorkDraw(drawn=cost, credit_minutes=minutes, pay_minutes=0)
+    low, high = 0, minutes  # cost of `high` more minutes reaches the balance, of `low` may not
+    while low < high:
+        middle = (low + high) // 2
+        if work_cost(sbp_price, unit, minutes_before + middle) - base >= balance:
+            high = middle
+        else:
+            low = middle + 1
+    return WorkDraw(drawn=balance, credit_minutes=high, pay_minutes=minutes - high)
 
 
 def check_amount(amount: int, *, allow_negative: bool = False) -> int:
@@ -133,22 +174,50 @@ def units_left(balance: int, unit_price: int, unit: str = "hour") -> Decimal:
     return (Decimal(balance) / Decimal(unit_price) / step).to_integral_value(rounding=ROUND_DOWN) * step
 
 
-def runs_out_at(
-    balance: int,
-    drawn_in_period: int,
-    period_days: int,
-    at: datetime,
-    *,
-    lots_expire: Iterable[datetime] = (),
-) -> datetime | None:
-    """When the balance reaches zero if drawing goes on at the pace of the last period; None when
-    nothing was drawn (no pace to forecast from) or nothing is left. Never after the last of
-    ``lots_expire``: credit does not outlive its lots, unused it expires first."""
-    if balance <= 0 or drawn_in_period <= 0:
-        return None
-    seconds = balance * period_days * 86_400 // drawn_in_period
-    runs_out = at + timedelta(seconds=seconds)
-    return min(runs_out, max(lots_expire, default=runs_out))
+@dataclass(frozen=True, slots=True)
+class Lapse:
+    amount: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Where drawing at the recent pace leads: when the balance reaches zero (None without a
+    pace, or with nothing left) and what lapses unused on which date on the way."""
+
+    runs_out_at: datetime | None
+    lapses: tuple[Lapse, ...]
+
+    @property
+    def lapsing(self) -> int:
+        return sum(lapse.amount for lapse in self.lapses)
+
+
+def forecast(lots: Iterable[Lot], drawn_in_period: int, period_days: int, at: datetime) -> Forecast:
+    """One simulation for the API and the page: draws go on at the pace of the last period against
+    the open lots in drawing order (soonest to expire first), and each lot lapses on its date with
+    what the pace had not reached by then. The credit runs out when the last lot is drawn empty or
+    lapses, whichever comes first for it. Amounts are rounded half up to the haléř, times down to
+    the second."""
+    open_lots = drawing_order(lot for lot in lots if lot.remaining > 0 and lot.expires_at > at)
+    if drawn_in_period <= 0:
+        lapses = tuple(Lapse(lot.remaining, lot.expires_at) for lot in open_lots)
+        return Forecast(runs_out_at=None, lapses=lapses)
+    per_second = Fraction(drawn_in_period, period_days * 86_400)
+    clock = Fraction(0)  # seconds after `at` the draws have reached
+    lapses: list[Lapse] = []
+    for lot in open_lots:
+        expires = Fraction((lot.expires_at - at) // timedelta(microseconds=1), 1_000_000)
+        empty = clock + lot.remaining / per_second
+        if empty <= expires:
+            clock = empty
+            continue
+        left = round_half_up(lot.remaining - (expires - clock) * per_second)
+        if left > 0:
+            lapses.append(Lapse(left, lot.expires_at))
+        clock = expires
+    runs_out = at + timedelta(seconds=int(clock)) if open_lots else None
+    return Forecast(runs_out_at=runs_out, lapses=tuple(lapses))
 
 
 def add_months(at: datetime, months: int) -> datetime:

@@ -73,10 +73,12 @@ async def open_lots(company_id: int) -> list[Lot]:
     ]
 
 
-def plan_draw(lots: Sequence[Lot], amount: int, booking: Booking, at: datetime) -> Posting:
-    """A draw of ``amount``, soonest-expiring lots first; refused (InsufficientCredit) beyond
-    what the lots hold."""
-    return Posting(-amount, booking, taken=domain.allocate(lots, amount, at))
+def plan_draw(
+    lots: Sequence[Lot], amount: int, booking: Booking, at: datetime, *, adjustment: bool = False
+) -> Posting:
+    """A draw (or a negative adjustment) of ``amount``, soonest-expiring lots first; refused
+    (InsufficientCredit, in the words of what was asked) beyond what the lots hold."""
+    return Posting(-amount, booking, taken=domain.allocate(lots, amount, at, adjustment=adjustment))
 
 
 def plan_top_up(amount: int, valid_months: int, booking: Booking, at: datetime, position: int = 0) -> Posting:

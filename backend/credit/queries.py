@@ -86,7 +86,7 @@ async def credit_overview(
         .order_by(CreditLot.expires_at)
     )
     hours_left = await _hours_left(balance)
-    drawn_recently = await _drawn_since(company_id, at - timedelta(days=PACE_DAYS))
+    forecast = await forecast_for(company_id, [_lot(lot) for lot in lots], at)
     return CreditOut(
         balance=balance,
         low_balance_threshold=account["low_balance_threshold"] if account else None,
@@ -95,11 +95,22 @@ async def credit_overview(
         next_cursor=encode_cursor("c", rows[size - 1]["id"]) if len(rows) > size else None,
         hours_left=hours_left,
         history=[*await _balance_history(company_id, at), BalancePoint(at=at, balance=balance)],
-        runs_out_at=domain.runs_out_at(
-            balance, drawn_recently, PACE_DAYS, at, lots_expire=[aware(lot["expires_at"]) for lot in lots]
-        ),
+        runs_out_at=forecast.runs_out_at,
         company_id=company_id,
+        expected_lapse=forecast.lapsing,
+        lapses=[ExpiringOut(amount=lapse.amount, expires_at=lapse.at) for lapse in forecast.lapses],
     )
+
+
+def _lot(row: dict[str, Any]) -> domain.Lot:
+    return domain.Lot(id=row["id"], remaining=row["remaining"], expires_at=aware(row["expires_at"]))
+
+
+async def forecast_for(company_id: int, lots: list[domain.Lot], at: datetime) -> domain.Forecast:
+    """The one forecast (``domain.forecast``) of a company's open lots at the recent pace: the
+    credit overview, the entitlements and the credit page all show this."""
+    drawn_recently = await _drawn_since(company_id, at - timedelta(days=PACE_DAYS))
+    return domain.forecast(lots, drawn_recently, PACE_DAYS, at)
 
 
 async def _hours_left(balance: int) -> list[HoursLeftOut]:

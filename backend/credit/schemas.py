@@ -63,8 +63,10 @@ class CreditOut(msgspec.Struct):
     low_balance_threshold: int | None
     hours_left: list[HoursLeftOut]
     history: list[BalancePoint]
-    runs_out_at: datetime | None
+    runs_out_at: datetime | None  # at the pace of the last 90 days, each lot lapsing on its date
     company_id: int
+    expected_lapse: int = 0  # haléře that lapse unused at that pace (the sum of ``lapses``)
+    lapses: list[ExpiringOut] = []  # how much of which lot lapses unused, on its expiry
 
 
 class CreditChangeOut(msgspec.Struct):

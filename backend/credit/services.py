@@ -144,3 +144,19 @@ async def set_low_balance_threshold(actor: Actor, threshold: int | None) -> None
             before=account["low_balance_threshold"],
             after=threshold,
         )
+
+
+async def draw_for_work(
+    company_id: int, sbp_price: int, unit: str, minutes_before: int, minutes: int, booking: Booking
+) -> domain.WorkDraw:
+    """Pay a work log on an SBP order from credit (in the caller's transaction): the cumulative
+    cost of the order's time, as far as the balance reaches (``domain.plan_work_draw``); what
+    it does not reach is the caller's to bill as PAY. A draw of nothing books no entry."""
+    async with write_transaction():
+        at = now()
+        account = await ledger.locked_account(company_id)
+        _expired, lots = await ledger.expire_due(account, at)
+        plan = domain.plan_work_draw(sbp_price, unit, minutes_before, minutes, domain.available(lots, at))
+        if plan.drawn > 0:
+            await ledger.book(account, [ledger.plan_draw(lots, plan.drawn, booking, at)], at)
+        return plan

@@ -22,6 +22,11 @@ class SbpOut(msgspec.Struct):
     active: bool
     balance: int
     expiring: list[ExpiringCredit]
+    # the credit forecast (the one simulation the credit page shows): at the recent pace, how much
+    # lapses unused and when the first of it does, and when the balance reaches zero
+    expected_lapse: int = 0
+    expected_lapse_at: datetime | None = None
+    runs_out_at: datetime | None = None
 
 
 class SlaOut(msgspec.Struct):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from backend.accounts.domain import Actor
 from backend.accounts.tables import Company
 from backend.alc import services as alc
-from backend.clock import aware
+from backend.clock import aware, now
 from backend.credit import ledger as credit
+from backend.credit import queries as credit_queries
+from backend.credit.domain import Lot
 from backend.credit.tables import LOT_IS_OPEN, CreditAccount, CreditLot
 from backend.db import Param, Prepared
 from backend.entitlements.schemas import AlcOut, EntitlementsOut, ExpiringCredit, SbpOut, SlaOut
@@ -21,7 +23,7 @@ _BALANCE = Prepared(
 )
 _OPEN_LOTS = Prepared(
     lambda: (
-        CreditLot.select(CreditLot.remaining, CreditLot.expires_at)
+        CreditLot.select(CreditLot.id, CreditLot.remaining, CreditLot.expires_at)
         .where((CreditLot.company == Param("company")) & LOT_IS_OPEN)
         .order_by(CreditLot.expires_at)
     )
@@ -40,6 +42,11 @@ async def entitlements(actor: Actor, company_id: int | None = None) -> Entitleme
     lots = await _OPEN_LOTS.rows(company=company_id)
     contract = await sla.active_contract(company_id)
     balance = account["balance"] if account else 0
+    forecast = await credit_queries.forecast_for(
+        company_id,
+        [Lot(id=lot["id"], remaining=lot["remaining"], expires_at=aware(lot["expires_at"])) for lot in lots],
+        now(),
+    )
     return EntitlementsOut(
         customer=bool(contracts),
         alc=AlcOut(
@@ -53,6 +60,9 @@ async def entitlements(actor: Actor, company_id: int | None = None) -> Entitleme
             expiring=[
                 ExpiringCredit(amount=lot["remaining"], expires_at=aware(lot["expires_at"])) for lot in lots
             ],
+            expected_lapse=forecast.lapsing,
+            expected_lapse_at=forecast.lapses[0].at if forecast.lapses else None,
+            runs_out_at=forecast.runs_out_at,
         ),
         sla=SlaOut(
             active=contract is not None,

@@ -38,6 +38,22 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         N_("We cannot take on your order %(number)s. Reason: %(reason)s"),
         "/orders/%(order_id)s",
     ),
+    "work_beyond_credit": (
+        N_("Work on your order %(number)s goes beyond your prepaid credit"),
+        N_(
+            "Your prepaid credit has been drawn to zero by work on order %(number)s. The rest of that work "
+            "(%(minutes)s minutes, %(amount)s before VAT) is billed as PAY."
+        ),
+        "/orders/%(order_id)s",
+    ),
+    "work_beyond_credit_staff": (
+        N_("Order %(number)s: the credit ran out, work billed as PAY"),
+        N_(
+            "%(company)s has no prepaid credit left. Of the work you logged on order %(number)s, "
+            "%(minutes)s minutes (%(amount)s before VAT) are billed as PAY."
+        ),
+        "/staff/orders/%(order_id)s",
+    ),
     "ticket_opened": (
         N_("New Hotline ticket %(number)s from %(company)s"),
         N_("%(company)s reported: %(subject)s (priority %(priority)s). First response due %(due)s."),

@@ -58,3 +58,15 @@ async def enqueue_for_staff(kind: str, context: dict[str, Any], company_id: int 
 async def enqueue_for_user(person: dict[str, Any], kind: str, context: dict[str, Any]) -> int:
     """One message to one person (``id``, ``email``, ``language`` and ``company``)."""
     return await _enqueue([person], kind, context, person.get("company"))
+
+
+async def enqueue_for_staff_member(
+    user_id: int, kind: str, context: dict[str, Any], company_id: int | None = None
+) -> int:
+    """One message to one member of the support team, if still active (such as an order's engineer)."""
+    people = await _active(
+        PortalUser.select(PortalUser.id, PortalUser.email, PortalUser.language).where(
+            (PortalUser.id == user_id) & PortalUser.role.is_in([Role.STAFF.value, Role.STAFF_ADMIN.value])
+        )
+    )
+    return await _enqueue(people, kind, context, company_id)

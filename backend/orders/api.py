@@ -10,8 +10,9 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.guards import customer, customer_manager, staff
-from backend.orders import placing, queries, workflow
+from backend.orders import placing, queries, work, workflow
 from backend.orders.schemas import (
+    AcceptIn,
     ApproveIn,
     EstimateOut,
     NoteIn,
@@ -61,9 +62,13 @@ class OrderController(Controller):
         return await queries.get_order(actor, order_id)
 
     @post("/{order_id:int}/accept", guards=[customer_manager], status_code=200)
-    async def accept(self, actor: CurrentActor, order_id: RowId) -> OrderOut:
-        """Accept the quote (customer manager); an expired quote cannot be accepted."""
-        return await workflow.accept_quote(actor, order_id)
+    async def accept(
+        self, actor: CurrentActor, order_id: RowId, data: JSONBody[AcceptIn | None] = None
+    ) -> OrderOut:
+        """Accept the quote (customer manager); an expired quote cannot be accepted. Send the
+        ``revision`` of the quote you read (``quote.revision``): if staff have quoted again since,
+        the answer is 409 and nothing is accepted."""
+        return await workflow.accept_quote(actor, order_id, data.revision if data else None)
 
     @post("/{order_id:int}/decline", guards=[customer_manager], status_code=200)
     async def decline(
@@ -137,4 +142,4 @@ class StaffOrderController(Controller):
     @post("/{order_id:int}/work-logs", status_code=HTTP_201_CREATED)
     async def work_log(self, actor: CurrentActor, order_id: RowId, data: JSONBody[WorkLogIn]) -> OrderOut:
         """Log time spent on approved or running work."""
-        return await workflow.log_work(actor, order_id, data.minutes, data.note)
+        return await work.log_work(actor, order_id, data.minutes, data.note)

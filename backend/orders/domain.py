@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from backend.accounts.domain import Role
-from backend.catalog.domain import Unit
-from backend.errors import N_, Conflict, InvalidInput, Msg, PermissionDenied
-from backend.money import QUANTITY_SCALE, Amount, apply_discount, line_amount, with_vat
+from backend.catalog.domain import UNIT_MAXIMUM_HUNDREDTHS, Unit
+from backend.errors import N_, Conflict, InvalidInput, Money, Msg, PermissionDenied
+from backend.money import MAX_AMOUNT, QUANTITY_SCALE, Amount, line_amount
 
 DESCRIPTION_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 2000
@@ -147,36 +149,61 @@ def allowed_actions(billing: Billing, current: OrderStatus, role: Role) -> list[
 
 
 UNIT_STEP_HUNDREDTHS = {Unit.HOUR: 25, Unit.DAY: 50, Unit.PIECE: 100}  # quarter hours, half days, pieces
-UNIT_MAXIMUM_HUNDREDTHS = {Unit.HOUR: 2000 * 100, Unit.DAY: 250 * 100, Unit.PIECE: 1000 * 100}
+STEP_MESSAGES = {
+    Unit.PIECE: N_("Pieces are counted in whole numbers."),
+    Unit.HOUR: N_("Hours are ordered in quarter hours (e.g. 1.25)."),
+    Unit.DAY: N_("Days are ordered in half days (e.g. 1.5)."),
+}
+
+
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)  # as JSON and people write it
+
+
+def _not_a_number() -> InvalidInput:
+    return InvalidInput(N_("Enter the quantity as a number, for example 1.5."), field="quantity")
 
 
 def quantity_hundredths(raw: Decimal | int | str, unit: Unit) -> int:
-    """A positive quantity in the service's unit, as hundredths; refused with a message that
-    says what the unit allows."""
+    """A positive quantity in the service's step (quarter hours, half days, pieces), as
+    hundredths. Read from the Decimal's own digits, never by multiplying it: an exponent far out
+    of range would underflow to zero. Anything that is not exactly such a number (an exponent,
+    `NaN`, a value that rounds to nothing, more decimals than the step) is refused with a message
+    that says what the unit allows."""
+    if isinstance(raw, str) and not PLAIN_DECIMAL.fullmatch(raw.strip()):
+        raise _not_a_number()
     try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity") from None
+        value = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(raw)
+    except (InvalidOperation, ValueError, TypeError):
+        raise _not_a_number() from None
     if not value.is_finite():
-        raise InvalidInput(N_("Enter the quantity as a number."), field="quantity")
-    if value <= 0:
+        raise _not_a_number()
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if exponent > 0:  # 1E+2: written with an exponent, not as a person writes a quantity
+        raise _not_a_number()
+    significant = "".join(map(str, digits)).rstrip("0")
+    if sign or not significant:
         raise InvalidInput(N_("The quantity must be more than zero."), field="quantity")
-    if value > Decimal(UNIT_MAXIMUM_HUNDREDTHS[unit]) / QUANTITY_SCALE:
-        raise InvalidInput(
-            N_("At most %(max)s at once; contact us for larger work."),
-            field="quantity",
-            max=str(UNIT_MAXIMUM_HUNDREDTHS[unit] // QUANTITY_SCALE),
-        )
-    hundredths = value * QUANTITY_SCALE
-    step = UNIT_STEP_HUNDREDTHS[unit]
-    if hundredths != hundredths.to_integral_value() or int(hundredths) % step:
-        message = {
-            Unit.PIECE: N_("Pieces are counted in whole numbers."),
-            Unit.HOUR: N_("Hours are ordered in quarter hours (e.g. 1.25)."),
-            Unit.DAY: N_("Days are ordered in half days (e.g. 1.5)."),
-        }[unit]
-        raise InvalidInput(message, field="quantity")
-    return int(hundredths)
+    exponent += len(digits) - len(significant)  # 1.50 is 15 × 10⁻¹
+    maximum = UNIT_MAXIMUM_HUNDREDTHS[unit]
+    if len(significant) + exponent > len(str(maximum)):  # more whole digits than any allowed value
+        raise _too_much(unit)
+    if exponent < -2:  # finer than a hundredth, so finer than any step (1E-999999999 among them)
+        raise InvalidInput(STEP_MESSAGES[unit], field="quantity")
+    hundredths = int(significant) * 10 ** (exponent + 2)
+    if hundredths > maximum:
+        raise _too_much(unit)
+    if hundredths % UNIT_STEP_HUNDREDTHS[unit]:
+        raise InvalidInput(STEP_MESSAGES[unit], field="quantity")
+    return hundredths
+
+
+def _too_much(unit: Unit) -> InvalidInput:
+    return InvalidInput(
+        N_("At most %(max)s at once; contact us for larger work."),
+        field="quantity",
+        max=str(UNIT_MAXIMUM_HUNDREDTHS[unit] // QUANTITY_SCALE),
+    )
 
 
 def quantity_text(hundredths: int) -> str:
@@ -242,11 +269,33 @@ def price(
 ) -> Amount:
     """What ``quantity`` (hundredths) of a service costs, net, VAT and gross in haléře. SBP is
     drawn from credit at the SBP rate, with no discount; PAY is the list rate less the SLA
-    contract's discount (percent), VAT on the discounted net."""
+    contract's discount (percent), the line rounded once after the discount, VAT on that net.
+    A line above the one ceiling on amounts is refused: it could never be quoted or paid."""
     if billing is Billing.SBP:
-        return line_amount(sbp_price, quantity, vat_rate)
-    listed = line_amount(pay_price, quantity, vat_rate)
-    return with_vat(apply_discount(listed.net, sla_discount), vat_rate)
+        amount = line_amount(sbp_price, quantity, vat_rate)
+    else:
+        amount = line_amount(pay_price, quantity, vat_rate, sla_discount)
+    if amount.net > MAX_AMOUNT:
+        raise AmountTooLarge(amount.net)
+    return amount
+
+
+class AmountTooLarge(InvalidInput):
+    def __init__(self, net: int) -> None:
+        super().__init__(
+            N_("This much would cost more than %(max)s at once; order less, or contact us."),
+            field="quantity",
+            max=Money(MAX_AMOUNT),
+        )
+        self.net = net
+
+
+def work_quantity(minutes: int, unit: str) -> Fraction:
+    """Logged minutes in the service's unit (an hour of 60, a day of 8 × 60 minutes), exactly."""
+    return Fraction(minutes, MINUTES_PER_UNIT[Unit(unit)])
+
+
+MINUTES_PER_UNIT = {Unit.HOUR: 60, Unit.DAY: 8 * 60}
 
 
 # --- routing --------------------------------------------------------------------------------------

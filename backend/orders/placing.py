@@ -80,7 +80,7 @@ async def _entitlements(actor: Actor | None) -> domain.Entitlements:
     )
 
 
-async def _pay_discount(company_id: int) -> int:
+async def pay_discount(company_id: int) -> int:
     """Percent off PAY rates while the company has an active SLA contract."""
     contract = await sla.active_contract(company_id)
     return contract.discount_percent if contract else 0
@@ -125,8 +125,12 @@ async def place_order(
         amount = _price(service, billing, values["quantity"], vat_rate)
         await _check_credit_covers(company_id, service["sbp_price"], amount)
     else:
-        discount = await _pay_discount(company_id)
+        discount = await pay_discount(company_id)
         amount = _price(service, billing, values["quantity"], vat_rate, sla_discount=discount)
+        if amount.net <= 0:  # no service is free by design: a zero line is a catalogue slip
+            raise InvalidInput(
+                N_("This service has no price for this quantity; contact us to order it."), field="quantity"
+            )
     automatic_quote = service["rate_type"] == RateType.FLAT and billing is Billing.PAY
     created = now()
     async with write_transaction():
@@ -184,9 +188,9 @@ async def _quote_at_once(order_id: int, amount: Amount, at: datetime, company_id
             ServiceOrder.quote_vat: amount.vat,
             ServiceOrder.quote_gross: amount.gross,
             ServiceOrder.quote_valid_until: today() + timedelta(days=domain.QUOTE_VALID_DAYS),
+            ServiceOrder.quote_revision: 1,
         }
     ).where(ServiceOrder.id == order_id)
     await record_step(
         order_id, None, OrderStatus.SUBMITTED, OrderStatus.QUOTED, AUTOMATIC_QUOTE_NOTE, at, company_id
     )
-

@@ -70,6 +70,7 @@ def _quote_out(row: dict[str, Any]) -> QuoteOut | None:
         valid_until=row["quote_valid_until"],
         note=row["quote_note"],
         expired=row["quote_valid_until"] < today(),
+        revision=row["quote_revision"],
     )
 
 
@@ -92,4 +93,6 @@ def _work_log_out(work_log: dict[str, Any]) -> WorkLogOut:
         minutes=work_log["minutes"],
         note=work_log["note"],
         credit_drawn=work_log["credit_drawn"],
+        pay_minutes=work_log["pay_minutes"],
+        pay_net=work_log["pay_net"],
     )

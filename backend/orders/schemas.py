@@ -40,6 +40,7 @@ class QuoteOut(msgspec.Struct):
     valid_until: date
     note: str
     expired: bool
+    revision: int = 1  # each re-quote is a new revision; an acceptance may name the one it accepts
 
 
 class HistoryEntry(msgspec.Struct):
@@ -56,6 +57,9 @@ class WorkLogOut(msgspec.Struct):
     minutes: int
     note: str
     credit_drawn: int
+    # the part of this work the credit did not cover, billed as PAY: its minutes and net (haléře)
+    pay_minutes: int = 0
+    pay_net: int = 0
 
 
 class CompanyRef(msgspec.Struct):
@@ -123,6 +127,13 @@ class ApproveIn(msgspec.Struct):
     note: Note = ""
     scheduled_for: date | None = None
     assigned_to: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
+
+
+class AcceptIn(msgspec.Struct):
+    """The quote accepted: ``revision`` as the order's ``quote.revision`` showed it. Optional, so
+    that clients which do not send it keep working; sent, a re-quote since then is a 409."""
+
+    revision: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
 
 
 class RejectIn(msgspec.Struct):

@@ -18,7 +18,7 @@ from backend.accounts.domain import Actor
 from backend.clock import today
 from backend.errors import N_, NotFound
 from backend.forms import decode_form
-from backend.orders import domain, queries, workflow
+from backend.orders import domain, queries, work, workflow
 from backend.orders.schemas import ApproveIn, NoteIn, OrderOut, QuoteIn, RejectIn, WorkLogIn
 from backend.pages import FormBody, attempt, form_value, is_htmx, render, respond
 from backend.params import RowId
@@ -74,7 +74,7 @@ ACTIONS: dict[str, tuple[type[msgspec.Struct], Callable[[Actor, int, Any], Await
     "complete": (NoteIn, lambda a, o, data: workflow.complete_order(a, o, data.note), N_("Order completed.")),
     "work-logs": (
         WorkLogIn,
-        lambda a, o, data: workflow.log_work(a, o, data.minutes, data.note),
+        lambda a, o, data: work.log_work(a, o, data.minutes, data.note),
         N_("Work logged."),
     ),
     "continue-as-pay": (

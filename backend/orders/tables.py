@@ -37,6 +37,7 @@ class ServiceOrder(Table, tablename="service_order"):
     quote_gross = BigInt(null=True, default=None)
     quote_valid_until = Date(null=True, default=None)
     quote_note = Text(default="")
+    quote_revision = Integer(default=0)  # 1 for the first quote, +1 for each re-quote
     # the work
     scheduled_for = Date(null=True, default=None)
     assigned_to = ForeignKey(references=PortalUser, null=True, on_delete=OnDelete.set_null)
@@ -65,6 +66,10 @@ class WorkLog(Table, tablename="work_log"):
     minutes = Integer()
     note = Text()
     credit_drawn = BigInt(default=0)  # haléře this work drew from SBP credit (0 when billed as PAY)
+    # the part of this work the credit did not cover, billed as PAY (at the PAY rate less the SLA
+    # discount): its minutes and their net in haléře, for the invoice that bills it
+    pay_minutes = Integer(default=0)
+    pay_net = BigInt(default=0)
     logged_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -19,7 +19,7 @@ from backend.errors import N_, InvalidInput, NotFound
 from backend.forms import Refused, decode_form, parse_decimal
 from backend.i18n import gettext
 from backend.orders import domain, placing, queries, workflow
-from backend.orders.schemas import NoteIn, OrderIn, OrderOut
+from backend.orders.schemas import AcceptIn, NoteIn, OrderIn, OrderOut
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
 
@@ -136,17 +136,23 @@ async def order_detail(request: Request[Any, Any, Any], actor: CurrentActor, ord
     )
 
 
-# as the API's actions: the quote is accepted as it stands; a decline or a cancel may say why (NoteIn)
-CUSTOMER_ACTIONS: dict[str, tuple[Callable[[Actor, int, NoteIn], Awaitable[OrderOut]], str]] = {
+# as the API's actions: the quote is accepted as the page showed it (AcceptIn: its revision); a
+# decline or a cancel may say why (NoteIn)
+CUSTOMER_ACTIONS: dict[
+    str, tuple[type[msgspec.Struct], Callable[[Actor, int, Any], Awaitable[OrderOut]], str]
+] = {
     "accept": (
-        lambda actor, order_id, _note: workflow.accept_quote(actor, order_id),
+        AcceptIn,
+        lambda actor, order_id, data: workflow.accept_quote(actor, order_id, data.revision),
         N_("You accepted the quote."),
     ),
     "decline": (
+        NoteIn,
         lambda actor, order_id, data: workflow.decline_quote(actor, order_id, data.note),
         N_("You declined the quote."),
     ),
     "cancel": (
+        NoteIn,
         lambda actor, order_id, data: workflow.cancel_order(actor, order_id, data.note),
         N_("The order has been cancelled."),
     ),
@@ -154,8 +160,8 @@ CUSTOMER_ACTIONS: dict[str, tuple[Callable[[Actor, int, NoteIn], Awaitable[Order
 
 
 async def _answer(actor: Actor, order_id: int, action: str, form: dict[str, Any]) -> OrderOut:
-    use_case, _ = CUSTOMER_ACTIONS[action]
-    return await use_case(actor, order_id, decode_form(form, NoteIn))
+    struct, use_case, _ = CUSTOMER_ACTIONS[action]
+    return await use_case(actor, order_id, decode_form(form, struct))
 
 
 @post("/{order_id:int}/{action:str}", guards=[guards.customer_manager])
@@ -165,7 +171,7 @@ async def order_action(
     """Accept or decline a quote, or cancel; the outcome is shown on the order (in place with htmx)."""
     if action not in CUSTOMER_ACTIONS:
         raise NotFound(N_("There is nothing at this address."))
-    _, outcome = await attempt(_answer(actor, order_id, action, data), CUSTOMER_ACTIONS[action][1])
+    _, outcome = await attempt(_answer(actor, order_id, action, data), CUSTOMER_ACTIONS[action][2])
     return respond(
         request,
         outcome,

@@ -1,6 +1,6 @@
 """The work on an order after it is placed: every change of status (quotes, approval, the work,
-the end), and the time logged on it. Each change locks the order and writes its history entry in
-the same transaction."""
+the end). Each change locks the order and writes its history entry in the same transaction. The
+time logged on it, and how that is paid, is orders/work.py."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from backend.accounts.domain import Actor
 from backend.catalog.domain import Unit
 from backend.clock import now, today
 from backend.credit import services as credit
-from backend.credit.domain import EntryKind, work_cost
+from backend.credit.domain import EntryKind
 from backend.db import locked, write_transaction
-from backend.errors import N_, Conflict, InvalidInput, Msg, NotFound
+from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound
 from backend.i18n import gettext
 from backend.money import MAX_AMOUNT, with_vat
 from backend.orders import domain
@@ -24,12 +24,12 @@ from backend.orders.domain import Action, Billing, OrderStatus
 from backend.orders.history import audit, record_step, tell_customer
 from backend.orders.queries import get_order, visible_to
 from backend.orders.schemas import ApproveIn, OrderOut, QuoteIn
-from backend.orders.tables import ServiceOrder, WorkLog
+from backend.orders.tables import ServiceOrder
 
 Row = dict[str, Any]
 
 
-async def _locked_order(actor: Actor, order_id: int) -> Row:
+async def locked_order(actor: Actor, order_id: int) -> Row:
     """The order's row, locked for the caller's write transaction; 404 when not the actor's."""
     row = await locked(visible_to(actor, ServiceOrder.select().where(ServiceOrder.id == order_id))).first()
     if row is None:
@@ -50,7 +50,7 @@ async def _transition(
     """Lock the order, check the move against the state machine (and ``check`` against the locked
     row), apply it with ``changes`` (and what ``effect`` adds) and its history entry."""
     async with write_transaction():
-        row = await _locked_order(actor, order_id)
+        row = await locked_order(actor, order_id)
         current = OrderStatus(row["status"])
         target = domain.next_status(Billing(row["billing"]), current, action, actor.role)
         if check is not None:
@@ -86,8 +86,26 @@ def _quote_still_valid(row: Row) -> None:
         )
 
 
-async def accept_quote(actor: Actor, order_id: int) -> OrderOut:
-    return await _transition(actor, order_id, Action.ACCEPT, check=_quote_still_valid)
+def _quote_seen(revision: int | None) -> Callable[[Row], None]:
+    """An acceptance names the quote it accepts: staff may have quoted again since the customer
+    read it, and a figure never seen is never accepted."""
+
+    def check(row: Row) -> None:
+        _quote_still_valid(row)
+        if revision is not None and revision != row["quote_revision"]:
+            raise Conflict(
+                N_("The quote has changed to %(gross)s including VAT; accept this one?"),
+                field="revision",
+                gross=Money(row["quote_gross"]),
+                revision=row["quote_revision"],
+            )
+
+    return check
+
+
+async def accept_quote(actor: Actor, order_id: int, revision: int | None = None) -> OrderOut:
+    """Accept the quote; with ``revision``, only that quote (409 when staff have quoted again)."""
+    return await _transition(actor, order_id, Action.ACCEPT, check=_quote_seen(revision))
 
 
 async def decline_quote(actor: Actor, order_id: int, reason: str = "") -> OrderOut:
@@ -108,7 +126,7 @@ async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
         raise InvalidInput(N_("The quoted amount must be more than zero."), field="net")
 
     if data.net > MAX_AMOUNT:
-        raise InvalidInput(N_("That amount is too large."), field="net")
+        raise InvalidInput(N_("Enter an amount of at most %(max)s."), field="net", max=Money(MAX_AMOUNT))
 
     async def priced(row: Row) -> dict[Column, Any]:
         # VAT at the rate the order was submitted with, so the quote and the estimate agree
@@ -119,6 +137,7 @@ async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
         ServiceOrder.quote_net: data.net,
         ServiceOrder.quote_valid_until: valid_until,
         ServiceOrder.quote_note: note,
+        ServiceOrder.quote_revision: ServiceOrder.quote_revision + 1,  # a re-quote is a new revision
     }
     return await _transition_and_tell(
         actor, order_id, Action.QUOTE, "order_quoted", note=note, changes=changes, effect=priced
@@ -186,7 +205,7 @@ async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderO
     actor.require_staff()
     text = domain.check_note(note) or gettext(N_("Credit ran out; the rest of the work is billed as PAY."))
     async with write_transaction():
-        row = await _locked_order(actor, order_id)
+        row = await locked_order(actor, order_id)
         status = OrderStatus(row["status"])
         if not domain.may_continue_as_pay(Billing(row["billing"]), status, actor.role):
             raise Conflict(
@@ -199,50 +218,4 @@ async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderO
         ).where(ServiceOrder.id == order_id)
         await record_step(order_id, actor, status, status, text, at, row["company"])
         await audit("continued_as_pay", order_id, actor, row["company"], before="sbp", after="pay")
-    return await get_order(actor, order_id)
-
-
-async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> OrderOut:
-    """Staff record time spent on approved or running work."""
-    actor.require_staff()
-    minutes = domain.check_minutes(minutes)
-    text = domain.check_note(note, required=True)
-    async with write_transaction():
-        row = await _locked_order(actor, order_id)
-        status = OrderStatus(row["status"])
-        if status not in domain.WORK_STATUSES:
-            raise InvalidInput(
-                N_("Work is logged on approved orders or orders in progress; this one is %(status)s."),
-                field="minutes",
-                status=Msg(domain.STATUS_LABELS[status]),
-            )
-        at = now()
-        work_log_id = (
-            await WorkLog.insert(
-                WorkLog(order=order_id, staff=actor.id, minutes=minutes, note=text, logged_at=at)
-            ).returning(WorkLog.id)
-        )[0]["id"]
-        cost = 0
-        if row["billing"] == Billing.SBP and row["unit"] in (Unit.HOUR, Unit.DAY):
-            # time on SBP work is paid from prepaid credit as it is logged; too little credit
-            # refuses the whole log (nothing is written) and says what is left
-            cost = work_cost(row["sbp_unit_price"], row["unit"], minutes)
-            await credit.draw(
-                row["company"],
-                cost,
-                credit.Booking(
-                    EntryKind.DRAW, actor=actor, note=text, order_id=order_id, work_log_id=work_log_id
-                ),
-            )
-            await WorkLog.update({WorkLog.credit_drawn: cost}).where(WorkLog.id == work_log_id)
-        await audit(
-            "work_logged", order_id, actor, row["company"], after={"minutes": minutes, "credit_drawn": cost}
-        )
-        await ServiceOrder.update(
-            {
-                ServiceOrder.logged_minutes: ServiceOrder.logged_minutes + minutes,
-                ServiceOrder.credit_drawn: ServiceOrder.credit_drawn + cost,
-                ServiceOrder.updated_at: at,
-            }
-        ).where(ServiceOrder.id == order_id)
     return await get_order(actor, order_id)

@@ -143,13 +143,13 @@ def _require_aware(value: datetime) -> datetime:
     return value.astimezone(PRAGUE)
 
 
-def add_business_minutes(start: datetime, minutes: int, calendar: Calendar) -> datetime:
-    """The instant ``minutes`` of working time after ``start`` (which, outside working hours,
+def add_business_time(start: datetime, duration: timedelta, calendar: Calendar) -> datetime:
+    """The instant ``duration`` of working time after ``start`` (which, outside working hours,
     counts from the next opening). Returned in UTC."""
-    if minutes < 0:
-        raise ValueError("minutes must not be negative")
+    if duration < timedelta():
+        raise ValueError("business time must not be negative")
     current = _require_aware(start)
-    remaining = timedelta(minutes=minutes)
+    remaining = duration
     day = current.date()
     for _ in range(MAX_DAYS_SCANNED):
         window = working_window(day, calendar)
@@ -165,11 +165,23 @@ def add_business_minutes(start: datetime, minutes: int, calendar: Calendar) -> d
     raise ValueError("the calendar has no working time")
 
 
-def business_minutes_between(start: datetime, end: datetime, calendar: Calendar) -> int:
-    """Whole minutes of working time from ``start`` to ``end`` (0 when ``end`` is not later)."""
+def add_business_minutes(start: datetime, minutes: int, calendar: Calendar) -> datetime:
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
+    return add_business_time(start, timedelta(minutes=minutes), calendar)
+
+
+def add_business_seconds(start: datetime, seconds: int, calendar: Calendar) -> datetime:
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
+    return add_business_time(start, timedelta(seconds=seconds), calendar)
+
+
+def business_time_between(start: datetime, end: datetime, calendar: Calendar) -> timedelta:
+    """Working time from ``start`` to ``end``, exactly (zero when ``end`` is not later)."""
     first, last = _require_aware(start), _require_aware(end)
     if last <= first:
-        return 0
+        return timedelta()
     total = timedelta()
     day = first.date()
     while day <= last.date():
@@ -179,4 +191,14 @@ def business_minutes_between(start: datetime, end: datetime, calendar: Calendar)
             if begin < finish:
                 total += finish - begin
         day += timedelta(days=1)
-    return int(total.total_seconds() // 60)
+    return total
+
+
+def business_minutes_between(start: datetime, end: datetime, calendar: Calendar) -> int:
+    """Whole minutes of working time from ``start`` to ``end`` (0 when ``end`` is not later)."""
+    return int(business_time_between(start, end, calendar).total_seconds() // 60)
+
+
+def business_seconds_between(start: datetime, end: datetime, calendar: Calendar) -> int:
+    """Whole seconds of working time from ``start`` to ``end`` (0 when ``end`` is not later)."""
+    return business_time_between(start, end, calendar) // timedelta(seconds=1)

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.errors import N_, Conflict, InvalidInput, Msg
-from backend.sla.domain import Calendar, add_business_minutes, business_minutes_between
+from backend.sla.domain import (
+    Calendar,
+    add_business_minutes,
+    add_business_seconds,
+    business_minutes_between,
+    business_seconds_between,
+)
 
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
@@ -92,11 +98,12 @@ class Clock:
         return add_business_minutes(start, minutes, self.calendar)
 
     def paused(self, since: datetime, until: datetime) -> int:
-        return business_minutes_between(since, until, self.calendar)
+        """Business seconds spent waiting (whole seconds: the clock keeps time to the second)."""
+        return business_seconds_between(since, until, self.calendar)
 
-    def resume(self, due: datetime, paused_minutes: int) -> datetime:
+    def resume(self, due: datetime, paused_seconds: int) -> datetime:
         """Waiting on the customer moves the due time by exactly the business time it waited."""
-        return add_business_minutes(due, paused_minutes, self.calendar) if paused_minutes else due
+        return add_business_seconds(due, paused_seconds, self.calendar) if paused_seconds else due
 
     def minutes_left(self, at: datetime, due: datetime) -> int:
         """Business minutes until ``due``; negative once breached."""

@@ -345,7 +345,7 @@ async def _change(
             changes.update(
                 {
                     Ticket.paused_since: None,
-                    Ticket.paused_minutes: row["paused_minutes"] + paused,
+                    Ticket.paused_seconds: row["paused_seconds"] + paused,
                     Ticket.resolution_due: resolution_due,
                 }
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -29,7 +29,7 @@ class Ticket(Table, tablename="ticket"):
     resolution_due = Timestamptz()
     first_responded_at = Timestamptz(null=True, default=None)
     paused_since = Timestamptz(null=True, default=None)  # while waiting on the customer
-    paused_minutes = Integer(default=0)  # business minutes spent waiting, in total
+    paused_seconds = BigInt(default=0)  # business time spent waiting, in total, to the second
     next_due = Timestamptz(null=True, default=None)  # what the staff queue sorts by; null when not running
     resolved_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)

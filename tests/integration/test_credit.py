@@ -4,6 +4,7 @@ concurrency, and the database's own refusal of a negative balance."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +19,7 @@ from backend.credit.domain import EntryKind, InsufficientCredit
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
 from backend.errors import Conflict
 from backend.notifications.tables import OutboxMessage
-from backend.orders.tables import ServiceOrder
+from backend.orders.tables import ServiceOrder, WorkLog
 from tests.helpers import (
     ledger_is_consistent,
     load_catalogue,
@@ -104,9 +105,7 @@ async def test_sbp_journey_plan_approval_order_without_quote_work_draws_credit(a
     assert await ledger_is_consistent(company_id) == 2_497_500
 
 
-async def test_a_draw_beyond_the_balance_is_refused_and_the_order_continues_as_pay(
-    anonymous, app, plans
-) -> None:
+async def test_work_beyond_the_balance_draws_it_to_zero_and_the_rest_is_pay(anonymous, app, plans) -> None:
     me = await register(anonymous, language="en")
     async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
         assert (await top_up(admin, me["company"]["id"], 300_000, "k1")).status_code == 201
@@ -116,19 +115,28 @@ async def test_a_draw_beyond_the_balance_is_refused_and_the_order_continues_as_p
     order_id = order.json()["id"]
     async with signed_in_staff(app) as staff:
         await staff.post(f"/api/v1/staff/orders/{order_id}/approve")
-        refused = await staff.post(
-            f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 180, "note": "Too much"}
-        )
-        assert refused.status_code == 422
-        assert "3,000.00" in refused.json()["detail"] and "PAY" in refused.json()["detail"]
-        assert (await ServiceOrder.select(ServiceOrder.logged_minutes).first())["logged_minutes"] == 0
-        switched = await staff.post(f"/api/v1/staff/orders/{order_id}/continue-as-pay")
-        assert switched.json()["billing"] == "pay"
         logged = await staff.post(
-            f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 180, "note": "As PAY"}
+            f"/api/v1/staff/orders/{order_id}/work-logs", json={"minutes": 180, "note": "Beyond the credit"}
         )
-        assert logged.status_code == 201 and logged.json()["credit_drawn"] == 0
-    assert await ledger_is_consistent(me["company"]["id"]) == 300_000
+        assert logged.status_code == 201, logged.text
+        # 1 350 Kč an hour is 22,50 Kč a minute: 3 000 Kč covers 133⅓ minutes, so the credit pays
+        # 134 of them (to exactly zero) and 46 minutes are PAY at 1 650 Kč an hour: 1 265 Kč net
+        work = logged.json()["work_logs"][0]
+        assert (work["credit_drawn"], work["pay_minutes"], work["pay_net"]) == (300_000, 46, 126_500)
+        assert logged.json()["credit_drawn"] == 300_000 and logged.json()["logged_minutes"] == 180
+        page = await staff.get(f"/staff/orders/{order_id}")
+        assert "46 min" in page.text and "1,265.00" in page.text
+    customer_page = await anonymous.get(f"/orders/{order_id}")
+    assert "46 min" in customer_page.text and "1,265.00" in customer_page.text
+    assert await ledger_is_consistent(me["company"]["id"]) == 0
+    told = await OutboxMessage.select(OutboxMessage.kind, OutboxMessage.context).where(
+        OutboxMessage.kind.is_in(["work_beyond_credit", "work_beyond_credit_staff"])
+    )
+    assert sorted(row["kind"] for row in told) == ["work_beyond_credit", "work_beyond_credit_staff"]
+    contexts = [
+        json.loads(row["context"]) if isinstance(row["context"], str) else row["context"] for row in told
+    ]
+    assert all(context["minutes"] == 46 and context["amount"] == 126_500 for context in contexts)
 
 
 async def test_sbp_order_needs_credit_that_covers_it(anonymous, plans) -> None:
@@ -490,9 +498,12 @@ async def test_concurrent_work_logs_on_sbp_orders_never_overspend(anonymous, app
                 for order_id in order_ids
             )
         )
-    statuses = sorted(r.status_code for r in responses)
-    assert statuses.count(201) == 6 and statuses.count(422) == 10  # 6 half hours fit in 3 hours
+    assert [r.status_code for r in responses] == [201] * 16  # beyond the credit, work is PAY
     assert await ledger_is_consistent(company_id) == 0
     logged = await ServiceOrder.select(ServiceOrder.logged_minutes, ServiceOrder.credit_drawn)
-    assert sum(row["logged_minutes"] for row in logged) == 180
-    assert sum(row["credit_drawn"] for row in logged) == 135_000 * 3
+    assert sum(row["logged_minutes"] for row in logged) == 480
+    assert sum(row["credit_drawn"] for row in logged) == 135_000 * 3  # never more than there was
+    # 22,50 Kč a minute divides the 4 050 Kč exactly: 180 minutes on credit, the other 300 PAY
+    work = await WorkLog.select(WorkLog.minutes, WorkLog.pay_minutes, WorkLog.credit_drawn)
+    assert sum(row["pay_minutes"] for row in work) == 300
+    assert all(row["credit_drawn"] == 2_250 * (row["minutes"] - row["pay_minutes"]) for row in work)

@@ -1,5 +1,7 @@
-"""A stateful property test: random top-ups, draws, adjustments and expiries against the real
-credit services and database, compared after every step with a simple model of the rules."""
+"""A stateful property test: random top-ups, draws, adjustments, expiries and work logged on an
+SBP order against the real credit services and database, compared after every step with a simple
+model of the rules (work draws the cumulative cost of the order's minutes; beyond the balance it
+draws what is left and the rest of its minutes are PAY)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import asyncio
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -34,6 +37,15 @@ class ModelLot:
     expires_at: datetime
 
 
+# SBP rates per hour or day: one whose minute costs less than a haléř, one that does not divide
+RATES = [(30, "hour"), (115_001, "hour"), (135_000, "hour"), (920_000, "day")]
+
+
+def model_cost(price: int, unit: str, minutes: int) -> int:
+    per = {"hour": 60, "day": 480}[unit]
+    return int((Decimal(price) * minutes / per).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor, clock: list[datetime]):
     """``clock[0]`` is the model's "now"; the credit services read it through a patched now()."""
 
@@ -56,6 +68,7 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor, clock: list[date
             self.lots: list[ModelLot] = []
             self.expired: list[int] = []
             self.keys = itertools.count()
+            self.credit_minutes = 0  # of the one SBP order the work rule logs on
             clock[0] = datetime.now(UTC)
 
         def _book_due_expiries(self) -> None:
@@ -188,6 +201,39 @@ def make_machine(loop: asyncio.AbstractEventLoop, admin: Actor, clock: list[date
             """A draw that meets lots past their date the scheduled job has not booked yet."""
             self.time_passes(days)
             self.draw(amount)
+
+        @rule(minutes=st.integers(min_value=1, max_value=600), rate=st.sampled_from(RATES))
+        def work_logged(self, minutes: int, rate: tuple[int, str]) -> None:
+            """A work log on the SBP order: the model's own cost of its running total, per minute."""
+            price, unit = rate if self.credit_minutes == 0 or not hasattr(self, "rate") else self.rate
+            self.rate = (price, unit)  # the order's rate is frozen at its first log
+            self._book_due_expiries()
+            left = self._available()
+            cost = model_cost(price, unit, self.credit_minutes + minutes) - model_cost(
+                price, unit, self.credit_minutes
+            )
+            if cost <= left:
+                credit_part = minutes
+            else:  # the fewest minutes whose cumulative cost reaches what is left, the rest PAY
+                credit_part = next(
+                    k
+                    for k in range(minutes + 1)
+                    if model_cost(price, unit, self.credit_minutes + k)
+                    - model_cost(price, unit, self.credit_minutes)
+                    >= left
+                )
+                cost = left
+            booking = credit.Booking(EntryKind.DRAW, actor=admin, note="model work")
+            plan = run(
+                credit.draw_for_work(self.company_id, price, unit, self.credit_minutes, minutes, booking)
+            )
+            assert (plan.drawn, plan.credit_minutes, plan.pay_minutes) == (
+                cost,
+                credit_part,
+                minutes - credit_part,
+            )
+            self._take(cost)
+            self.credit_minutes += credit_part
 
         @rule()
         def expiry_job_runs(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.clock import PRAGUE
@@ -14,6 +14,7 @@ from backend.sla.domain import (
     Calendar,
     add_business_minutes,
     business_minutes_between,
+    business_seconds_between,
     is_public_holiday,
 )
 
@@ -148,3 +149,81 @@ def test_the_largest_target_on_the_thinnest_calendar_is_reachable() -> None:
     thin = Calendar.from_json({"opens": "08:00", "closes": "09:00", "days": [2]})
     end = add_business_minutes(prague(2026, 11, 25, 8), MAX_TARGET_MINUTES, thin)
     assert business_minutes_between(prague(2026, 11, 25, 8), end, thin) == MAX_TARGET_MINUTES
+
+
+# --- pauses, to the second --------------------------------------------------------------------
+
+
+def test_a_pause_of_150_seconds_moves_the_due_time_by_150_seconds() -> None:
+    from backend.tickets.domain import Clock
+
+    clock = Clock(CAL)
+    since = prague(2026, 11, 24, 10)  # a Tuesday morning
+    paused = clock.paused(since, since + timedelta(seconds=150))
+    assert paused == 150  # whole minutes used to make this 2, and the due time 30 s early
+    due = prague(2026, 11, 25, 14)
+    assert clock.resume(due, paused) == due + timedelta(seconds=150)
+    # waiting past closing time counts only the working part; the rest moves to the next morning
+    late = clock.paused(prague(2026, 11, 24, 16, 29), prague(2026, 11, 25, 8, 0) + timedelta(seconds=30))
+    assert late == 90
+    friday_closing = prague(2026, 11, 27, 16, 29)
+    assert clock.resume(friday_closing, late) == prague(2026, 11, 30, 8, 0) + timedelta(seconds=30)
+
+
+def _is_business_instant(instant: datetime, calendar: Calendar) -> bool:
+    local = instant.astimezone(PRAGUE)
+    return (
+        local.weekday() in calendar.weekdays
+        and not is_public_holiday(local.date())
+        and calendar.opens <= local.time() < calendar.closes
+    )
+
+
+def oracle_business_seconds(start: datetime, end: datetime, calendar: Calendar) -> int:
+    """An independent count: working hours open and close on whole minutes, so each UTC minute
+    is wholly in or out of business time; walk them and add the seconds of those that are in."""
+    total = timedelta()
+    at = start
+    while at < end:
+        minute_end = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        step_end = min(minute_end, end)
+        if _is_business_instant(at, calendar):
+            total += step_end - at
+        at = step_end
+    return total // timedelta(seconds=1)
+
+
+# around the switches to and from summer time, Easter, Christmas and an ordinary week
+AWKWARD_DAYS = [
+    datetime(2026, 3, 27, tzinfo=PRAGUE),
+    datetime(2026, 10, 23, tzinfo=PRAGUE),
+    datetime(2026, 4, 1, tzinfo=PRAGUE),
+    datetime(2025, 12, 22, tzinfo=PRAGUE),
+    datetime(2026, 9, 25, tzinfo=PRAGUE),
+    datetime(2026, 11, 23, tzinfo=PRAGUE),
+]
+pause_starts = st.builds(
+    lambda day, offset: (day + timedelta(seconds=offset)).astimezone(UTC),
+    st.sampled_from(AWKWARD_DAYS),
+    st.integers(min_value=0, max_value=4 * 86_400),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pause_starts,
+    st.integers(min_value=0, max_value=3 * 86_400),
+    st.integers(min_value=0, max_value=50_000 * 60),
+    st.sampled_from([CAL, PREMIUM]),
+)
+def test_a_pause_moves_the_due_time_by_exactly_its_business_seconds(since, waited, target, calendar) -> None:
+    from backend.tickets.domain import Clock
+
+    clock = Clock(calendar)
+    until = since + timedelta(seconds=waited, microseconds=since.microsecond % 7)
+    paused = clock.paused(since, until)
+    assert paused == oracle_business_seconds(since, until, calendar)
+    due = add_business_minutes(since, target // 60, calendar)
+    resumed = clock.resume(due, paused)
+    assert business_seconds_between(due, resumed, calendar) == paused
+    assert resumed >= due

@@ -30,6 +30,10 @@ def test_expired_and_empty_lots_are_never_drawn() -> None:
     assert domain.available(lots, NOW) == 100
     with pytest.raises(InsufficientCredit) as refused:
         domain.allocate(lots, 101, NOW)
+    assert "draw" in refused.value.message and "Log less" not in refused.value.message
+    with pytest.raises(InsufficientCredit) as adjustment:
+        domain.allocate(lots, 101, NOW, adjustment=True)
+    assert "adjustment" in adjustment.value.message
     assert (refused.value.available, refused.value.requested) == (100, 101)
 
 
@@ -65,6 +69,7 @@ def test_work_cost_per_hour_and_per_day() -> None:
     assert domain.work_cost(135_000, "hour", 90) == 202_500
     assert domain.work_cost(1_350_000, "day", 240) == 675_000  # half of an 8-hour day
     assert domain.work_cost(100_000, "hour", 1) == 1_667  # 1 666,67 haléře rounded half up
+    assert domain.work_cost(165_000, "hour", 15, 5) == 39_188  # PAY less 5 %, rounded once
     with pytest.raises(ValueError):
         domain.work_cost(100, "piece", 10)
 
@@ -77,18 +82,115 @@ def test_units_left_round_down_to_what_can_be_ordered() -> None:
     assert domain.units_left(0, 135_000, "hour") == 0
 
 
-def test_runs_out_at_the_recent_pace() -> None:
-    assert domain.runs_out_at(90_000, 90_000, 90, NOW) == NOW + timedelta(days=90)
-    assert domain.runs_out_at(90_000, 0, 90, NOW) is None
-    assert domain.runs_out_at(0, 10, 90, NOW) is None
+def test_forecast_with_a_lot_lapsing_before_the_pace_reaches_it() -> None:
+    """Hand-computed: 90 000 haléřů drawn in 90 days is 1 000 a day. Lot A holds 50 000 and
+    expires in 30 days, lot B 100 000 in 200 days. The draws take A first: by day 30 they have
+    taken 30 000, so 20 000 lapses on day 30. B is then drawn from day 30 and is empty on day
+    30 + 100 = 130. (Counting every haléř as usable said day 150, and nothing lapsing.)"""
+    forecast = domain.forecast([lot(1, 50_000, 30), lot(2, 100_000, 200)], 90_000, 90, NOW)
+    assert forecast.runs_out_at == NOW + timedelta(days=130)
+    assert forecast.lapses == (domain.Lapse(20_000, NOW + timedelta(days=30)),)
+    assert forecast.lapsing == 20_000
 
 
-def test_credit_runs_out_no_later_than_its_last_lot_expires() -> None:
-    last = NOW + timedelta(days=30)
-    assert domain.runs_out_at(90_000, 90_000, 90, NOW, lots_expire=[NOW + timedelta(days=10), last]) == last
-    assert domain.runs_out_at(90_000, 90_000, 90, NOW, lots_expire=[NOW + timedelta(days=400)]) == (
-        NOW + timedelta(days=90)
+def test_forecast_when_the_last_lot_lapses_too() -> None:
+    # A: 30 000 drawn by day 30, 20 000 lapse; B from day 30 to 60 gives 30 000, 70 000 lapse
+    forecast = domain.forecast([lot(2, 100_000, 60), lot(1, 50_000, 30)], 90_000, 90, NOW)
+    assert forecast.runs_out_at == NOW + timedelta(days=60)
+    assert forecast.lapses == (
+        domain.Lapse(20_000, NOW + timedelta(days=30)),
+        domain.Lapse(70_000, NOW + timedelta(days=60)),
     )
+
+
+def test_forecast_without_a_pace_or_credit() -> None:
+    assert domain.forecast([lot(1, 90_000, 30)], 0, 90, NOW) == domain.Forecast(
+        None, (domain.Lapse(90_000, NOW + timedelta(days=30)),)
+    )
+    assert domain.forecast([], 10, 90, NOW) == domain.Forecast(None, ())
+    assert domain.forecast([lot(1, 90_000, 400)], 90_000, 90, NOW).runs_out_at == NOW + timedelta(days=90)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10**9), st.integers(1, 3000)), max_size=6),
+    st.integers(1, 10**8),
+)
+def test_forecast_draws_or_lapses_every_haler_exactly_once(
+    raw_lots: list[tuple[int, int]], pace: int
+) -> None:
+    lots = [lot(index, remaining, days) for index, (remaining, days) in enumerate(raw_lots)]
+    forecast = domain.forecast(lots, pace, 90, NOW)
+    total = sum(each.remaining for each in lots)
+    # what lapses is what the pace did not reach (each lapse rounded half up, so within a haléř each)
+    assert 0 <= forecast.lapsing <= total
+    assert all(lapse.amount > 0 for lapse in forecast.lapses)
+    if total and forecast.runs_out_at is not None:
+        drawn_days = (forecast.runs_out_at - NOW) / timedelta(days=1)
+        reachable = sum(each.remaining for each in lots)
+        assert drawn_days * pace / 90 <= reachable + 1
+        assert forecast.runs_out_at <= max(each.expires_at for each in lots if each.remaining)
+
+
+# --- work on SBP orders: cumulative draws and the split beyond the credit -------------------------
+
+rates = st.integers(min_value=0, max_value=5 * 10**7)
+units = st.sampled_from(["hour", "day"])
+logs = st.lists(st.integers(min_value=1, max_value=24 * 60), min_size=1, max_size=40)
+
+
+@given(rates, units, logs)
+def test_draws_of_an_order_add_up_to_the_cost_of_its_total_time(
+    price: int, unit: str, minutes: list[int]
+) -> None:
+    drawn, before = 0, 0
+    for each in minutes:
+        plan = domain.plan_work_draw(price, unit, before, each, balance=10**15)
+        assert plan.pay_minutes == 0 and plan.credit_minutes == each
+        drawn += plan.drawn
+        before += each
+    assert drawn == domain.work_cost(price, unit, sum(minutes))
+
+
+def test_sixty_one_minute_logs_draw_what_one_hour_draws() -> None:
+    # 9 200 Kč a day: a minute is 1 916,67 haléře; rounded per log, sixty of them drew 115 020
+    drawn, before = 0, 0
+    for _ in range(60):
+        drawn += domain.plan_work_draw(920_000, "day", before, 1, 10**9).drawn
+        before += 1
+    assert drawn == domain.work_cost(920_000, "day", 60) == 115_000
+
+
+def test_a_minute_cheaper_than_a_haler_draws_as_the_running_total_says() -> None:
+    # 30 haléřů an hour: half a haléř a minute, so the minutes draw 1, 0, 1, 0 ...
+    draws = [domain.plan_work_draw(30, "hour", before, 1, 100).drawn for before in range(4)]
+    assert draws == [1, 0, 1, 0]
+
+
+@given(rates, units, logs, st.integers(min_value=0, max_value=10**7))
+def test_the_balance_never_goes_below_zero_and_a_split_adds_up(
+    price: int, unit: str, minutes: list[int], balance: int
+) -> None:
+    start, before, drawn = balance, 0, 0
+    for each in minutes:
+        plan = domain.plan_work_draw(price, unit, before, each, balance)
+        assert 0 <= plan.drawn <= balance
+        assert plan.credit_minutes + plan.pay_minutes == each
+        if plan.pay_minutes:  # beyond the credit: it draws what is left, to exactly zero
+            assert plan.drawn == balance
+        balance -= plan.drawn
+        drawn += plan.drawn
+        before += plan.credit_minutes
+    assert balance == start - drawn >= 0
+    # the credit paid for its minutes, less at most the one minute in which it ran out
+    covered = domain.work_cost(price, unit, before)
+    assert drawn <= covered <= drawn + domain.work_cost(price, unit, 1) + 1
+
+
+def test_a_log_beyond_the_balance_splits_into_credit_and_pay_minutes() -> None:
+    # 1 200 Kč an hour is 2 000 haléřů a minute; 5 000 left covers 2.5 minutes: 3 on credit
+    plan = domain.plan_work_draw(120_000, "hour", 0, 60, 5_000)
+    assert plan == domain.WorkDraw(drawn=5_000, credit_minutes=3, pay_minutes=57)
+    assert domain.plan_work_draw(120_000, "hour", 30, 10, 0) == domain.WorkDraw(0, 0, 10)
 
 
 def test_after_taking_leaves_each_lot_with_what_the_draw_did_not_take() -> None:

@@ -98,8 +98,15 @@ def test_a_quantity_takes_the_decimal_comma():
 
 def test_a_form_becomes_the_struct_the_api_takes():
     decoded = decode_form(
-        {"amount": "1 500,50", "months": "6", "note": "ok", "kind": "adjustment", "when": "2026-12-24",
-         "quantity": "1,5", "urgent": "on"},
+        {
+            "amount": "1 500,50",
+            "months": "6",
+            "note": "ok",
+            "kind": "adjustment",
+            "when": "2026-12-24",
+            "quantity": "1,5",
+            "urgent": "on",
+        },
         Sample,
     )
     assert decoded == Sample(150_050, 6, "ok", "adjustment", date(2026, 12, 24), Decimal("1.5"), True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -10,10 +11,10 @@ from hypothesis import strategies as st
 
 from backend.money import (
     Amount,
-    apply_discount,
     divide_half_up,
     format_czk,
     line_amount,
+    line_net,
     parse_czk,
     with_vat,
 )
@@ -68,10 +69,47 @@ def test_known_lines() -> None:
     assert with_vat(50, 21) == Amount(net=50, vat=11, gross=61)
 
 
-@given(halere, st.integers(min_value=0, max_value=100))
-def test_discount_never_goes_below_zero_or_above_the_price(net: int, percent: int) -> None:
-    discounted = apply_discount(net, percent)
-    assert 0 <= discounted <= net
+steps = st.sampled_from([25, 50, 100])  # quarter hours, half days, pieces (hundredths)
+
+
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    steps,
+    st.integers(min_value=1, max_value=8000),
+    st.integers(min_value=0, max_value=100),
+    rates,
+)
+def test_discounted_line_is_the_exact_half_up_result(
+    unit_price: int, step: int, steps_ordered: int, discount: int, rate: int
+) -> None:
+    """One rounding, after the discount: the oracle is Decimal with enough precision, ROUND_HALF_UP."""
+    hundredths = step * steps_ordered
+    exact = Decimal(unit_price) * Decimal(hundredths) * Decimal(100 - discount) / Decimal(10_000)
+    amount = line_amount(unit_price, hundredths, rate, discount)
+    assert amount.net == int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert amount == with_vat(amount.net, rate)
+    assert 0 <= amount.net <= line_amount(unit_price, hundredths, rate).net
+
+
+def test_discount_rounds_the_line_half_up_once() -> None:
+    # Basic 5 %, 0.25 h of macro work at 1 650 Kč: 412,50 Kč × 0,95 = 391,875 Kč → 391,88 Kč
+    # (subtracting a separately rounded discount gave 391,87 Kč)
+    assert line_amount(165_000, 25, 21, 5).net == 39_188
+    assert line_net(165_000, Fraction(1, 4), 5) == 39_188
+
+
+def test_line_net_rounds_exact_fractions() -> None:
+    assert line_net(100_000, Fraction(1, 60)) == 1_667  # a minute at 1 000 Kč/h: 1 666,67 haléře
+    assert line_net(1, Fraction(1, 2)) == 1  # half a haléř rounds up
+    assert line_net(1, Fraction(1, 3)) == 0
+    with pytest.raises(ValueError):
+        line_net(100, 1, 101)
+
+
+@pytest.mark.parametrize("text", ["²", "٣٣", "1²", "1e2", "NaN"])
+def test_parse_refuses_digits_of_other_scripts(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_czk(text)
 
 
 @pytest.mark.parametrize(
