@@ -99,7 +99,7 @@ def format_money(halere: int | None) -> str:
 
 def amount_input(halere: int) -> str:
     """Haléře as the value of an amount field, with the language's decimal mark and no grouping,
-    so it is easy to edit: `1650,00` / `1650.00` (parse_czk reads either back)."""
+    so it is easy to edit: `1650,00` / `1650.00` (backend.forms.parse_money reads either back)."""
     return format_decimal(
         to_decimal_czk(halere), format="0.00", locale=current_language(), group_separator=False
     )

@@ -69,26 +69,6 @@ def to_decimal_czk(halere: int) -> Decimal:
     return Decimal(halere).scaleb(-2)
 
 
-def parse_czk(text: str) -> int:
-    """Haléře from a person's entry: "1 234,50", "1234.5", "1 234 Kč". Raises ValueError."""
-    cleaned = text.replace("\xa0", " ").replace("\u202f", " ").strip()
-    sign = "-" if cleaned.startswith("-") else ""
-    cleaned = cleaned.removeprefix("-").strip().removeprefix("CZK").removesuffix("Kč").removesuffix("CZK")
-    cleaned = sign + cleaned.replace(" ", "")
-    if "," in cleaned and "." in cleaned:
-        cleaned = (
-            cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else cleaned.replace(".", "")
-        )
-    cleaned = cleaned.replace(",", ".")
-    digits = cleaned.replace(".", "").lstrip("-")
-    if not cleaned or cleaned.count(".") > 1 or not (digits.isascii() and digits.isdigit()):
-        raise ValueError(f"not an amount: {text!r}")
-    value = Decimal(cleaned)
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"more than two decimal places: {text!r}")
-    return int(value.scaleb(2))
-
-
 @lru_cache(maxsize=4)
 def _locale(language: str) -> Locale:
     return Locale.parse(language)

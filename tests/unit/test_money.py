@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backend.forms import parse_money
 from backend.money import (
     Amount,
     divide_half_up,
     format_czk,
     line_amount,
     line_net,
-    parse_czk,
     with_vat,
 )
 
@@ -106,34 +106,6 @@ def test_line_net_rounds_exact_fractions() -> None:
         line_net(100, 1, 101)
 
 
-@pytest.mark.parametrize("text", ["²", "٣٣", "1²", "1e2", "NaN"])
-def test_parse_refuses_digits_of_other_scripts(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_czk(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1 650", 165_000),
-        ("1 650,50", 165_050),
-        ("1650.5", 165_050),
-        ("1\xa0650,50 Kč", 165_050),
-        ("CZK 1,650.50", 165_050),
-        ("0,01", 1),
-        ("-12,00", -1_200),
-    ],
-)
-def test_parse_what_people_type(text: str, expected: int) -> None:
-    assert parse_czk(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "1.234", "1,005", "12 Kč 5"])
-def test_parse_refuses_what_is_not_an_amount(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_czk(text)
-
-
 def test_format_czech_and_english() -> None:
     assert format_czk(123_450, "cs") == "1\xa0234,50\xa0Kč"
     assert format_czk(123_450, "en") == "CZK\xa01,234.50"
@@ -142,9 +114,8 @@ def test_format_czech_and_english() -> None:
 
 
 @given(st.integers(min_value=-(10**11), max_value=10**11))
-def test_formatting_round_trips_through_parsing(amount: int) -> None:
-    for language in ("cs", "en"):
-        assert parse_czk(format_czk(amount, language)) == amount
+def test_czech_formatting_reads_back_as_the_same_amount(amount: int) -> None:
+    assert parse_money(format_czk(amount, "cs")) == amount
 
 
 @given(st.integers(min_value=0, max_value=10**11))
@@ -159,4 +130,4 @@ def test_amount_fields_use_the_languages_decimal_mark_and_read_back(amount: int)
         finally:
             reset_language(token)
         assert shown[-3] == mark and " " not in shown
-        assert parse_czk(shown) == amount
+        assert parse_money(shown) == amount
