@@ -5,11 +5,14 @@ from __future__ import annotations
 from piccolo.conf.apps import AppConfig
 
 from backend.accounts.tables import (
+    ApiToken,
     Company,
     Invitation,
     LoginFailure,
     PasswordReset,
     PortalUser,
+    RateHit,
+    RecoveryCode,
     UserSession,
 )
 from backend.alc.tables import AlcContract
@@ -31,6 +34,9 @@ TABLES = [
     UserSession,
     LoginFailure,
     PasswordReset,
+    ApiToken,
+    RecoveryCode,
+    RateHit,
     Service,
     ServiceOrder,
     OrderEvent,

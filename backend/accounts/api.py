@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.utils.scope.state import ScopeState
 
-from backend.accounts import invitations, passwords, services, sessions
+from backend.accounts import invitations, passwords, services, sessions, tokens
 from backend.accounts.domain import Actor
 from backend.accounts.guards import customer, customer_manager, signed_in
 from backend.accounts.middleware import (
@@ -36,6 +36,9 @@ from backend.accounts.schemas import (
     PasswordResetRequestIn,
     RegisterIn,
     SessionOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
 )
 from backend.i18n import current_language
 from backend.params import RowId
@@ -65,7 +68,7 @@ class AuthController(Controller):
     @post("/register", status_code=HTTP_201_CREATED)
     async def register(self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]) -> Response[MeOut]:
         """Register a company with its first user, who becomes its customer manager and is signed in."""
-        actor = await services.register_company(data, current_language())
+        actor = await services.register_company(data, current_language(), client_address(request))
         return await signed_in_response(request, actor, HTTP_201_CREATED)
 
     @post("/login", status_code=200)
@@ -147,7 +150,25 @@ class MeController(Controller):
     @post("/sessions/end-others", status_code=HTTP_204_NO_CONTENT)
     async def end_other_sessions(self, actor: CurrentActor) -> Response[None]:
         """Sign out everywhere else: every other session of the caller ends."""
+        tokens.require_interactive(actor)
         await sessions.end_other_sessions(actor)
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+    @get("/tokens")
+    async def tokens(self, actor: CurrentActor) -> list[TokenOut]:
+        """The caller's API tokens that still work, with when and from where each was last used."""
+        return await tokens.list_tokens(actor)
+
+    @post("/tokens", status_code=HTTP_201_CREATED)
+    async def create_token(self, actor: CurrentActor, data: JSONBody[TokenIn]) -> TokenCreatedOut:
+        """A new API token (scope ``read`` or ``read_write``, valid up to a year); the answer is
+        the only time the token is shown. Send it as ``Authorization: Bearer <token>``."""
+        return await tokens.create_token(actor, data)
+
+    @post("/tokens/{token_id:int}/revoke", status_code=HTTP_204_NO_CONTENT)
+    async def revoke_token(self, actor: CurrentActor, token_id: RowId) -> Response[None]:
+        """Revoke a token: it stops working at once."""
+        await tokens.revoke_token(actor, token_id)
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
 

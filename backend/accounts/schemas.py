@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -128,3 +128,24 @@ class PasswordResetRequestIn(msgspec.Struct):
 class PasswordResetIn(msgspec.Struct):
     token: Annotated[str, msgspec.Meta(max_length=100)]
     password: Secret
+
+
+class TokenIn(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    scope: Literal["read", "read_write"]
+    expires_on: date  # the last day it works, within a year
+
+
+class TokenOut(msgspec.Struct):
+    id: int
+    name: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    last_used_address: str
+
+
+class TokenCreatedOut(msgspec.Struct):
+    token: str  # shown this once: only its hash is kept
+    details: TokenOut

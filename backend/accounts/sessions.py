@@ -78,7 +78,10 @@ _SESSION_WITH_USER = Prepared(
             UserSession.id,
             UserSession.expires_at,
             UserSession.last_seen_at,
-            *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
+            *UserSession.user.all_columns(
+                exclude=[UserSession.user.password_hash, UserSession.user.totp_secret]
+            ),
+            UserSession.user.company.require_two_factor.as_alias("company_requires_2fa"),
         )
         .where(UserSession.token_hash == Param("token_hash"))
         .first()
@@ -100,6 +103,7 @@ async def actor_for_session(token: str) -> Actor | None:
     if at - last_seen >= SESSION_TOUCH_INTERVAL:
         await UserSession.update({UserSession.last_seen_at: at}).where(UserSession.id == row["id"])
     user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
+    user["company_requires_2fa"] = row["company_requires_2fa"]
     return actor_from_row(user, session_id=row["id"])
 
 

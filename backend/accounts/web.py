@@ -50,10 +50,16 @@ async def register_page(request: Request[Any, Any, Any]) -> Template:
 @post("/register", include_in_schema=False)
 async def register_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     try:
-        actor = await services.register_company(decode_form(data, RegisterIn), current_language())
-    except InvalidInput as error:
+        actor = await services.register_company(
+            decode_form(data, RegisterIn), current_language(), client_address(request)
+        )
+    except (InvalidInput, TooManyRequests) as error:
         return render(
-            request, "accounts/register.html", status_code=422, values=typed(data), errors=field_errors(error)
+            request,
+            "accounts/register.html",
+            status_code=status_for(error),
+            values=typed(data),
+            errors=field_errors(error),
         )
     return await _sign_in(request, actor, "/company?welcome=1")
 
@@ -66,7 +72,10 @@ async def register_check(request: Request[Any, Any, Any], field: FromPath[str]) 
     if field == "ico":
         problem = await services.ico_problem(value)
     elif field == "email":
-        problem = await services.email_problem(value)
+        try:
+            problem = await services.email_problem(value, client_address(request))
+        except TooManyRequests as refused:
+            problem = refused
     message = gettext(problem.message, **problem.params) if problem else ""
     return render(request, "accounts/partials/_field_error.html", field=field, message=message)
 
