@@ -77,6 +77,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         ),
         "/password/reset/%(token)s",
     ),
+    "delivery_given_up": (
+        N_("An e-mail to %(recipient)s could not be delivered"),
+        N_(
+            "The portal gave up delivering an e-mail to %(recipient)s after %(attempts)s attempts. "
+            "The last error was: %(error)s. Check the address and the mail server."
+        ),
+        "/staff",
+    ),
 }
 # the link's text where "Open in the portal" would say too little
 LINK_LABELS = {"password_reset": N_("Choose a new password")}

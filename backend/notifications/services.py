@@ -58,3 +58,16 @@ async def enqueue_for_staff(kind: str, context: dict[str, Any], company_id: int 
 async def enqueue_for_user(person: dict[str, Any], kind: str, context: dict[str, Any]) -> int:
     """One message to one person (``id``, ``email``, ``language`` and ``company``)."""
     return await _enqueue([person], kind, context, person.get("company"))
+
+
+GAVE_UP_KIND = "delivery_given_up"
+
+
+async def enqueue_for_staff_admins(kind: str, context: dict[str, Any]) -> int:
+    """One message per active head of the technical department."""
+    people = await _active(
+        PortalUser.select(PortalUser.id, PortalUser.email, PortalUser.language).where(
+            PortalUser.role == Role.STAFF_ADMIN.value
+        )
+    )
+    return await _enqueue(people, kind, context, None)
