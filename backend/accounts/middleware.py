@@ -119,5 +119,10 @@ def client_address(connection: ASGIConnection) -> str:
 
 async def new_session_cookie(connection: ASGIConnection, actor: Actor) -> Cookie:
     """Sign ``actor`` in with a fresh session; the session the client had before stops working."""
-    token = await start_session(actor, client_address(connection), connection.cookies.get(SESSION_COOKIE))
+    token = await start_session(
+        actor,
+        client_address(connection),
+        connection.cookies.get(SESSION_COOKIE),
+        connection.headers.get("user-agent", ""),
+    )
     return session_cookie(token)

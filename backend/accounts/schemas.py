@@ -114,6 +114,7 @@ class SessionOut(msgspec.Struct):
     last_seen_at: datetime
     client_address: str
     current: bool
+    client: str = ""  # browser and system, e.g. "Firefox 133 · Windows 10"
 
 
 class PasswordChangeIn(msgspec.Struct):

@@ -55,6 +55,7 @@ class UserSession(Table, tablename="user_session"):
     last_seen_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     client_address = Varchar(length=64, default="")
+    user_agent = Varchar(length=300, default="")  # summarised on "My account"
 
 
 class LoginFailure(Table, tablename="login_failure"):

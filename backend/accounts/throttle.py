@@ -60,8 +60,18 @@ async def attempt(
             LoginFailure(email=email[:254], client_address=client_address[:64], at=at)
         ).returning(LoginFailure.id)
     attempt_id = rows[0]["id"]
-    limit = settings.login_failures_per_account
-    seconds = await _seconds_refused(LoginFailure.email == email[:254], limit, at, attempt_id)
+    # one address guessing one account is refused after LOGIN_FAILURES_PER_ACCOUNT; the account
+    # as a whole only past the higher ceiling, so a stranger cannot keep its owner locked out
+    account = LoginFailure.email == email[:254]
+    seconds = await _seconds_refused(
+        account & (LoginFailure.client_address == client_address[:64]),
+        settings.login_failures_per_account,
+        at,
+        attempt_id,
+    )
+    seconds = max(
+        seconds, await _seconds_refused(account, settings.login_failures_account_ceiling, at, attempt_id)
+    )
     if client_address:
         seconds = max(
             seconds,

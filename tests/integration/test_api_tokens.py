@@ -101,3 +101,33 @@ async def test_token_rules(anonymous) -> None:
     token = await new_token(anonymous)
     listed = (await anonymous.get("/api/v1/me/tokens")).json()
     assert token not in str(listed) and listed[0]["scope"] == "read"
+
+
+async def test_sessions_say_which_browser_and_system(app, db) -> None:
+    async with make_client(app) as browser:
+        browser.headers["user-agent"] = (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+        )
+        await register(browser)
+        sessions = (await browser.get("/api/v1/me/sessions")).json()
+        assert sessions[0]["client"] == "Firefox 133 · Windows 10"
+        page = await browser.get("/account")
+        assert "Firefox 133 · Windows 10" in page.text
+
+
+async def test_a_stranger_cannot_keep_the_owner_locked_out(app, db) -> None:
+    """Failures count per account and address; the owner's own address still signs in."""
+    import httpx
+
+    from tests.helpers import PASSWORD, PortalClient, login, refresh_csrf
+
+    async with make_client(app) as owner:
+        email = (await register(owner))["user"]["email"]
+        await owner.post("/api/v1/auth/logout")
+        stranger_transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 40000))
+        async with PortalClient(transport=stranger_transport, base_url="http://testserver.local") as stranger:
+            await refresh_csrf(stranger)
+            answers = [(await login(stranger, email, "wrong password!")).status_code for _ in range(8)]
+            assert answers[:5] == [401] * 5 and set(answers[5:]) == {429}
+        signed_in = await login(owner, email, PASSWORD)
+        assert signed_in.status_code == 200, signed_in.text
