@@ -131,6 +131,7 @@ def _litestar(settings: Settings) -> Litestar:
             accounts_api.AuthController,
             accounts_api.MeController,
             accounts_api.CompanyController,
+            accounts_api.StaffUserController,
             catalog_api.CatalogController,
             catalog_api.CatalogAdminController,
             orders_api.OrderController,

@@ -13,6 +13,7 @@ from backend.accounts.tables import (
     PortalUser,
     RateHit,
     RecoveryCode,
+    SignInChallenge,
     UserSession,
 )
 from backend.alc.tables import AlcContract
@@ -37,6 +38,7 @@ TABLES = [
     ApiToken,
     RecoveryCode,
     RateHit,
+    SignInChallenge,
     Service,
     ServiceOrder,
     OrderEvent,

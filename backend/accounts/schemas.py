@@ -150,3 +150,45 @@ class TokenOut(msgspec.Struct):
 class TokenCreatedOut(msgspec.Struct):
     token: str  # shown this once: only its hash is kept
     details: TokenOut
+
+
+class SecondFactorOut(msgspec.Struct):
+    """The password was right; send a code with ``challenge`` to /api/v1/auth/login/code."""
+
+    second_factor_required: bool
+    challenge: str
+    expires_at: datetime
+
+
+class SecondFactorIn(msgspec.Struct):
+    challenge: Annotated[str, msgspec.Meta(max_length=100)]
+    code: Annotated[str, msgspec.Meta(max_length=40)]  # six digits, or a recovery code
+
+
+class CodeIn(msgspec.Struct):
+    code: Annotated[str, msgspec.Meta(max_length=40)]
+
+
+class EnrolmentOut(msgspec.Struct):
+    secret: str  # to type in when the QR code cannot be scanned
+    otpauth_uri: str
+    qr_svg: str
+
+
+class RecoveryCodesOut(msgspec.Struct):
+    codes: list[str]  # shown once: only their hashes are kept
+
+
+class DisableSecondFactorIn(msgspec.Struct):
+    password: Secret
+    code: Annotated[str, msgspec.Meta(max_length=40)]
+
+
+class RequireSecondFactorIn(msgspec.Struct):
+    required: bool
+
+
+class TwoFactorStatusOut(msgspec.Struct):
+    enabled: bool
+    required: bool
+    recovery_codes_left: int

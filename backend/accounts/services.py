@@ -260,8 +260,9 @@ async def authenticate(email: str, password: str, client_address: str = "") -> A
                 actor_name=normalized[:254],
             )
         raise NotAuthenticated(N_("The e-mail address or password is not correct."))
-    async with write_transaction():
-        await throttle.succeeded(normalized)
+    if row["totp_enabled_at"] is None:  # with a second factor, the code step clears the count
+        async with write_transaction():
+            await throttle.succeeded(normalized)
     return actor_from_row(row)
 
 

@@ -107,3 +107,13 @@ class RateHit(Table, tablename="rate_hit"):
     bucket = Varchar(length=20)
     key = Varchar(length=254, index=True)
     at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class SignInChallenge(Table, tablename="sign_in_challenge"):
+    """The password was right; the second factor is still to come. Short-lived, single-use,
+    only the token's hash kept."""
+
+    user = ForeignKey(references=PortalUser, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    wrong_codes = Integer(default=0)

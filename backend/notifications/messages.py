@@ -77,6 +77,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         ),
         "/password/reset/%(token)s",
     ),
+    "two_factor_reset": (
+        N_("Your two-factor sign-in was reset"),
+        N_(
+            "%(admin)s has reset the two-factor sign-in of your account in the support portal. "
+            "Set it up again on My account. If you did not ask for it, tell us at once."
+        ),
+        "/account",
+    ),
     "delivery_given_up": (
         N_("An e-mail to %(recipient)s could not be delivered"),
         N_(
