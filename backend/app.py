@@ -16,7 +16,7 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import formatting, i18n
-from backend.accounts import account_web, company_web
+from backend.accounts import account_web, company_web, security_web
 from backend.accounts import api as accounts_api
 from backend.accounts import web as accounts_web
 from backend.accounts.csrf import CsrfMiddleware
@@ -154,6 +154,7 @@ def _litestar(settings: Settings) -> Litestar:
             accounts_web.router,
             company_web.router,
             account_web.router,
+            security_web.router,
             public_web.router,
             staff_web.router,
             catalog_web.router,

@@ -60,6 +60,7 @@ def _company_out(row: dict[str, Any]) -> CompanyOut:
         street=row["street"],
         city=row["city"],
         postal_code=row["postal_code"],
+        require_two_factor=bool(row.get("require_two_factor")),
     )
 
 

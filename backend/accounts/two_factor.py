@@ -276,6 +276,8 @@ async def set_company_requirement(actor: Actor, required: bool) -> None:
     if not actor.is_customer_manager:
         raise PermissionDenied(N_("Only your company's administrator can do this."))
     company_id = actor.company_scope()
+    if required and not await has_second_factor(actor.id):
+        raise PermissionDenied(N_("Set up two-factor sign-in for yourself first, on My account."))
     async with write_transaction():
         await Company.update({Company.require_two_factor: required}).where(Company.id == company_id)
         await record(

@@ -16,7 +16,11 @@ pytestmark = pytest.mark.db
 async def new_token(client, scope: str = "read", days: int = 30) -> str:
     response = await client.post(
         "/api/v1/me/tokens",
-        json={"name": "Účetnictví", "scope": scope, "expires_on": (today() + timedelta(days=days)).isoformat()},
+        json={
+            "name": "Účetnictví",
+            "scope": scope,
+            "expires_on": (today() + timedelta(days=days)).isoformat(),
+        },
     )
     assert response.status_code == 201, response.text
     return response.json()["token"]
