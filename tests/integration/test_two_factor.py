@@ -103,7 +103,7 @@ async def test_wrong_codes_are_throttled_like_passwords(app, db) -> None:
 async def test_disabling_needs_the_password_and_a_code(app, db) -> None:
     async with make_client(app) as client:
         await register(client)
-        secret, codes = await enrol(client)
+        _secret, codes = await enrol(client)
         no_code = await client.post(
             "/api/v1/me/two-factor/disable", json={"password": PASSWORD, "code": "123456"}
         )
