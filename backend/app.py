@@ -52,6 +52,8 @@ from backend.sla import web as sla_web
 from backend.staff import web as staff_web
 from backend.tickets import api as tickets_api
 from backend.tickets import web as tickets_web
+from backend.webhooks import api as webhooks_api
+from backend.webhooks import web as webhooks_web
 
 TEMPLATES_DIR = PROJECT_ROOT / "frontend" / "templates"
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -150,6 +152,7 @@ def _litestar(settings: Settings) -> Litestar:
             sla_api.StaffCompanySlaController,
             sla_api.StaffSlaController,
             audit_api.AuditController,
+            webhooks_api.StaffWebhookController,
             reports_web.ReportsController,
             accounts_web.router,
             company_web.router,
@@ -169,6 +172,7 @@ def _litestar(settings: Settings) -> Litestar:
             sla_web.router,
             audit_web.router,
             reports_web.router,
+            webhooks_web.router,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

@@ -26,6 +26,7 @@ from backend.plans.tables import Plan, Subscription
 from backend.settings import PROJECT_ROOT
 from backend.sla.tables import SlaContract
 from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
+from backend.webhooks.tables import WebhookDelivery, WebhookEndpoint
 
 # parents before children: tests empty them in reverse order
 TABLES = [
@@ -57,6 +58,8 @@ TABLES = [
     TicketMessage,
     TicketNumberCounter,
     AuditEvent,
+    WebhookEndpoint,
+    WebhookDelivery,
 ]
 
 APP_CONFIG = AppConfig(

@@ -85,6 +85,14 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         ),
         "/account",
     ),
+    "webhook_disabled": (
+        N_("A webhook was disabled"),
+        N_(
+            "Deliveries to %(url)s kept failing, so the portal stopped sending to it. "
+            "Check the receiving system, then turn the webhook on again."
+        ),
+        "/staff/webhooks/%(webhook_id)s",
+    ),
     "delivery_given_up": (
         N_("An e-mail to %(recipient)s could not be delivered"),
         N_(

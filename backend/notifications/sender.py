@@ -138,11 +138,13 @@ async def send_due() -> int:
 
 
 async def send_all_due() -> int:
-    """Rounds until nothing due is left (the command line's job)."""
+    """Rounds until nothing due is left (the command line's job), e-mail and webhooks alike."""
+    from backend.webhooks.sender import deliver_all_due
+
     total = 0
     while sent := await send_due():
         total += sent
-    return total
+    return total + await deliver_all_due()
 
 
 notification_sender = every(
