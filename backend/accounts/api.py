@@ -91,12 +91,12 @@ class AuthController(Controller):
             )
         },
     )
-    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[Any]:
+    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[MeOut]:
         """Sign in. Any bad credential gets the same 401 problem. An account with two-factor
         sign-in answers 202 with a challenge instead, and no session yet."""
         actor = await services.authenticate(data.email, data.password, client_address(request))
         if await two_factor.has_second_factor(actor.id):
-            return Response(await two_factor.challenge(actor), status_code=HTTP_202_ACCEPTED)
+            return Response(await two_factor.challenge(actor), status_code=HTTP_202_ACCEPTED)  # type: ignore[arg-type]
         return await signed_in_response(request, actor, 200)
 
     @post("/login/code", status_code=200)

@@ -56,7 +56,7 @@ class CompanyOut(msgspec.Struct):
     street: str
     city: str
     postal_code: str
-    require_two_factor: bool  # everyone in the company signs in with a second factor
+    require_two_factor: bool = False  # everyone in the company signs in with a second factor
 
 
 class UserOut(msgspec.Struct):
