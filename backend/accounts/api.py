@@ -86,6 +86,7 @@ class AuthController(Controller):
         responses={
             202: ResponseSpec(
                 data_container=SecondFactorOut,
+                generate_examples=False,
                 description="The password is right and the account has two-factor sign-in: send a "
                 "code with the challenge to /api/v1/auth/login/code",
             )
