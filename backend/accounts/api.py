@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.utils.scope.state import ScopeState
 
-from backend.accounts import invitations, passwords, services, sessions, tokens, two_factor
+from backend.accounts import invitations, passwords, services, sessions, sign_in_code, tokens, two_factor
 from backend.accounts.domain import Actor
 from backend.accounts.guards import customer, customer_manager, signed_in, staff_admin
 from backend.accounts.middleware import (
@@ -97,7 +97,7 @@ class AuthController(Controller):
         sign-in answers 202 with a challenge instead, and no session yet."""
         actor = await services.authenticate(data.email, data.password, client_address(request))
         if await two_factor.has_second_factor(actor.id):
-            return Response(await two_factor.challenge(actor), status_code=HTTP_202_ACCEPTED)  # type: ignore[arg-type]
+            return Response(await sign_in_code.challenge(actor), status_code=HTTP_202_ACCEPTED)  # type: ignore[arg-type]
         return await signed_in_response(request, actor, 200)
 
     @post("/login/code", status_code=200)
@@ -106,7 +106,7 @@ class AuthController(Controller):
     ) -> Response[MeOut]:
         """The second step: a code from the authenticator app (each accepted once) or a recovery
         code, with the challenge from the password step. Throttled as passwords are."""
-        actor = await two_factor.complete_sign_in(data.challenge, data.code, client_address(request))
+        actor = await sign_in_code.complete_sign_in(data.challenge, data.code, client_address(request))
         return await signed_in_response(request, actor, 200)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)

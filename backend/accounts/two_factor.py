@@ -14,22 +14,19 @@ import segno
 
 from backend.accounts import domain, throttle
 from backend.accounts.domain import Actor
-from backend.accounts.schemas import EnrolmentOut, RecoveryCodesOut, SecondFactorOut, TwoFactorStatusOut
-from backend.accounts.security import new_token, token_hash, verify_password
-from backend.accounts.services import actor_from_row
-from backend.accounts.tables import Company, PortalUser, RecoveryCode, SignInChallenge
+from backend.accounts.schemas import EnrolmentOut, RecoveryCodesOut, TwoFactorStatusOut
+from backend.accounts.security import token_hash, verify_password
+from backend.accounts.tables import Company, PortalUser, RecoveryCode
 from backend.accounts.tokens import require_interactive
 from backend.audit.services import record
-from backend.clock import aware, now
+from backend.clock import now
 from backend.db import locked, write_transaction
-from backend.errors import N_, Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.notifications.services import enqueue_for_user
 from backend.settings import get_settings
 
 ISSUER = "Technická podpora"
 RECOVERY_CODES = 10
-CHALLENGE_MINUTES = 5
-WRONG_CODES_PER_CHALLENGE = 5
 WRONG_CODE = N_("The code is not correct, or it was used already. Wait for the next code and try again.")
 
 
@@ -108,7 +105,7 @@ def _step(secret: str, code: str) -> int | None:
     return None
 
 
-async def _accept_code(user: dict[str, Any], raw: str, *, recovery: bool = True) -> bool:
+async def accept_code(user: dict[str, Any], raw: str, *, recovery: bool = True) -> bool:
     """Whether ``raw`` is a code not used before: a TOTP code later than the last accepted one
     (no replay within its window), or an unused recovery code. Called inside a transaction that
     holds the user's row lock."""
@@ -135,7 +132,7 @@ async def _accept_code(user: dict[str, Any], raw: str, *, recovery: bool = True)
     return bool(used)
 
 
-def _locked_user(user_id: int):
+def locked_user(user_id: int):
     return locked(PortalUser.select().where(PortalUser.id == user_id)).first()
 
 
@@ -143,12 +140,12 @@ async def confirm_enrolment(actor: Actor, code: str) -> RecoveryCodesOut:
     """The first code from the app turns two-factor sign-in on; the recovery codes are shown once."""
     require_interactive(actor)
     async with write_transaction():
-        user = await _locked_user(actor.id)
+        user = await locked_user(actor.id)
         if user["totp_enabled_at"] is not None:
             raise Conflict(N_("Two-factor sign-in is already on."))
         if user["totp_secret"] is None:
             raise InvalidInput(N_("Start setting up two-factor sign-in first."), field="code")
-        if not await _accept_code(user, code, recovery=False):
+        if not await accept_code(user, code, recovery=False):
             raise InvalidInput(WRONG_CODE, field="code")
         await PortalUser.update({PortalUser.totp_enabled_at: now()}).where(PortalUser.id == actor.id)
         codes = await _new_recovery_codes(actor.id)
@@ -165,12 +162,12 @@ async def disable(actor: Actor, password: str, code: str, client_address: str) -
         )
     await throttle.attempt(actor.email, client_address, field="password")
     async with write_transaction():
-        user = await _locked_user(actor.id)
+        user = await locked_user(actor.id)
         if user["totp_enabled_at"] is None:
             raise InvalidInput(N_("Two-factor sign-in is not on."), field="code")
         if not await verify_password(user["password_hash"], password or ""):
             raise InvalidInput(N_("The password is not correct."), field="password")
-        if not await _accept_code(user, code):
+        if not await accept_code(user, code):
             raise InvalidInput(WRONG_CODE, field="code")
         await _clear(actor.id)
         await throttle.succeeded(actor.email)
@@ -192,7 +189,7 @@ async def reset_for(admin: Actor, user_id: int) -> None:
     if user_id == admin.id:
         raise InvalidInput(N_("Turn off your own second factor on My account."), field="user")
     async with write_transaction():
-        user = await _locked_user(user_id)
+        user = await locked_user(user_id)
         if user is None:
             raise NotFound(N_("No such user."))
         if user["totp_enabled_at"] is None:
@@ -210,65 +207,10 @@ async def reset_for(admin: Actor, user_id: int) -> None:
         await enqueue_for_user(user, "two_factor_reset", {"admin": admin.full_name})
 
 
-# --- the code step of signing in --------------------------------------------------------------------
-
-
-async def challenge(actor: Actor) -> SecondFactorOut:
-    """The password was right: a short-lived challenge for the code step."""
-    token = new_token()
-    expires = now() + timedelta(minutes=CHALLENGE_MINUTES)
-    async with write_transaction():
-        await SignInChallenge.delete().where(SignInChallenge.expires_at < now())
-        await SignInChallenge.insert(
-            SignInChallenge(user=actor.id, token_hash=token_hash(token), expires_at=expires)
-        )
-    return SecondFactorOut(second_factor_required=True, challenge=token, expires_at=expires)
-
-
 async def has_second_factor(user_id: int) -> bool:
     return await PortalUser.exists().where(
         (PortalUser.id == user_id) & PortalUser.totp_enabled_at.is_not_null()
     )
-
-
-async def complete_sign_in(challenge_token: str, code: str, client_address: str) -> Actor:
-    """The code step: counted in the same throttle as passwords; a challenge takes five wrong
-    codes, then the password is asked again."""
-    row = (
-        await SignInChallenge.select(
-            SignInChallenge.id, SignInChallenge.expires_at, SignInChallenge.user.email.as_alias("email")
-        )
-        .where(SignInChallenge.token_hash == token_hash(challenge_token or ""))
-        .first()
-    )
-    if row is None or aware(row["expires_at"]) <= now():
-        raise NotAuthenticated(N_("The sign-in took too long. Enter your e-mail and password again."))
-    await throttle.attempt(row["email"], client_address, field="code")
-    async with write_transaction():
-        held = await locked(SignInChallenge.select().where(SignInChallenge.id == row["id"])).first()
-        if held is None:
-            raise NotAuthenticated(N_("The sign-in took too long. Enter your e-mail and password again."))
-        user = await _locked_user(held["user"])
-        if not user["is_active"]:
-            raise NotAuthenticated(N_("The e-mail address or password is not correct."))
-        if not await _accept_code(user, code):
-            if held["wrong_codes"] + 1 >= WRONG_CODES_PER_CHALLENGE:
-                await SignInChallenge.delete().where(SignInChallenge.id == held["id"])
-            else:
-                await SignInChallenge.update({SignInChallenge.wrong_codes: held["wrong_codes"] + 1}).where(
-                    SignInChallenge.id == held["id"]
-                )
-            await record(
-                "auth.code_failed", object_type="user", object_id=user["id"], actor_name=user["email"]
-            )
-            failed = InvalidInput(WRONG_CODE, field="code")
-        else:
-            await SignInChallenge.delete().where(SignInChallenge.id == held["id"])
-            await throttle.succeeded(user["email"])
-            failed = None
-    if failed is not None:  # the wrong code stays counted: raised after the commit
-        raise failed
-    return actor_from_row(user)
 
 
 async def set_company_requirement(actor: Actor, required: bool) -> None:

@@ -12,7 +12,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath
 from litestar.response import Template
 
-from backend.accounts import invitations, services, sessions, two_factor
+from backend.accounts import invitations, services, sessions, sign_in_code, two_factor
 from backend.accounts.domain import Actor
 from backend.accounts.middleware import (
     SESSION_COOKIE,
@@ -120,9 +120,9 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
             page.headers["Retry-After"] = str(error.retry_after)
         return page
     if await two_factor.has_second_factor(actor.id):
-        challenge = await two_factor.challenge(actor)
+        challenge = await sign_in_code.challenge(actor)
         page = render(request, "accounts/login_code.html", next=target, error=None)
-        page.cookies.append(_challenge_cookie(challenge.challenge, two_factor.CHALLENGE_MINUTES * 60))
+        page.cookies.append(_challenge_cookie(challenge.challenge, sign_in_code.CHALLENGE_MINUTES * 60))
         return page
     return await _sign_in(request, actor, target)
 
@@ -149,7 +149,7 @@ async def login_code_submit(request: Request[Any, Any, Any], data: Form) -> Resp
     target = safe_next(form_value(data, "next"))
     try:
         code = decode_form(data, CodeIn).code
-        actor = await two_factor.complete_sign_in(
+        actor = await sign_in_code.complete_sign_in(
             request.cookies.get(CHALLENGE_COOKIE, ""), code, client_address(request)
         )
     except NotAuthenticated as expired:  # the challenge is gone: back to the password
