@@ -6,20 +6,20 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar
-from litestar.config.allowed_hosts import AllowedHostsConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import formatting, i18n
-from backend.accounts import account_web, company_web
+from backend.accounts import account_web, company_web, security_web
 from backend.accounts import api as accounts_api
 from backend.accounts import web as accounts_web
+from backend.accounts.csrf import CsrfMiddleware
 from backend.accounts.middleware import SessionMiddleware
 from backend.alc import api as alc_api
 from backend.alc import web as alc_web
@@ -43,7 +43,7 @@ from backend.orders import web as orders_web
 from backend.plans import api as plans_api
 from backend.plans import web as plans_web
 from backend.problems import EXCEPTION_HANDLERS
-from backend.protection import security_headers
+from backend.protection import check_host, security_headers
 from backend.public import web as public_web
 from backend.reports import web as reports_web
 from backend.settings import PROJECT_ROOT, Settings, get_settings
@@ -53,6 +53,8 @@ from backend.staff import web as staff_web
 from backend.strict_input import check_request
 from backend.tickets import api as tickets_api
 from backend.tickets import web as tickets_web
+from backend.webhooks import api as webhooks_api
+from backend.webhooks import web as webhooks_web
 
 TEMPLATES_DIR = PROJECT_ROOT / "frontend" / "templates"
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -119,7 +121,7 @@ def answer_head_like_get(app: ASGIApp) -> ASGIApp:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     app = _litestar(settings)
-    app.asgi_handler = answer_head_like_get(app.asgi_handler)
+    app.asgi_handler = check_host(answer_head_like_get(app.asgi_handler))
     return app
 
 
@@ -132,6 +134,7 @@ def _litestar(settings: Settings) -> Litestar:
             accounts_api.AuthController,
             accounts_api.MeController,
             accounts_api.CompanyController,
+            accounts_api.StaffUserController,
             catalog_api.CatalogController,
             catalog_api.CatalogAdminController,
             orders_api.OrderController,
@@ -150,10 +153,12 @@ def _litestar(settings: Settings) -> Litestar:
             sla_api.StaffCompanySlaController,
             sla_api.StaffSlaController,
             audit_api.AuditController,
+            webhooks_api.StaffWebhookController,
             reports_web.ReportsController,
             accounts_web.router,
             company_web.router,
             account_web.router,
+            security_web.router,
             public_web.router,
             staff_web.router,
             catalog_web.router,
@@ -168,23 +173,17 @@ def _litestar(settings: Settings) -> Litestar:
             sla_web.router,
             audit_web.router,
             reports_web.router,
+            webhooks_web.router,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"
             ),
         ],
-        middleware=[SessionMiddleware(), i18n.LanguageMiddleware],
+        middleware=[SessionMiddleware(), i18n.LanguageMiddleware, CsrfMiddleware()],
         before_request=check_request,
         before_send=[security_headers],
         lifespan=[database_lifespan, expiry_schedule, notification_sender],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_secure=settings.cookies_secure,
-            cookie_samesite="lax",
-            safe_methods={"GET", "HEAD", "OPTIONS"},
-        ),
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(jinja_environment(settings))
         ),
@@ -193,6 +192,22 @@ def _litestar(settings: Settings) -> Litestar:
             version="1",
             path="/api/schema",
             render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "session": SecurityScheme(
+                        type="apiKey",
+                        name="portal_session",
+                        security_scheme_in="cookie",
+                        description="The session cookie; unsafe requests also send the x-csrftoken header.",
+                    ),
+                    "bearer": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="A personal API token from My account (no CSRF token needed).",
+                    ),
+                }
+            ),
+            security=[{"session": []}, {"bearer": []}],
         ),
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},

@@ -44,6 +44,7 @@ def serve(args: argparse.Namespace, app_factory: str = "backend.app:create_app")
         workers=args.workers,
         access_log=settings.debug,
         proxy_headers=True,
+        server_header=False,  # answers do not name the server
         log_level="info",
     )
     return 0

@@ -5,11 +5,15 @@ from __future__ import annotations
 from piccolo.conf.apps import AppConfig
 
 from backend.accounts.tables import (
+    ApiToken,
     Company,
     Invitation,
     LoginFailure,
     PasswordReset,
     PortalUser,
+    RateHit,
+    RecoveryCode,
+    SignInChallenge,
     UserSession,
 )
 from backend.alc.tables import AlcContract
@@ -22,6 +26,7 @@ from backend.plans.tables import Plan, Subscription
 from backend.settings import PROJECT_ROOT
 from backend.sla.tables import SlaContract
 from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
+from backend.webhooks.tables import WebhookDelivery, WebhookEndpoint
 
 # parents before children: tests empty them in reverse order
 TABLES = [
@@ -31,6 +36,10 @@ TABLES = [
     UserSession,
     LoginFailure,
     PasswordReset,
+    ApiToken,
+    RecoveryCode,
+    RateHit,
+    SignInChallenge,
     Service,
     ServiceOrder,
     OrderEvent,
@@ -49,6 +58,8 @@ TABLES = [
     TicketMessage,
     TicketNumberCounter,
     AuditEvent,
+    WebhookEndpoint,
+    WebhookDelivery,
 ]
 
 APP_CONFIG = AppConfig(

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-secret-do-not-use-in-production"  # noqa: S105 - the known dev value
@@ -67,6 +68,15 @@ class Settings:
     login_throttle_minutes: int
     password_reset_valid_minutes: int
     catalogue_cache_seconds: int = 5  # how long an app process keeps the catalogue list
+    # failures per (account, client address) refuse that pair; the account as a whole is refused
+    # only past this higher ceiling, so a stranger cannot keep the owner locked out
+    login_failures_account_ceiling: int = 50
+    two_factor_required_for_staff: bool = False  # on by default in production
+    email_max_attempts: int = 10  # then the message is given up and the staff told
+    webhook_allow_private_addresses: bool = False  # tests (a receiver on loopback) and intranets
+    webhook_timeout_seconds: int = 10
+    webhook_disable_after_failures: int = 15  # failed attempts in a row
+    email_checks_per_address: int = 10  # inline "already registered" hints per client address
 
     @property
     def is_production(self) -> bool:
@@ -116,6 +126,19 @@ class Settings:
             raise SettingsError("LOGIN_FAILURES_PER_ACCOUNT and LOGIN_FAILURES_PER_ADDRESS must be positive.")
         if min(self.login_throttle_minutes, self.password_reset_valid_minutes) < 1:
             raise SettingsError("LOGIN_THROTTLE_MINUTES and PASSWORD_RESET_VALID_MINUTES must be positive.")
+        if self.is_production and "*" in self.allowed_hosts:
+            raise SettingsError(
+                "Refusing to start in production with ALLOWED_HOSTS=*: list the host names the portal "
+                "answers to (e.g. ALLOWED_HOSTS=portal.example.cz)."
+            )
+        if (
+            min(self.email_max_attempts, self.webhook_timeout_seconds, self.webhook_disable_after_failures)
+            < 1
+        ):
+            raise SettingsError(
+                "EMAIL_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_SECONDS and WEBHOOK_DISABLE_AFTER_FAILURES "
+                "must be positive."
+            )
         if not 0 <= self.vat_rate_percent <= 100:
             raise SettingsError("VAT_RATE_PERCENT must be between 0 and 100.")
 
@@ -126,6 +149,10 @@ def load_settings() -> Settings:
     host = os.environ.get("HOST", "127.0.0.1")
     base_url = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/")
     allowed = os.environ.get("ALLOWED_HOSTS", "")
+    # the default: the public host name, and the loopback names a local browser or healthcheck uses
+    default_hosts = tuple(
+        dict.fromkeys((urlsplit(base_url).hostname or "127.0.0.1", "localhost", "127.0.0.1"))
+    )
     return Settings(
         environment=environment,
         debug=_env_bool("DEBUG", environment == "development"),
@@ -135,7 +162,7 @@ def load_settings() -> Settings:
         host=host,
         port=port,
         public_base_url=base_url,
-        allowed_hosts=tuple(h.strip() for h in allowed.split(",") if h.strip()) or ("*",),
+        allowed_hosts=tuple(h.strip().lower() for h in allowed.split(",") if h.strip()) or default_hosts,
         vat_rate_percent=_env_int("VAT_RATE_PERCENT", 21),
         contact_name=os.environ.get("CONTACT_NAME", "Michal Kopecký"),
         contact_email=os.environ.get("CONTACT_EMAIL", "michal.kopecky@dytron.cz"),
@@ -153,6 +180,13 @@ def load_settings() -> Settings:
         login_throttle_minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15),
         password_reset_valid_minutes=_env_int("PASSWORD_RESET_VALID_MINUTES", 60),
         catalogue_cache_seconds=_env_int("CATALOGUE_CACHE_SECONDS", 5),
+        login_failures_account_ceiling=_env_int("LOGIN_FAILURES_ACCOUNT_CEILING", 50),
+        two_factor_required_for_staff=_env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", environment == "production"),
+        email_max_attempts=_env_int("EMAIL_MAX_ATTEMPTS", 10),
+        webhook_allow_private_addresses=_env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False),
+        webhook_timeout_seconds=_env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        webhook_disable_after_failures=_env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 15),
+        email_checks_per_address=_env_int("EMAIL_CHECKS_PER_ADDRESS", 10),
     )
 
 

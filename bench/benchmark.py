@@ -265,6 +265,7 @@ def sign_in(base: str, email: str) -> tuple[str, str]:
         )
         response.raise_for_status()
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+        token = client.cookies["csrftoken"]  # the session's own: signing in rotated it
     return cookie, token
 
 

@@ -42,6 +42,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # a real SMTP server on loopback takes this port in the tests that need one (tests/smtp.py)
     os.environ["SMTP_URL"] = f"smtp://127.0.0.1:{pg_server.free_port()}"
     os.environ["SECRET_KEY"] = "test-secret-" + "x" * 40
+    # the in-process clients' host (tests/helpers.py) and the loopback names served portals use
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver.local,127.0.0.1,localhost")
+    # webhook receivers in the tests listen on loopback
+    os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "1")
 
     from backend.migrate import migrate
 

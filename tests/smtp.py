@@ -15,6 +15,13 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:  # a mailbox that never accepts: the sender must give up
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
@@ -33,6 +40,10 @@ class SmtpServer:
     def start(self) -> None:
         self.controller = Controller(self.inbox, hostname=self.host, port=self.port)
         self.controller.start()
+
+    def refuse(self, address: str) -> None:
+        """Answer 550 to every message for ``address`` from now on."""
+        self.inbox.refused.add(address)
 
     def stop(self) -> None:
         if self.controller is not None:

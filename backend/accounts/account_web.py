@@ -8,7 +8,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from backend.accounts import guards, passwords, services, sessions
+from backend.accounts import guards, passwords, services, sessions, tokens, two_factor
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor, normalize_email
 from backend.accounts.middleware import client_address, session_cookie
@@ -22,19 +22,28 @@ from backend.pages import client_redirect, field_errors, form_value, is_htmx, re
 # --- the person's own account --------------------------------------------------------------------
 
 
-async def _account_page(
+async def account_page_for(
     request: Request[Any, Any, Any], actor: Actor, *, status_code: int = 200, **context: Any
 ) -> Template:
-    context.setdefault("errors", {})
+    """My account: profile, password, two-factor sign-in, API tokens, sessions. ``context`` adds
+    what one answer shows once (a new token, the recovery codes) and the errors of one form."""
+    for key in ("errors", "two_factor_errors", "token_errors"):
+        context.setdefault(key, {})
+    context.setdefault("enrolment", await two_factor.pending_enrolment(actor))
     return render(
         request,
         "accounts/account.html",
         status_code=status_code,
         me=await services.me(actor),
         sessions=await sessions.list_sessions(actor),
+        two_factor=await two_factor.status(actor),
+        tokens=await tokens.list_tokens(actor),
         notice=context.pop("notice", None),
         **context,
     )
+
+
+_account_page = account_page_for
 
 
 @get("/", include_in_schema=False)
@@ -42,6 +51,8 @@ async def account_page(request: Request[Any, Any, Any], actor: CurrentActor) -> 
     notices = {
         "password": gettext("Your password has been changed. You are signed out everywhere else."),
         "sessions": gettext("You are signed out everywhere else."),
+        "two-factor-off": gettext("Two-factor sign-in is off."),
+        "token-revoked": gettext("The token is revoked: it no longer works."),
     }
     return await _account_page(request, actor, notice=notices.get(request.query_params.get("done", "")))
 

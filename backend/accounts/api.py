@@ -6,13 +6,14 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.di import NamedDependency, Provide
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.utils.scope.state import ScopeState
 
-from backend.accounts import invitations, passwords, services, sessions
+from backend.accounts import invitations, passwords, services, sessions, sign_in_code, tokens, two_factor
 from backend.accounts.domain import Actor
-from backend.accounts.guards import customer, customer_manager, signed_in
+from backend.accounts.guards import customer, customer_manager, signed_in, staff_admin
 from backend.accounts.middleware import (
     SESSION_COOKIE,
     client_address,
@@ -22,10 +23,13 @@ from backend.accounts.middleware import (
 )
 from backend.accounts.schemas import (
     AcceptInvitationIn,
+    CodeIn,
     ColleagueOut,
     CompanyChange,
     CompanyOut,
     CsrfOut,
+    DisableSecondFactorIn,
+    EnrolmentOut,
     InvitationIn,
     InvitationOut,
     LanguageIn,
@@ -34,8 +38,16 @@ from backend.accounts.schemas import (
     PasswordChangeIn,
     PasswordResetIn,
     PasswordResetRequestIn,
+    RecoveryCodesOut,
     RegisterIn,
+    RequireSecondFactorIn,
+    SecondFactorIn,
+    SecondFactorOut,
     SessionOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    TwoFactorStatusOut,
 )
 from backend.i18n import current_language
 from backend.params import RowId
@@ -65,13 +77,36 @@ class AuthController(Controller):
     @post("/register", status_code=HTTP_201_CREATED)
     async def register(self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]) -> Response[MeOut]:
         """Register a company with its first user, who becomes its customer manager and is signed in."""
-        actor = await services.register_company(data, current_language())
+        actor = await services.register_company(data, current_language(), client_address(request))
         return await signed_in_response(request, actor, HTTP_201_CREATED)
 
-    @post("/login", status_code=200)
+    @post(
+        "/login",
+        status_code=200,
+        responses={
+            202: ResponseSpec(
+                data_container=SecondFactorOut,
+                generate_examples=False,
+                description="The password is right and the account has two-factor sign-in: send a "
+                "code with the challenge to /api/v1/auth/login/code",
+            )
+        },
+    )
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]) -> Response[MeOut]:
-        """Sign in. Any bad credential gets the same 401 problem."""
+        """Sign in. Any bad credential gets the same 401 problem. An account with two-factor
+        sign-in answers 202 with a challenge instead, and no session yet."""
         actor = await services.authenticate(data.email, data.password, client_address(request))
+        if await two_factor.has_second_factor(actor.id):
+            return Response(await sign_in_code.challenge(actor), status_code=HTTP_202_ACCEPTED)  # type: ignore[arg-type]
+        return await signed_in_response(request, actor, 200)
+
+    @post("/login/code", status_code=200)
+    async def login_code(
+        self, request: Request[Any, Any, Any], data: JSONBody[SecondFactorIn]
+    ) -> Response[MeOut]:
+        """The second step: a code from the authenticator app (each accepted once) or a recovery
+        code, with the challenge from the password step. Throttled as passwords are."""
+        actor = await sign_in_code.complete_sign_in(data.challenge, data.code, client_address(request))
         return await signed_in_response(request, actor, 200)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
@@ -147,7 +182,48 @@ class MeController(Controller):
     @post("/sessions/end-others", status_code=HTTP_204_NO_CONTENT)
     async def end_other_sessions(self, actor: CurrentActor) -> Response[None]:
         """Sign out everywhere else: every other session of the caller ends."""
+        tokens.require_interactive(actor)
         await sessions.end_other_sessions(actor)
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+    @get("/two-factor")
+    async def two_factor_status(self, actor: CurrentActor) -> TwoFactorStatusOut:
+        """Whether two-factor sign-in is on, required, and how many recovery codes are left."""
+        return await two_factor.status(actor)
+
+    @post("/two-factor/enrolment", status_code=HTTP_201_CREATED)
+    async def two_factor_start(self, actor: CurrentActor) -> EnrolmentOut:
+        """Start setting up an authenticator app: its secret, as text and as a QR code."""
+        return await two_factor.start_enrolment(actor)
+
+    @post("/two-factor/confirm", status_code=200)
+    async def two_factor_confirm(self, actor: CurrentActor, data: JSONBody[CodeIn]) -> RecoveryCodesOut:
+        """The app's first code turns two-factor sign-in on; the ten recovery codes are shown once."""
+        return await two_factor.confirm_enrolment(actor, data.code)
+
+    @post("/two-factor/disable", status_code=HTTP_204_NO_CONTENT)
+    async def two_factor_disable(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, data: JSONBody[DisableSecondFactorIn]
+    ) -> Response[None]:
+        """Turn two-factor sign-in off, with the password and a code (not where it is required)."""
+        await two_factor.disable(actor, data.password, data.code, client_address(request))
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+    @get("/tokens")
+    async def tokens(self, actor: CurrentActor) -> list[TokenOut]:
+        """The caller's API tokens that still work, with when and from where each was last used."""
+        return await tokens.list_tokens(actor)
+
+    @post("/tokens", status_code=HTTP_201_CREATED)
+    async def create_token(self, actor: CurrentActor, data: JSONBody[TokenIn]) -> TokenCreatedOut:
+        """A new API token (scope ``read`` or ``read_write``, valid up to a year); the answer is
+        the only time the token is shown. Send it as ``Authorization: Bearer <token>``."""
+        return await tokens.create_token(actor, data)
+
+    @post("/tokens/{token_id:int}/revoke", status_code=HTTP_204_NO_CONTENT)
+    async def revoke_token(self, actor: CurrentActor, token_id: RowId) -> Response[None]:
+        """Revoke a token: it stops working at once."""
+        await tokens.revoke_token(actor, token_id)
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
 
@@ -167,6 +243,11 @@ class CompanyController(Controller):
     async def update(self, actor: CurrentActor, data: JSONBody[CompanyChange]) -> CompanyOut:
         """Edit the company's details (customer manager). The IČO cannot change."""
         return await services.update_company(actor, data)
+
+    @put("/two-factor", guards=[customer_manager], status_code=HTTP_204_NO_CONTENT)
+    async def require_two_factor(self, actor: CurrentActor, data: JSONBody[RequireSecondFactorIn]) -> None:
+        """Require two-factor sign-in of everyone in the company (customer manager)."""
+        await two_factor.set_company_requirement(actor, data.required)
 
     @get("/users")
     async def users(self, actor: CurrentActor) -> list[ColleagueOut]:
@@ -192,3 +273,15 @@ class CompanyController(Controller):
     @post("/invitations/{invitation_id:int}/revoke", guards=[customer_manager], status_code=200)
     async def revoke(self, actor: CurrentActor, invitation_id: RowId) -> InvitationOut:
         return await invitations.revoke_invitation(actor, invitation_id)
+
+
+class StaffUserController(Controller):
+    path = "/api/v1/staff/users"
+    tags = ["staff"]
+    guards = [staff_admin]
+    dependencies = ACTOR
+
+    @post("/{user_id:int}/two-factor/reset", status_code=HTTP_204_NO_CONTENT)
+    async def reset_two_factor(self, actor: CurrentActor, user_id: RowId) -> None:
+        """Reset someone's second factor (a lost phone): audited and e-mailed to them."""
+        await two_factor.reset_for(actor, user_id)

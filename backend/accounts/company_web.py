@@ -7,10 +7,10 @@ from typing import Any
 from litestar import Request, Response, Router, get, post
 from litestar.response import Template
 
-from backend.accounts import guards, invitations, services
+from backend.accounts import guards, invitations, services, two_factor
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
-from backend.accounts.schemas import CompanyChange, InvitationIn
+from backend.accounts.schemas import CompanyChange, InvitationIn, RequireSecondFactorIn
 from backend.accounts.web import Form, typed
 from backend.errors import InvalidInput
 from backend.forms import decode_form
@@ -130,6 +130,13 @@ async def colleague_activate(
     return await _colleague_change(request, actor, user_id, active=True)
 
 
+@post("/two-factor", include_in_schema=False)
+async def require_two_factor_submit(actor: CurrentActor, data: Form) -> Response[Any]:
+    """The manager requires two-factor sign-in of everyone (or no longer)."""
+    await two_factor.set_company_requirement(actor, decode_form(data, RequireSecondFactorIn).required)
+    return see_other("/company")
+
+
 # every member of the company sees the page; only its manager changes anything on it
 router = Router(
     path="/company",
@@ -144,6 +151,7 @@ router = Router(
                 invitation_revoke,
                 colleague_deactivate,
                 colleague_activate,
+                require_two_factor_submit,
             ],
             guards=[guards.customer_manager],
         ),

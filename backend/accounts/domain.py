@@ -44,6 +44,9 @@ class Actor:
     company_id: int | None
     language: str
     session_id: int | None = None
+    via_token: bool = False  # a bearer request: no session, no CSRF, the token's scope applies
+    # two-factor sign-in is required for this account and not set up: only enrolment is open
+    needs_second_factor: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -70,6 +73,31 @@ class Actor:
         if self.company_id is None or not self.role.is_customer:
             raise PermissionDenied(N_("This part of the portal is for customer accounts."))
         return self.company_id
+
+
+def second_factor_required(role: Role, company_requires: bool, staff_required: bool) -> bool:
+    """Staff when the setting says so (on in production); customers when their company says so."""
+    return staff_required if role.is_staff else company_requires
+
+
+# bidirectional overrides and isolates, which can make a name read backwards (RLO, U+202E), and
+# characters that show nothing; a name made only of the latter is no name
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0"
+)
+
+
+def check_visible_text(text: str, *, field: str) -> str:
+    """Refuse direction controls anywhere and text that shows nothing at all."""
+    if any(char in _BIDI_CONTROLS for char in text):
+        raise InvalidInput(
+            N_("Remove the invisible text-direction characters: they can make a name read differently."),
+            field=field,
+        )
+    if text and all(char in _INVISIBLE or not char.isprintable() or char.isspace() for char in text):
+        raise InvalidInput(N_("Enter a name made of visible letters."), field=field)
+    return text
 
 
 def ico_check_digit(first_seven: str) -> int:
@@ -140,14 +168,14 @@ def required_text(raw: str | None, *, field: str, message: str, max_length: int 
         raise InvalidInput(message, field=field)
     if len(text) > max_length:
         raise InvalidInput(N_("At most %(max)d characters, please."), field=field, max=max_length)
-    return text
+    return check_visible_text(text, field=field)
 
 
 def optional_text(raw: str | None, *, field: str, max_length: int = NAME_MAX_LENGTH) -> str:
     text = " ".join((raw or "").split())
     if len(text) > max_length:
         raise InvalidInput(N_("At most %(max)d characters, please."), field=field, max=max_length)
-    return text
+    return check_visible_text(text, field=field)
 
 
 def normalize_postal_code(raw: str | None) -> str:

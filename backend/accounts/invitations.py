@@ -51,8 +51,10 @@ async def invite_colleague(actor: Actor, raw_email: str) -> InvitationOut:
     token = new_token()
     created = now()
     async with write_transaction():
-        if await PortalUser.exists().where(PortalUser.email == email):
-            raise InvalidInput(N_("This person already has an account in the portal."), field="email")
+        # said only of the manager's own company: whether an address has an account elsewhere
+        # (another company's, or staff) is not theirs to learn; its owner learns it on accepting
+        if await PortalUser.exists().where((PortalUser.email == email) & (PortalUser.company == company_id)):
+            raise InvalidInput(N_("This person is already a member of your company."), field="email")
         # a new invitation to the same address replaces any still pending
         await Invitation.update({Invitation.revoked_at: created}).where(
             (Invitation.company == company_id)
@@ -122,7 +124,8 @@ def _usable(row: dict[str, Any] | None) -> dict[str, Any]:
         raise InvalidInput(
             N_("This invitation has expired. Ask your company's administrator for a new one."), field="token"
         )
-    if status != "pending":
+    if status != "pending" or row.get("inviter_active") is False:
+        # a deactivated manager's invitations stop with their account
         raise InvalidInput(N_("This invitation has already been used or withdrawn."), field="token")
     return row
 
@@ -130,7 +133,11 @@ def _usable(row: dict[str, Any] | None) -> dict[str, Any]:
 async def pending_invitation(token: str) -> dict[str, Any]:
     """The invitation behind a link, with its company's name; refused unless still usable."""
     return _usable(
-        await Invitation.select(*Invitation.all_columns(), Invitation.company.name.as_alias("company_name"))
+        await Invitation.select(
+            *Invitation.all_columns(),
+            Invitation.company.name.as_alias("company_name"),
+            Invitation.invited_by.is_active.as_alias("inviter_active"),
+        )
         .where(Invitation.token_hash == token_hash(token))
         .first()
     )
@@ -150,6 +157,11 @@ async def accept_invitation(token: str, full_name: str, password: str, language:
         invitation = _usable(
             await locked(Invitation.select().where(Invitation.token_hash == token_hash(token))).first()
         )
+        inviter = invitation["invited_by"]
+        if inviter is not None and not await PortalUser.exists().where(
+            (PortalUser.id == inviter) & (PortalUser.is_active == True)  # noqa: E712
+        ):
+            _usable({**invitation, "inviter_active": False})
         if await PortalUser.exists().where(PortalUser.email == invitation["email"]):
             raise email_taken()
         user_id = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -56,6 +56,7 @@ class CompanyOut(msgspec.Struct):
     street: str
     city: str
     postal_code: str
+    require_two_factor: bool = False  # everyone in the company signs in with a second factor
 
 
 class UserOut(msgspec.Struct):
@@ -114,6 +115,7 @@ class SessionOut(msgspec.Struct):
     last_seen_at: datetime
     client_address: str
     current: bool
+    client: str = ""  # browser and system, e.g. "Firefox 133 · Windows 10"
 
 
 class PasswordChangeIn(msgspec.Struct):
@@ -128,3 +130,66 @@ class PasswordResetRequestIn(msgspec.Struct):
 class PasswordResetIn(msgspec.Struct):
     token: Annotated[str, msgspec.Meta(max_length=100)]
     password: Secret
+
+
+class TokenIn(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    scope: Literal["read", "read_write"]
+    expires_on: date  # the last day it works, within a year
+
+
+class TokenOut(msgspec.Struct):
+    id: int
+    name: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    last_used_address: str
+
+
+class TokenCreatedOut(msgspec.Struct):
+    token: str  # shown this once: only its hash is kept
+    details: TokenOut
+
+
+class SecondFactorOut(msgspec.Struct):
+    """The password was right; send a code with ``challenge`` to /api/v1/auth/login/code."""
+
+    second_factor_required: bool
+    challenge: str
+    expires_at: datetime
+
+
+class SecondFactorIn(msgspec.Struct):
+    challenge: Annotated[str, msgspec.Meta(max_length=100)]
+    code: Annotated[str, msgspec.Meta(max_length=40)]  # six digits, or a recovery code
+
+
+class CodeIn(msgspec.Struct):
+    code: Annotated[str, msgspec.Meta(max_length=40)]
+
+
+class EnrolmentOut(msgspec.Struct):
+    secret: str  # to type in when the QR code cannot be scanned
+    otpauth_uri: str
+    qr_svg: str
+
+
+class RecoveryCodesOut(msgspec.Struct):
+    codes: list[str]  # shown once: only their hashes are kept
+
+
+class DisableSecondFactorIn(msgspec.Struct):
+    password: Secret
+    code: Annotated[str, msgspec.Meta(max_length=40)]
+
+
+class RequireSecondFactorIn(msgspec.Struct):
+    required: bool
+
+
+class TwoFactorStatusOut(msgspec.Struct):
+    enabled: bool
+    required: bool
+    recovery_codes_left: int

@@ -60,6 +60,7 @@ def _company_out(row: dict[str, Any]) -> CompanyOut:
         street=row["street"],
         city=row["city"],
         postal_code=row["postal_code"],
+        require_two_factor=bool(row.get("require_two_factor")),
     )
 
 
@@ -78,11 +79,14 @@ async def ico_problem(raw_ico: str) -> InvalidInput | None:
     return None
 
 
-async def email_problem(raw_email: str) -> InvalidInput | None:
+async def email_problem(raw_email: str, client_address: str) -> InvalidInput | None:
+    """The inline hint while registering. Whether an address has an account is said the same for
+    staff and customers alike, and only so often per client address (TooManyRequests after)."""
     try:
         email = domain.normalize_email(raw_email)
     except InvalidInput as error:
         return error
+    await throttle.spend_email_check(client_address)
     if await PortalUser.exists().where(PortalUser.email == email):
         return email_taken()
     return None
@@ -94,7 +98,7 @@ def email_taken() -> InvalidInput:
     )
 
 
-async def register_company(data: RegisterIn, language: str) -> Actor:
+async def register_company(data: RegisterIn, language: str, client_address: str = "") -> Actor:
     """A company signs up with its first user, who becomes its customer manager; the user keeps
     the language they registered in."""
     errors: dict[str, InvalidInput] = {}
@@ -126,6 +130,7 @@ async def register_company(data: RegisterIn, language: str) -> Actor:
             if problem := await ico_problem(company["ico"]):
                 raise problem
             if await PortalUser.exists().where(PortalUser.email == user["email"]):
+                await throttle.spend_email_check(client_address)  # the answer tells: counted
                 raise email_taken()
             company_id = (await Company.insert(Company(**company)).returning(Company.id))[0]["id"]
             user_id = (
@@ -207,15 +212,23 @@ async def update_company(actor: Actor, change: CompanyChange) -> CompanyOut:
 # --- people ------------------------------------------------------------------------------------
 
 
-def actor_from_row(row: dict[str, Any], session_id: int | None = None) -> Actor:
+def actor_from_row(row: dict[str, Any], session_id: int | None = None, via_token: bool = False) -> Actor:
+    """``row`` is a portal_user row; with ``company_requires_2fa`` (its company's choice) and
+    ``totp_enabled_at`` the actor knows whether a second factor is still to be set up."""
+    role = Role(row["role"])
+    required = domain.second_factor_required(
+        role, bool(row.get("company_requires_2fa")), get_settings().two_factor_required_for_staff
+    )
     return Actor(
         id=row["id"],
         email=row["email"],
         full_name=row["full_name"],
-        role=Role(row["role"]),
+        role=role,
         company_id=row["company"],
         language=row["language"],
         session_id=session_id,
+        via_token=via_token,
+        needs_second_factor=required and row.get("totp_enabled_at") is None,
     )
 
 
@@ -248,8 +261,9 @@ async def authenticate(email: str, password: str, client_address: str = "") -> A
                 actor_name=normalized[:254],
             )
         raise NotAuthenticated(N_("The e-mail address or password is not correct."))
-    async with write_transaction():
-        await throttle.succeeded(normalized)
+    if row["totp_enabled_at"] is None:  # with a second factor, the code step clears the count
+        async with write_transaction():
+            await throttle.succeeded(normalized)
     return actor_from_row(row)
 
 

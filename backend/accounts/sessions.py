@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import ua_parser
+
 from backend.accounts.domain import Actor
 from backend.accounts.schemas import SessionOut
 from backend.accounts.security import new_token, token_hash
@@ -18,7 +20,19 @@ from backend.settings import get_settings
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)  # bounds the writes that idle-timeout tracking costs
 
 
-async def insert_session(actor: Actor, client_address: str) -> str:
+def describe_user_agent(user_agent: str) -> str:
+    """ "Firefox 133 on Windows 10", from the User-Agent by ua-parser's rules ("" if unknown)."""
+    if not user_agent:
+        return ""
+    parsed = ua_parser.parse(user_agent)
+    browser = parsed.user_agent
+    system = parsed.os
+    name = f"{browser.family} {browser.major or ''}".strip() if browser and browser.family != "Other" else ""
+    where = f"{system.family} {system.major or ''}".strip() if system and system.family != "Other" else ""
+    return " · ".join(part for part in (name, where) if part)
+
+
+async def insert_session(actor: Actor, client_address: str, user_agent: str = "") -> str:
     """A new session of ``actor`` in the caller's transaction; returns its token."""
     token = new_token()
     created = now()
@@ -30,19 +44,22 @@ async def insert_session(actor: Actor, client_address: str) -> str:
             last_seen_at=created,
             expires_at=created + timedelta(hours=get_settings().session_absolute_hours),
             client_address=client_address[:64],
+            user_agent=user_agent[:300],
         )
     )
     return token
 
 
-async def start_session(actor: Actor, client_address: str, previous_token: str | None = None) -> str:
+async def start_session(
+    actor: Actor, client_address: str, previous_token: str | None = None, user_agent: str = ""
+) -> str:
     """Sign in: a new session id every time; the one the client had before stops working."""
     async with write_transaction():
         # housekeeping: sessions past their absolute end are of no use to anyone
         await UserSession.delete().where(UserSession.expires_at < now())
         if previous_token:
             await UserSession.delete().where(UserSession.token_hash == token_hash(previous_token))
-        token = await insert_session(actor, client_address)
+        token = await insert_session(actor, client_address, user_agent)
         await record("auth.login", object_type="user", object_id=actor.id, actor=actor)
     return token
 
@@ -78,7 +95,10 @@ _SESSION_WITH_USER = Prepared(
             UserSession.id,
             UserSession.expires_at,
             UserSession.last_seen_at,
-            *UserSession.user.all_columns(exclude=[UserSession.user.password_hash]),
+            *UserSession.user.all_columns(
+                exclude=[UserSession.user.password_hash, UserSession.user.totp_secret]
+            ),
+            UserSession.user.company.require_two_factor.as_alias("company_requires_2fa"),
         )
         .where(UserSession.token_hash == Param("token_hash"))
         .first()
@@ -100,6 +120,7 @@ async def actor_for_session(token: str) -> Actor | None:
     if at - last_seen >= SESSION_TOUCH_INTERVAL:
         await UserSession.update({UserSession.last_seen_at: at}).where(UserSession.id == row["id"])
     user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
+    user["company_requires_2fa"] = row["company_requires_2fa"]
     return actor_from_row(user, session_id=row["id"])
 
 
@@ -107,7 +128,11 @@ async def list_sessions(actor: Actor) -> list[SessionOut]:
     """The caller's signed-in browsers and clients, the current one first."""
     rows = (
         await UserSession.select(
-            UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.client_address
+            UserSession.id,
+            UserSession.created_at,
+            UserSession.last_seen_at,
+            UserSession.client_address,
+            UserSession.user_agent,
         )
         .where(
             (UserSession.user == actor.id)
@@ -123,6 +148,7 @@ async def list_sessions(actor: Actor) -> list[SessionOut]:
             last_seen_at=aware(row["last_seen_at"]),
             client_address=row["client_address"],
             current=row["id"] == actor.session_id,
+            client=describe_user_agent(row["user_agent"]),
         )
         for row in rows
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from backend.accounts.tables import LoginFailure
+from backend.accounts.tables import LoginFailure, RateHit
 from backend.clock import aware, now
 from backend.db import write_transaction
 from backend.errors import N_, TooManyRequests
@@ -60,8 +60,18 @@ async def attempt(
             LoginFailure(email=email[:254], client_address=client_address[:64], at=at)
         ).returning(LoginFailure.id)
     attempt_id = rows[0]["id"]
-    limit = settings.login_failures_per_account
-    seconds = await _seconds_refused(LoginFailure.email == email[:254], limit, at, attempt_id)
+    # one address guessing one account is refused after LOGIN_FAILURES_PER_ACCOUNT; the account
+    # as a whole only past the higher ceiling, so a stranger cannot keep its owner locked out
+    account = LoginFailure.email == email[:254]
+    seconds = await _seconds_refused(
+        account & (LoginFailure.client_address == client_address[:64]),
+        settings.login_failures_per_account,
+        at,
+        attempt_id,
+    )
+    seconds = max(
+        seconds, await _seconds_refused(account, settings.login_failures_account_ceiling, at, attempt_id)
+    )
     if client_address:
         seconds = max(
             seconds,
@@ -83,3 +93,28 @@ async def succeeded(email: str) -> None:
     """A correct password clears the account's attempts (not the address's: one good account
     must not let an address go on guessing others)."""
     await LoginFailure.delete().where(LoginFailure.email == email[:254])
+
+
+async def spend(bucket: str, key: str, limit: int) -> bool:
+    """Count one use of ``bucket`` by ``key``; False once ``limit`` uses lie in the window."""
+    at = now()
+    async with write_transaction():
+        await RateHit.delete().where(RateHit.at <= at - _window())
+        used = await RateHit.count().where(
+            (RateHit.bucket == bucket) & (RateHit.key == key[:254]) & (RateHit.at > at - _window())
+        )
+        if used >= limit:
+            return False
+        await RateHit.insert(RateHit(bucket=bucket, key=key[:254], at=at))
+    return True
+
+
+EMAIL_CHECKS_REFUSED = N_("Too many checks from your address. Wait %(minutes)s min and try again.")
+
+
+async def spend_email_check(client_address: str) -> None:
+    """Whether an address has an account is told at most EMAIL_CHECKS_PER_ADDRESS times a window
+    per client address (the inline hint and registration alike)."""
+    if not await spend("email_check", client_address, get_settings().email_checks_per_address):
+        minutes = get_settings().login_throttle_minutes
+        raise TooManyRequests(EMAIL_CHECKS_REFUSED, retry_after=minutes * 60, field="email", minutes=minutes)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromPath
 from litestar.response import Template
 
-from backend.accounts import invitations, services, sessions
+from backend.accounts import invitations, services, sessions, sign_in_code, two_factor
 from backend.accounts.domain import Actor
 from backend.accounts.middleware import (
     SESSION_COOKIE,
@@ -19,11 +20,12 @@ from backend.accounts.middleware import (
     expired_session_cookie,
     new_session_cookie,
 )
-from backend.accounts.schemas import AcceptInvitationIn, LoginIn, RegisterIn
+from backend.accounts.schemas import AcceptInvitationIn, CodeIn, LoginIn, RegisterIn
 from backend.errors import InvalidInput, NotAuthenticated, TooManyRequests, status_for
 from backend.forms import decode_form
 from backend.i18n import current_language, gettext
 from backend.pages import FormBody, field_errors, form_value, render, safe_next, see_other
+from backend.settings import get_settings
 
 Form = Annotated[dict[str, Any], FormBody]
 
@@ -50,10 +52,16 @@ async def register_page(request: Request[Any, Any, Any]) -> Template:
 @post("/register", include_in_schema=False)
 async def register_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     try:
-        actor = await services.register_company(decode_form(data, RegisterIn), current_language())
-    except InvalidInput as error:
+        actor = await services.register_company(
+            decode_form(data, RegisterIn), current_language(), client_address(request)
+        )
+    except (InvalidInput, TooManyRequests) as error:
         return render(
-            request, "accounts/register.html", status_code=422, values=typed(data), errors=field_errors(error)
+            request,
+            "accounts/register.html",
+            status_code=status_for(error),
+            values=typed(data),
+            errors=field_errors(error),
         )
     return await _sign_in(request, actor, "/company?welcome=1")
 
@@ -66,7 +74,10 @@ async def register_check(request: Request[Any, Any, Any], field: FromPath[str]) 
     if field == "ico":
         problem = await services.ico_problem(value)
     elif field == "email":
-        problem = await services.email_problem(value)
+        try:
+            problem = await services.email_problem(value, client_address(request))
+        except TooManyRequests as refused:
+            problem = refused
     message = gettext(problem.message, **problem.params) if problem else ""
     return render(request, "accounts/partials/_field_error.html", field=field, message=message)
 
@@ -108,7 +119,65 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
         if isinstance(error, TooManyRequests):
             page.headers["Retry-After"] = str(error.retry_after)
         return page
+    if await two_factor.has_second_factor(actor.id):
+        challenge = await sign_in_code.challenge(actor)
+        page = render(request, "accounts/login_code.html", next=target, error=None)
+        page.cookies.append(_challenge_cookie(challenge.challenge, sign_in_code.CHALLENGE_MINUTES * 60))
+        return page
     return await _sign_in(request, actor, target)
+
+
+CHALLENGE_COOKIE = "portal_sign_in"
+
+
+def _challenge_cookie(value: str, max_age: int) -> Cookie:
+    """The password step's challenge, for the code step only."""
+    return Cookie(
+        key=CHALLENGE_COOKIE,
+        value=value,
+        path="/login",
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=get_settings().cookies_secure,
+    )
+
+
+@post("/login/code", include_in_schema=False)
+async def login_code_submit(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    """The second step: the code from the app, or a recovery code."""
+    target = safe_next(form_value(data, "next"))
+    try:
+        code = decode_form(data, CodeIn).code
+        actor = await sign_in_code.complete_sign_in(
+            request.cookies.get(CHALLENGE_COOKIE, ""), code, client_address(request)
+        )
+    except NotAuthenticated as expired:  # the challenge is gone: back to the password
+        page = render(
+            request,
+            "accounts/login.html",
+            status_code=401,
+            next=target,
+            error=gettext(expired.message),
+            errors={},
+            invalid=False,
+        )
+        page.cookies.append(_challenge_cookie("", 0))
+        return page
+    except (InvalidInput, TooManyRequests) as error:
+        page = render(
+            request,
+            "accounts/login_code.html",
+            status_code=status_for(error),
+            next=target,
+            error=gettext(error.message, **error.params),
+        )
+        if isinstance(error, TooManyRequests):
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
+    response = await _sign_in(request, actor, target)
+    response.set_cookie(_challenge_cookie("", 0))
+    return response
 
 
 @post("/logout", include_in_schema=False)
@@ -175,6 +244,7 @@ router = Router(
         register_check,
         login_page,
         login_submit,
+        login_code_submit,
         logout_submit,
         invitation_page,
         invitation_accept,

@@ -20,6 +20,7 @@ from backend.credit.tables import LOT_IS_OPEN, CreditAccount, CreditAllocation, 
 from backend.db import Param, Prepared, locked, write_transaction
 from backend.errors import N_
 from backend.notifications.services import enqueue_for_managers
+from backend.webhooks.services import emit
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,7 @@ async def book(account: dict[str, Any], postings: Sequence[Posting], at: datetim
     for before, after in itertools.pairwise(balances):
         if threshold is not None and after < threshold <= before:
             await enqueue_for_managers(company_id, "low_credit", {"balance": after, "threshold": threshold})
+            await emit("credit.low", company_id, {"balance": after, "threshold": threshold})
     account["balance"] = balances[-1]
     return entries
 

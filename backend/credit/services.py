@@ -20,6 +20,7 @@ from backend.db import locked, write_transaction
 from backend.errors import N_, InvalidInput, PermissionDenied
 from backend.notifications.services import enqueue_for_managers
 from backend.piccolo_conf import DB
+from backend.webhooks.services import emit_credit_expired
 
 
 async def draw(company_id: int, amount: int, booking: Booking) -> dict[str, Any]:
@@ -92,6 +93,7 @@ async def expire_credit(at: datetime | None = None) -> int:
     for row in due:
         async with write_transaction():
             expired, _open = await ledger.expire_due(await ledger.locked_account(row["company"]), at)
+            await emit_credit_expired(row["company"], expired)
             booked += len(expired)
     await _warn_expiring(at)
     return booked

@@ -93,6 +93,30 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         ),
         "/password/reset/%(token)s",
     ),
+    "two_factor_reset": (
+        N_("Your two-factor sign-in was reset"),
+        N_(
+            "%(admin)s has reset the two-factor sign-in of your account in the support portal. "
+            "Set it up again on My account. If you did not ask for it, tell us at once."
+        ),
+        "/account",
+    ),
+    "webhook_disabled": (
+        N_("A webhook was disabled"),
+        N_(
+            "Deliveries to %(url)s kept failing, so the portal stopped sending to it. "
+            "Check the receiving system, then turn the webhook on again."
+        ),
+        "/staff/webhooks/%(webhook_id)s",
+    ),
+    "delivery_given_up": (
+        N_("An e-mail to %(recipient)s could not be delivered"),
+        N_(
+            "The portal gave up delivering an e-mail to %(recipient)s after %(attempts)s attempts. "
+            "The last error was: %(error)s. Check the address and the mail server."
+        ),
+        "/staff",
+    ),
 }
 # the link's text where "Open in the portal" would say too little
 LINK_LABELS = {"password_reset": N_("Choose a new password")}

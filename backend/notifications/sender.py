@@ -2,7 +2,7 @@
 row lock that skips rows another sender holds on PostgreSQL, an immediate transaction on SQLite)
 and marks them claimed, so two app processes never send one message twice; the SMTP talk happens
 outside any transaction. A failure is retried later with a growing delay, so nothing is lost while
-SMTP is down."""
+SMTP is down; after EMAIL_MAX_ATTEMPTS tries a message is given up and the staff admins told."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from backend.background import every
 from backend.clock import now
 from backend.db import is_postgres, json_value, write_transaction
 from backend.notifications.messages import SECRET_KINDS, compose
+from backend.notifications.services import GAVE_UP_KIND, enqueue_for_staff_admins
 from backend.notifications.tables import OutboxMessage
 from backend.settings import get_settings
 
@@ -70,6 +71,7 @@ async def _claim() -> list[dict]:
             OutboxMessage.select()
             .where(
                 OutboxMessage.sent_at.is_null()
+                & OutboxMessage.failed_at.is_null()
                 & (OutboxMessage.next_attempt_at <= at)
                 & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < at))
             )
@@ -86,6 +88,33 @@ async def _claim() -> list[dict]:
     return rows
 
 
+async def _failed(row: dict, at, error: Exception) -> None:
+    """Retry later with a growing delay; after EMAIL_MAX_ATTEMPTS tries give the message up and
+    tell the staff admins (by an e-mail of its own, which is never given up on in turn)."""
+    attempts = row["attempts"] + 1
+    reason = str(error).replace("\r", " ").replace("\n", " ")[:500]
+    give_up = attempts >= get_settings().email_max_attempts and row["kind"] != GAVE_UP_KIND
+    async with write_transaction():
+        await OutboxMessage.update(
+            {
+                OutboxMessage.attempts: attempts,
+                OutboxMessage.next_attempt_at: at + retry_delay(attempts),
+                OutboxMessage.claimed_until: None,
+                OutboxMessage.last_error: reason,
+                OutboxMessage.failed_at: at if give_up else None,
+            }
+        ).where(OutboxMessage.id == row["id"])
+        if give_up:
+            await enqueue_for_staff_admins(
+                GAVE_UP_KIND,
+                {"recipient": row["recipient_email"], "attempts": attempts, "error": reason[:200]},
+            )
+    if give_up:
+        logger.error("notification %s given up after %s attempts: %r", row["id"], attempts, error)
+    else:
+        logger.warning("notification %s not delivered (attempt %s): %r", row["id"], attempts, error)
+
+
 async def send_due() -> int:
     """One round: deliver a batch of what is due; returns how many were sent."""
     sent = 0
@@ -94,16 +123,7 @@ async def send_due() -> int:
         try:
             await asyncio.wait_for(_deliver(_email(row)), SEND_CAP_SECONDS)
         except Exception as error:  # any failure of one message is recorded and retried later
-            attempts = row["attempts"] + 1
-            await OutboxMessage.update(
-                {
-                    OutboxMessage.attempts: attempts,
-                    OutboxMessage.next_attempt_at: at + retry_delay(attempts),
-                    OutboxMessage.claimed_until: None,
-                    OutboxMessage.last_error: str(error).replace("\r", " ").replace("\n", " ")[:500],
-                }
-            ).where(OutboxMessage.id == row["id"])
-            logger.warning("notification %s not delivered (attempt %s): %r", row["id"], attempts, error)
+            await _failed(row, at, error)
             continue
         delivered: dict[Any, Any] = {
             OutboxMessage.sent_at: at,
@@ -118,11 +138,13 @@ async def send_due() -> int:
 
 
 async def send_all_due() -> int:
-    """Rounds until nothing due is left (the command line's job)."""
+    """Rounds until nothing due is left (the command line's job), e-mail and webhooks alike."""
+    from backend.webhooks.sender import deliver_all_due
+
     total = 0
     while sent := await send_due():
         total += sent
-    return total
+    return total + await deliver_all_due()
 
 
 notification_sender = every(

@@ -70,3 +70,16 @@ async def enqueue_for_staff_member(
         )
     )
     return await _enqueue(people, kind, context, company_id)
+
+
+GAVE_UP_KIND = "delivery_given_up"
+
+
+async def enqueue_for_staff_admins(kind: str, context: dict[str, Any]) -> int:
+    """One message per active head of the technical department."""
+    people = await _active(
+        PortalUser.select(PortalUser.id, PortalUser.email, PortalUser.language).where(
+            PortalUser.role == Role.STAFF_ADMIN.value
+        )
+    )
+    return await _enqueue(people, kind, context, None)

@@ -24,3 +24,4 @@ class OutboxMessage(Table, tablename="outbox_message"):
     sent_at = Timestamptz(null=True, default=None)
     claimed_until = Timestamptz(null=True, default=None)  # a sender is delivering it until then
     last_error = Text(default="")
+    failed_at = Timestamptz(null=True, default=None)  # given up after EMAIL_MAX_ATTEMPTS tries

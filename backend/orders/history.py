@@ -11,6 +11,7 @@ from backend.audit.services import record
 from backend.notifications.services import enqueue_for_managers
 from backend.orders.domain import OrderStatus
 from backend.orders.tables import OrderEvent, ServiceOrder
+from backend.webhooks.services import emit_order_step
 
 
 async def record_step(
@@ -34,6 +35,7 @@ async def record_step(
             at=at,
         )
     )
+    await emit_order_step(order_id, to_status.value, company_id)
     await audit(
         to_status.value,
         order_id,

@@ -20,6 +20,7 @@ from backend.plans.tables import Plan, Subscription
 from backend.settings import get_settings
 from backend.sla import services as sla
 from backend.sla.domain import Calendar, parse_targets, targets_to_json
+from backend.webhooks.services import emit_subscription_decided
 
 
 def _plan_out(row: dict[str, Any]) -> PlanOut:
@@ -183,6 +184,7 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
             before="requested",
             after={"plan": plan["code"], "note": note.strip()[:2000]},
         )
+        await emit_subscription_decided(subscription_id, row["company"], plan["code"], approve)
         if approve and plan["kind"] == "sla":
             await sla.contract_from_plan(row["company"], row["plan"], subscription_id, actor)
         elif approve:

@@ -27,6 +27,7 @@ from backend.tickets import domain
 from backend.tickets.domain import Clock, TicketAction, TicketStatus
 from backend.tickets.schemas import CompanyRef, ConvertIn, MessageOut, TicketIn, TicketOut, TicketPage
 from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
+from backend.webhooks.services import emit_ticket_created, emit_ticket_step
 
 OPEN_STATUSES = [TicketStatus.NEW.value, TicketStatus.OPEN.value, TicketStatus.WAITING_ON_CUSTOMER.value]
 NO_HOTLINE = N_(
@@ -115,6 +116,7 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
             actor=actor,
             after={"number": number, "priority": priority.value, "terms": terms.kind},
         )
+        await emit_ticket_created(ticket_id, number, priority.value, company_id)
         await enqueue_for_staff(
             "ticket_opened",
             {
@@ -375,6 +377,7 @@ async def _change(
             before=current.value,
             after=target.value,
         )
+        await emit_ticket_step(ticket_id, target.value, row["company"])
         if body:
             await TicketMessage.insert(
                 TicketMessage(

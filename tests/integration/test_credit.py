@@ -326,6 +326,7 @@ async def test_batches_of_two_app_processes_on_one_company_never_overspend(anony
             async with httpx.AsyncClient(base_url=base, timeout=30) as there:
                 there.headers["x-csrftoken"] = (await there.get("/api/v1/auth/csrf")).json()["token"]
                 assert (await login(there, "vedouci@example.cz")).status_code == 200
+                there.headers["x-csrftoken"] = there.cookies["csrftoken"]  # signing in rotated it
                 responses = await asyncio.gather(*adjustments(here, "here-"), *adjustments(there, "there-"))
     statuses = [response.status_code for response in responses]
     assert statuses.count(201) == 33 and statuses.count(422) == 27, statuses

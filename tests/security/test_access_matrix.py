@@ -290,3 +290,30 @@ async def test_mass_assigned_fields_are_ignored(app, db) -> None:
         assert registered.json()["user"]["role"] == "customer_manager"
         assert registered.json()["company"]["id"] != ids["company_a"]
         assert (await clients["anonymous"].get("/api/v1/credit")).json()["balance"] == 0
+
+
+@pytest.mark.db
+async def test_access_matrix_with_api_tokens_in_place_of_sessions(app, db) -> None:
+    """The same API table once more, each role sending a read-write API token and no cookie: a
+    token carries exactly its owner's rights."""
+    import httpx
+
+    async with AsyncExitStack() as stack:
+        ids, sessions = await world(app, stack)
+        expires = (date.today() + timedelta(days=30)).isoformat()
+        clients: dict[str, Any] = {"anonymous": sessions["anonymous"]}
+        for role in ACCOUNTS:
+            made = await sessions[role].post(
+                "/api/v1/me/tokens", json={"name": "matrix", "scope": "read_write", "expires_on": expires}
+            )
+            assert made.status_code == 201, made.text
+            clients[role] = await stack.enter_async_context(
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50002)),
+                    base_url="http://testserver.local",
+                    headers={"authorization": f"Bearer {made.json()['token']}"},
+                )
+            )
+            await sessions[role].post("/api/v1/auth/logout")  # the token outlives the session
+        wrong = await walk(clients, ids, API, form=False)
+    assert not wrong, "cells that answered otherwise than stated:\n" + "\n".join(wrong)

@@ -180,6 +180,7 @@ async def test_a_process_killed_mid_requests_loses_no_committed_data(db) -> None
                 "/api/v1/auth/login", json={"email": "vedouci@podpora.example", "password": DEMO_PASSWORD}
             )
             assert login.status_code == 200, login.text
+            client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # signing in rotated it
             yield client
 
     with served_portal(url, demo_data=True, started=started) as base:

@@ -69,3 +69,30 @@ async def test_unknown_email_costs_the_same_password_hashing_as_a_wrong_password
     assert (await login(anonymous, "nobody@example.cz", "wrong password!")).status_code == 401
     assert (await login(anonymous, "known@example.cz", "wrong password!")).status_code == 401
     assert len(verified) == 2 and all(value.startswith("$argon2id$") for value in verified)
+
+
+@pytest.fixture
+def portal_host(monkeypatch):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.cz:8443")
+    monkeypatch.setenv("ALLOWED_HOSTS", "portal.example.cz")
+    get_settings.cache_clear()
+    yield get_settings()
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+async def test_allowed_hosts_match_whatever_the_port_and_refuse_with_a_problem(portal_host, db) -> None:
+    from backend.app import create_app
+
+    async with make_client(create_app(), base_url="https://portal.example.cz:8443") as client:
+        served = await client.get("/api/v1/services", headers={"host": "portal.example.cz:8443"})
+        assert served.status_code == 200
+        assert (await client.get("/", headers={"host": "PORTAL.example.cz"})).status_code == 200
+        refused = await client.get("/api/v1/services", headers={"host": "evil.example"})
+        assert refused.status_code == 400
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "evil.example" in refused.json()["detail"]
+        page = await client.get("/", headers={"host": "evil.example:8443", "accept-language": "en"})
+        assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+        assert "Unknown host" in page.text and len(page.text) < 1000
+        assert (await client.get("/health", headers={"host": "evil.example"})).status_code == 400

@@ -54,3 +54,53 @@ def test_a_non_numeric_port_says_which_variable(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("PORT", "eighty")
     with pytest.raises(SettingsError, match="PORT"):
         load_settings()
+
+
+def test_allowed_hosts_default_to_the_public_host_and_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ALLOWED_HOSTS", raising=False)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://podpora.example.cz")
+    assert load_settings().allowed_hosts == ("podpora.example.cz", "localhost", "127.0.0.1")
+
+
+def test_production_refuses_any_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("ALLOWED_HOSTS", "*")
+    with pytest.raises(SettingsError, match="ALLOWED_HOSTS"):
+        load_settings().check()
+    monkeypatch.setenv("ALLOWED_HOSTS", "portal.example.cz")
+    load_settings().check()
+
+
+def test_two_factor_is_required_for_staff_in_production_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TWO_FACTOR_REQUIRED_FOR_STAFF", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    assert load_settings().two_factor_required_for_staff is True
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    assert load_settings().two_factor_required_for_staff is False
+
+
+def test_portal_serve_refuses_to_start_in_production_with_any_host() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.processes import ROOT
+
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": "s" * 40,
+        "ALLOWED_HOSTS": "*",
+        "PORT": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "ALLOWED_HOSTS=*" in done.stderr + done.stdout
