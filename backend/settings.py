@@ -67,6 +67,14 @@ class Settings:
     login_throttle_minutes: int
     password_reset_valid_minutes: int
     catalogue_cache_seconds: int = 5  # how long an app process keeps the catalogue list
+    # the reseller as its documents name it (the printed quote's supplier)
+    supplier_name: str = "PLM Podpora s.r.o."
+    supplier_street: str = "Technická 12"
+    supplier_city: str = "Brno"
+    supplier_postal_code: str = "612 00"
+    supplier_ico: str = "27485919"
+    supplier_dic: str = "CZ27485919"
+    supplier_bank_account: str = "2001234567/2010"
 
     @property
     def is_production(self) -> bool:
@@ -116,6 +124,8 @@ class Settings:
             raise SettingsError("LOGIN_FAILURES_PER_ACCOUNT and LOGIN_FAILURES_PER_ADDRESS must be positive.")
         if min(self.login_throttle_minutes, self.password_reset_valid_minutes) < 1:
             raise SettingsError("LOGIN_THROTTLE_MINUTES and PASSWORD_RESET_VALID_MINUTES must be positive.")
+        if not (len(self.supplier_ico) == 8 and self.supplier_ico.isdigit()):
+            raise SettingsError("SUPPLIER_ICO must be the supplier's 8-digit company ID (IČO).")
         if not 0 <= self.vat_rate_percent <= 100:
             raise SettingsError("VAT_RATE_PERCENT must be between 0 and 100.")
 
@@ -153,6 +163,13 @@ def load_settings() -> Settings:
         login_throttle_minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15),
         password_reset_valid_minutes=_env_int("PASSWORD_RESET_VALID_MINUTES", 60),
         catalogue_cache_seconds=_env_int("CATALOGUE_CACHE_SECONDS", 5),
+        supplier_name=os.environ.get("SUPPLIER_NAME", "PLM Podpora s.r.o."),
+        supplier_street=os.environ.get("SUPPLIER_STREET", "Technická 12"),
+        supplier_city=os.environ.get("SUPPLIER_CITY", "Brno"),
+        supplier_postal_code=os.environ.get("SUPPLIER_POSTAL_CODE", "612 00"),
+        supplier_ico=os.environ.get("SUPPLIER_ICO", "27485919"),
+        supplier_dic=os.environ.get("SUPPLIER_DIC", "CZ27485919"),
+        supplier_bank_account=os.environ.get("SUPPLIER_BANK_ACCOUNT", "2001234567/2010"),
     )
 
 
