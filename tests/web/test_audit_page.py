@@ -89,7 +89,7 @@ async def test_the_page_shows_every_kind_of_event_as_a_sentence(anonymous, app, 
                 company_id=company_id,
                 before=before,
                 after=after,
-            )  # fmt: skip
+            )
         )
     await record_all(events)
     for language in ("cs", "en"):
@@ -112,7 +112,11 @@ async def test_the_page_shows_every_kind_of_event_as_a_sentence(anonymous, app, 
                 token = use_language(language)
                 try:
                     expected = plain(
-                        str(sentence(_event(action, company_id, user_id), {("user", user_id): "Jana Nováková"}))
+                        str(
+                            sentence(
+                                _event(action, company_id, user_id), {("user", user_id): "Jana Nováková"}
+                            )
+                        )  # noqa: E501
                     )
                 finally:
                     reset_language(token)
