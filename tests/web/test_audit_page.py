@@ -116,7 +116,7 @@ async def test_the_page_shows_every_kind_of_event_as_a_sentence(anonymous, app, 
                             sentence(
                                 _event(action, company_id, user_id), {("user", user_id): "Jana Nováková"}
                             )
-                        )  # noqa: E501
+                        )
                     )
                 finally:
                     reset_language(token)
