@@ -146,7 +146,7 @@ async def test_sentences_link_names_show_amounts_in_crowns_and_filters_go_by_nam
         assert "\\u00" not in page.text and "credit.topup" not in page.text
         # the filters offer names, not ids
         assert (
-            '<option value="%d"' % company_id in page.text
+            f'<option value="{company_id}"' in page.text
             and ">Strojírny Vysočina s.r.o.</option>" in page.text
         )
         assert ">Jana Nováková (Strojírny Vysočina s.r.o.)</option>" in page.text
