@@ -14,7 +14,7 @@ from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.clock import PRAGUE
 from backend.errors import N_, NotFound
-from backend.formatting import format_money, format_month
+from backend.formatting import format_month, whole_crowns
 from backend.i18n import gettext
 from backend.orders.domain import STATUS_LABELS
 from backend.pages import render
@@ -29,11 +29,6 @@ EXPORTS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _crowns(halere: int) -> str:
-    """An axis label: whole crowns ("40 000 Kč"), the haléře mean nothing at that scale."""
-    return format_money(halere).replace(",00", "").replace(".00", "")
 
 
 def _month_labels(months: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -59,7 +54,7 @@ def charts(report: Reports) -> dict[str, Any]:
                 (gettext(N_("quoted")), [r.quoted for r in report.revenue]),
                 (gettext(N_("completed")), [r.completed for r in report.revenue]),
             ],
-            _crowns,
+            whole_crowns,
             lines,
         ),
         "sla_chart": bar_chart(
