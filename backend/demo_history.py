@@ -19,20 +19,19 @@ from backend.plans.services import decide, request_plan
 from backend.tickets import services as tickets
 from backend.tickets.schemas import TicketIn
 
-MARKER = "(demo history)"  # in every description, so a second load adds nothing
-# months back → (service, quantity, PAY quote in crowns or None for SBP work, hours of SBP work)
+# months back → (service, quantity, PAY quote in crowns or None for SBP work, hours of SBP work, what)
 MONTHS = {
-    11: ("TRAINING", "2", 34_000, 0),
-    10: ("INTERVENTION", "6", None, 6),
-    9: ("MACROS", "12", 15_600, 0),
-    8: ("INTERVENTION", "8", None, 9),
-    7: ("PROCESS_ANALYSIS", "10", 14_500, 0),
-    6: ("INTERVENTION", "4", None, 4),
-    5: ("PLM_IMPLEMENTATION", "3", 39_000, 0),
-    4: ("INTERVENTION", "10", None, 11),
-    3: ("METHODOLOGY", "8", 11_200, 0),
-    2: ("INTERVENTION", "6", None, 7),
-    1: ("INTERVENTION", "5", None, 5),
+    11: ("TRAINING", "2", 34_000, 0, "Školení CATIA V5 – základy modelování dílů pro dva nové konstruktéry."),
+    10: ("INTERVENTION", "6", None, 6, "Nastavení licenčního serveru po výměně hardwaru."),
+    9: ("MACROS", "12", 15_600, 0, "Makro pro hromadné přejmenování dílů podle nového číselníku."),
+    8: ("INTERVENTION", "8", None, 9, "Migrace projektových dat ENOVIA VPM na nový server."),
+    7: ("PROCESS_ANALYSIS", "10", 14_500, 0, "Analýza schvalovacího procesu výkresové dokumentace."),
+    6: ("INTERVENTION", "4", None, 4, "Oprava šablon výkresů po aktualizaci na R2024."),
+    5: ("PLM_IMPLEMENTATION", "3", 39_000, 0, "Zavedení správy změnových řízení v ENOVIA."),
+    4: ("INTERVENTION", "10", None, 11, "Ladění výkonu pracovních stanic CATIA v konstrukci."),
+    3: ("METHODOLOGY", "8", 11_200, 0, "Metodika pojmenování a verzování sestav pro dodavatele."),
+    2: ("INTERVENTION", "6", None, 7, "Úprava postprocesoru pro nové pětiosé centrum."),
+    1: ("INTERVENTION", "5", None, 5, "Konzultace k přechodu na 3DEXPERIENCE."),
 }
 TICKETS = {
     10: ("Pád CATIA při otevírání sestavy", "high", 1),
@@ -57,7 +56,7 @@ def _day(months_back: int, day: int = 6, hour: int = 9) -> datetime:
 
 async def load_demo_history() -> int:
     """Returns how many orders and tickets it created (0 once the history is there)."""
-    if await ServiceOrder.exists().where(ServiceOrder.description.like(f"%{MARKER}%")):
+    if await ServiceOrder.exists().where(ServiceOrder.description == MONTHS[11][4]):
         return 0
     manager = await _person("spravce@vysocina.example")
     engineer = await _person("technik@podpora.example")
@@ -69,8 +68,7 @@ async def load_demo_history() -> int:
         bought = await request_plan(manager, "SBP-50")
         await decide(admin, bought.id, approve=True, note="")
     created = 0
-    for back, (service, quantity, quote, hours) in sorted(MONTHS.items(), reverse=True):
-        description = f"Práce na zakázku, měsíc −{back} {MARKER}"
+    for back, (service, quantity, quote, hours, description) in sorted(MONTHS.items(), reverse=True):
         with acting_at(_day(back)):
             order = await submit_order(
                 manager,
@@ -101,7 +99,7 @@ async def load_demo_history() -> int:
                 manager,
                 TicketIn(
                     subject=subject,
-                    description=f"{subject}. {MARKER}",
+                    description=f"{subject}. Prosíme o pomoc, brzdí to konstrukci.",
                     priority=priority,
                     product="CATIA V5 MD2 × 3",
                 ),

@@ -4,6 +4,7 @@ that changed. The names are looked up for a whole page at once (one query per ki
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from backend.i18n import current_language, gettext
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS
 from backend.orders.tables import ServiceOrder
 from backend.plans.tables import Plan, Subscription
+from backend.sla.domain import PRIORITY_LABELS
 from backend.tickets.domain import STAFF_STATUS_LABELS as TICKET_STATUS
 from backend.tickets.tables import Ticket
 
@@ -121,6 +123,10 @@ def _value(field: str, value: Any, object_type: str) -> str:
     if field == "status":
         labels = ORDER_STATUS if object_type == "order" else TICKET_STATUS
         return gettext(labels[value]) if value in labels else str(value)
+    if field == "priority" and value in PRIORITY_LABELS:
+        return gettext(PRIORITY_LABELS[value])
+    if field in ("terms", "billing"):  # alc, sla, pay, sbp: the support levels' own names
+        return str(value).upper()
     if isinstance(value, list):
         return ", ".join(str(part) for part in value)
     if isinstance(value, dict):
@@ -131,6 +137,7 @@ def _value(field: str, value: Any, object_type: str) -> str:
 
 # a before or after that is one value rather than fields: which field it stands for
 SINGLE_FIELD = {
+    "subscription": "plan",
     "order": "status",
     "ticket": "status",
     "credit_entry": "balance",
@@ -200,13 +207,15 @@ def sentence(item: AuditEventOut, names: dict[tuple[str, Any], Any]) -> Markup:
     thing = _link(label, _href(item.object_type, item.object_id, item.company_id))
     msgid = sentences.SENTENCES.get(item.action, sentences.FALLBACK)
     text = gettext(msgid)
-    return escape(text) % {
+    said = escape(text) % {
         "actor": actor,
         "object": thing,
         "company": company,
         "amount": Markup("<strong>{}</strong>").format(_amount(item)),
         "after": _after(item),
     }
+    # a name that ends the sentence with its own full stop ("… s.r.o.") needs no second one
+    return said.removesuffix(".") if re.search(r"\.</(a|strong)>\.$", said) else said
 
 
 async def describe(items: list[AuditEventOut]) -> list[EventView]:

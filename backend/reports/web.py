@@ -84,6 +84,11 @@ async def reports_page(request: Request[Any, Any, Any], actor: CurrentActor) -> 
         "reports/page.html",
         report=report,
         month_names=_month_labels(report.months)[0],
+        month_lines=_month_labels(report.months)[1],
+        service_totals={
+            s: sum(c.count for m in report.orders_by_service for c in m.counts if c.key == s)
+            for s in report.services
+        },
         status_labels=STATUS_LABELS,
         statuses=sorted({c.key for m in report.orders_by_status for c in m.counts}),
         service_names=await services.service_names(),
