@@ -92,25 +92,26 @@ async def _page(request: Request[Any, Any, Any], actor: Actor, order_id: int, ba
     return render(request, "orders/quote.html", doc=document, back=back, title=title)
 
 
-@get("/{order_id:int}/quote")
+@get("/{order_id:int}")
 async def customer_quote(request: Request[Any, Any, Any], actor: CurrentActor, order_id: RowId) -> Template:
     return await _page(request, actor, order_id, back=f"/orders/{order_id}")
 
 
-@get("/{order_id:int}/quote")
+@get("/{order_id:int}")
 async def staff_quote(request: Request[Any, Any, Any], actor: CurrentActor, order_id: RowId) -> Template:
     return await _page(request, actor, order_id, back=f"/staff/orders/{order_id}")
 
 
+# their own prefixes: under /orders and /staff/orders they would clash with the orders' action routes
 customer_router = Router(
-    "/orders",
+    "/quotes",
     route_handlers=[customer_quote],
     guards=[guards.customer],
     dependencies=ACTOR,
     include_in_schema=False,
 )
 staff_router = Router(
-    "/staff/orders",
+    "/staff/quotes",
     route_handlers=[staff_quote],
     guards=[guards.staff],
     dependencies=ACTOR,

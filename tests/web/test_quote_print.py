@@ -74,8 +74,8 @@ async def test_printed_quote_carries_both_companies(app, db, language, title, fi
         await customer.put("/api/v1/me/language", json={"language": language})
         number = (await customer.get(f"/api/v1/orders/{order_id}")).json()["number"]
         detail = await customer.get(f"/orders/{order_id}")
-        assert f'href="/orders/{order_id}/quote"' in detail.text
-        page = await customer.get(f"/orders/{order_id}/quote")
+        assert f'href="/quotes/{order_id}"' in detail.text
+        page = await customer.get(f"/quotes/{order_id}")
     assert page.status_code == 200
     text = plain(page.text)
     assert re.search(rf"<h1>\s*{title}\b", page.text), page.text[:2000]
@@ -113,11 +113,11 @@ async def test_quote_print_is_refused_without_a_quote_and_for_other_companies(ap
     async with make_client(app) as customer, make_client(app) as other:
         order_id, _ = await _quoted_order(customer, app)
         unquoted = (await customer.post("/api/v1/orders", json=order_payload())).json()["id"]
-        assert (await customer.get(f"/orders/{unquoted}/quote")).status_code == 404
+        assert (await customer.get(f"/quotes/{unquoted}")).status_code == 404
         await _quoted_order(other, app)
-        assert (await other.get(f"/orders/{order_id}/quote")).status_code == 404
+        assert (await other.get(f"/quotes/{order_id}")).status_code == 404
     async with signed_in_staff(app) as staff:
-        staff_page = await staff.get(f"/staff/orders/{order_id}/quote")
+        staff_page = await staff.get(f"/staff/quotes/{order_id}")
         assert staff_page.status_code == 200
         assert "Strojírny Vysočina s.r.o." in staff_page.text
         assert f'href="/staff/orders/{order_id}"' in staff_page.text
