@@ -130,3 +130,20 @@ async def test_an_unknown_export_is_not_found(app, db) -> None:
         assert (await admin.get("/staff/reports/nope/xlsx")).status_code == 404
     async with signed_in_staff(app) as staff:
         assert (await staff.get("/staff/reports/revenue/xlsx")).status_code == 403
+
+
+async def test_the_reports_page_says_the_mail_servers_error_in_words(anonymous, app, db, smtp) -> None:
+    from backend.notifications.sender import send_due
+
+    await load_catalogue()
+    await register(anonymous)
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await anonymous.post("/api/v1/orders", json=order_payload())  # the staff are told by e-mail
+        smtp.stop()
+        try:
+            await send_due()
+        finally:
+            smtp.start()
+        page = (await admin.get("/staff/reports")).text
+    assert "The mail server refused the connection" in page
+    assert "The mail server&#39;s own words" in page or "The mail server's own words" in page
