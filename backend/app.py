@@ -38,6 +38,7 @@ from backend.notifications.sender import notification_sender
 from backend.openapi import document_problems
 from backend.ops.api import health, ready
 from backend.orders import api as orders_api
+from backend.orders import quote_document
 from backend.orders import staff_web as orders_staff_web
 from backend.orders import web as orders_web
 from backend.plans import api as plans_api
@@ -164,6 +165,8 @@ def _litestar(settings: Settings) -> Litestar:
             catalog_web.router,
             orders_web.router,
             orders_staff_web.router,
+            quote_document.customer_router,
+            quote_document.staff_router,
             credit_web.router,
             plans_web.router,
             entitlements_web.router,

@@ -235,7 +235,7 @@ ALC_CONTRACTS = (
 
 
 async def _load_demo_contracts() -> int:
-    """SLA plan templates and the customer's ALC contract (valid this year and next)."""
+    """SLA plan templates and the customer's ALC contract (valid since last year, until next)."""
     from datetime import date
 
     from backend.alc.tables import AlcContract
@@ -276,7 +276,7 @@ async def _load_demo_contracts() -> int:
                 AlcContract(
                     company=company["id"],
                     products=products,
-                    valid_from=date(year, 1, 1),
+                    valid_from=date(year - 1, 1, 1),
                     valid_until=date(year + 1, 12, 31),
                     annual_fee=24_000_000,
                 )
@@ -286,16 +286,24 @@ async def _load_demo_contracts() -> int:
 
 
 async def _load_demo_plans() -> int:
-    """The SBP packages, and the customer company's first package, approved."""
-    from backend.accounts.services import actor_from_row
-    from backend.plans.services import decide, request_plan
-    from backend.plans.tables import Plan, Subscription
+    """The SBP packages."""
+    from backend.plans.tables import Plan
 
     created = 0
     for position, plan in enumerate(PLANS):
         if not await Plan.exists().where(Plan.code == plan.code):
             await Plan.insert(Plan(**vars(plan), kind="sbp", sort_order=position * 10))
             created += 1
+    return created
+
+
+async def _load_demo_package() -> int:
+    """The customer company's package, approved (when the history has not bought it)."""
+    from backend.accounts.services import actor_from_row
+    from backend.plans.services import decide, request_plan
+    from backend.plans.tables import Subscription
+
+    created = 0
     manager = await PortalUser.select().where(PortalUser.email == "spravce@vysocina.example").first()
     admin = await PortalUser.select().where(PortalUser.email == "vedouci@podpora.example").first()
     if (
@@ -389,4 +397,8 @@ async def load_demo_data() -> int:
                 )
             )
             created += 1
-    return created + await _load_demo_contracts() + await _load_demo_plans() + await _load_demo_orders()
+    # plans, then the year of history (its credit packages included), then today's package and orders
+    from backend.demo_history import load_demo_history
+
+    created += await _load_demo_contracts() + await _load_demo_plans() + await load_demo_history()
+    return created + await _load_demo_package() + await _load_demo_orders()

@@ -20,7 +20,7 @@ from babel.numbers import format_decimal
 from backend.clock import PRAGUE, now
 from backend.errors import N_
 from backend.i18n import LANGUAGES, Nn_, current_language, gettext, ngettext, pgettext
-from backend.money import format_czk, to_decimal_czk
+from backend.money import divide_half_up, format_czk, to_decimal_czk
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -60,17 +60,16 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def format_due(value: datetime | None) -> str:
-    """A due instant as people say it: `čt 14:30` within the week, with the date further out."""
+    """A due instant: the absolute date and time with the year, as everywhere, and how far off it
+    is: `1. 12. 2026 16:30 (za 3 hodiny)` / `Dec 1, 2026 4:30 PM (in 3 hours)`."""
     if value is None:
         return ""
-    local = value.astimezone(PRAGUE)
-    language = current_language()
-    time_part = babel_format_time(local, format="short", tzinfo=PRAGUE, locale=language)
-    weekday = babel_format_date(local, format="EEE", locale=language)
-    if abs((local - now().astimezone(PRAGUE)).days) < 6:
-        return f"{weekday} {time_part}"
-    pattern = "d. M." if language == "cs" else "d MMM"
-    return f"{weekday} {babel_format_date(local, format=pattern, locale=language)} {time_part}"
+    return f"{format_datetime(value)} ({format_relative(value)})"
+
+
+def format_relative(value: datetime) -> str:
+    """How far from now, with its direction: `za 3 hodiny`, `před 45 minutami` / `in 3 hours`."""
+    return format_timedelta(value - now(), add_direction=True, threshold=1.1, locale=current_language())
 
 
 def format_date(value: datetime | None) -> str:
@@ -95,6 +94,15 @@ def format_age(value: datetime | None) -> str:
 def format_money(halere: int | None) -> str:
     """Haléře as a person reads them: `1 234,50 Kč` / `CZK 1,234.50`."""
     return "" if halere is None else format_czk(halere, current_language())
+
+
+def whole_crowns(halere: int) -> str:
+    """An amount rounded to crowns, for a chart's axis: `40 000 Kč` / `CZK 40,000`."""
+    language = current_language()
+    crowns = divide_half_up(halere, 100)
+    if language == "en":
+        return "CZK\xa0" + format_decimal(crowns, locale=babel_locale(language))
+    return format_decimal(crowns, locale=babel_locale(language)) + "\xa0Kč"
 
 
 def amount_input(halere: int) -> str:

@@ -77,6 +77,14 @@ class Settings:
     webhook_timeout_seconds: int = 10
     webhook_disable_after_failures: int = 15  # failed attempts in a row
     email_checks_per_address: int = 10  # inline "already registered" hints per client address
+    # the reseller as its documents name it (the printed quote's supplier)
+    supplier_name: str = "PLM Podpora s.r.o."
+    supplier_street: str = "Technická 12"
+    supplier_city: str = "Brno"
+    supplier_postal_code: str = "612 00"
+    supplier_ico: str = "27485919"
+    supplier_dic: str = "CZ27485919"
+    supplier_bank_account: str = "2001234567/2010"
 
     @property
     def is_production(self) -> bool:
@@ -139,6 +147,8 @@ class Settings:
                 "EMAIL_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_SECONDS and WEBHOOK_DISABLE_AFTER_FAILURES "
                 "must be positive."
             )
+        if not (len(self.supplier_ico) == 8 and self.supplier_ico.isdigit()):
+            raise SettingsError("SUPPLIER_ICO must be the supplier's 8-digit company ID (IČO).")
         if not 0 <= self.vat_rate_percent <= 100:
             raise SettingsError("VAT_RATE_PERCENT must be between 0 and 100.")
 
@@ -187,6 +197,13 @@ def load_settings() -> Settings:
         webhook_timeout_seconds=_env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
         webhook_disable_after_failures=_env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 15),
         email_checks_per_address=_env_int("EMAIL_CHECKS_PER_ADDRESS", 10),
+        supplier_name=os.environ.get("SUPPLIER_NAME", "PLM Podpora s.r.o."),
+        supplier_street=os.environ.get("SUPPLIER_STREET", "Technická 12"),
+        supplier_city=os.environ.get("SUPPLIER_CITY", "Brno"),
+        supplier_postal_code=os.environ.get("SUPPLIER_POSTAL_CODE", "612 00"),
+        supplier_ico=os.environ.get("SUPPLIER_ICO", "27485919"),
+        supplier_dic=os.environ.get("SUPPLIER_DIC", "CZ27485919"),
+        supplier_bank_account=os.environ.get("SUPPLIER_BANK_ACCOUNT", "2001234567/2010"),
     )
 
 

@@ -9,12 +9,13 @@ from backend.accounts import domain
 from backend.accounts.domain import Actor, Role
 from backend.accounts.schemas import InvitationOut
 from backend.accounts.security import hash_password, new_token, token_hash
-from backend.accounts.services import email_taken, require_manager
+from backend.accounts.services import company_name, email_taken, require_manager
 from backend.accounts.tables import Invitation, PortalUser
 from backend.audit.services import record
 from backend.clock import aware, now
 from backend.db import locked, write_transaction
 from backend.errors import N_, InvalidInput, NotFound
+from backend.notifications.services import enqueue_for_user
 from backend.settings import get_settings
 
 
@@ -72,6 +73,17 @@ async def invite_colleague(actor: Actor, raw_email: str) -> InvitationOut:
                 expires_at=created + timedelta(days=get_settings().invitation_valid_days),
             )
         ).returning(*Invitation.all_columns())
+        # the link goes out by e-mail (the outbox, in this transaction) and is shown to the manager too
+        await enqueue_for_user(
+            {"id": None, "email": email, "language": actor.language, "company": company_id},
+            "invitation",
+            {
+                "token": token,
+                "inviter": actor.full_name,
+                "company": await company_name(company_id),
+                "days": get_settings().invitation_valid_days,
+            },
+        )
         await record(
             "invitation.created",
             object_type="invitation",

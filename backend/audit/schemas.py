@@ -20,6 +20,7 @@ class AuditEventOut(msgspec.Struct):
     before: Any
     after: Any
     client_address: str
+    actor_id: int | None = None  # the person's account, when the event was theirs
 
 
 class AuditPage(msgspec.Struct):

@@ -11,6 +11,7 @@ from typing import Any, TypedDict, Unpack
 import msgspec
 
 from backend.accounts.domain import Actor
+from backend.accounts.tables import Company, PortalUser
 from backend.audit.schemas import AuditEventOut, AuditPage
 from backend.audit.tables import AuditEvent
 from backend.clock import aware, now
@@ -109,6 +110,7 @@ def _out(row: dict[str, Any]) -> AuditEventOut:
         before=json_value(row["before"]),
         after=json_value(row["after"]),
         client_address=row["client_address"],
+        actor_id=row["actor"],
     )
 
 
@@ -147,3 +149,16 @@ async def browse(
         items=[_out(row) for row in rows[:size]],
         next_cursor=encode_cursor("a", rows[size - 1]["id"]) if len(rows) > size else None,
     )
+
+
+async def filter_choices(actor: Actor) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The companies and the people a staff admin can filter the log by, by name."""
+    actor.require_staff_admin()
+    companies = await Company.select(Company.id, Company.name).order_by(Company.name)
+    people = await PortalUser.select(
+        PortalUser.id,
+        PortalUser.full_name,
+        PortalUser.email,
+        PortalUser.company.name.as_alias("company_name"),
+    ).order_by(PortalUser.full_name)
+    return companies, people

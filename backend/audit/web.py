@@ -1,9 +1,10 @@
-"""Staff admin's page of the audit log, with filters and "show more" in place."""
+"""Staff admin's page of the audit log: sentences, filters by name, and "show more" in place."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Router, get
 from litestar.params import FromQuery
@@ -12,14 +13,11 @@ from litestar.response import Template
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.audit import services
+from backend.audit.reading import describe
+from backend.audit.sentences import OBJECT_KINDS
 from backend.clock import PRAGUE
 from backend.errors import N_, InvalidInput
 from backend.pages import is_htmx, render
-
-OBJECT_TYPES = (
-    "company", "user", "invitation", "order", "service", "credit_entry", "credit_account",
-    "subscription", "plan", "alc_contract", "sla_contract", "ticket",
-)  # fmt: skip
 
 
 def _day(text: str | None, field: str) -> date | None:
@@ -46,18 +44,19 @@ def _whole(text: str | None, field: str) -> int | None:
 async def audit_page(
     request: Request[Any, Any, Any],
     actor: CurrentActor,
-    company_id: FromQuery[str | None] = None,
-    actor_id: FromQuery[str | None] = None,
+    company: FromQuery[str | None] = None,
+    person: FromQuery[str | None] = None,
     object_type: FromQuery[str | None] = None,
     object_id: FromQuery[str | None] = None,
     since: FromQuery[str | None] = None,
     until: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
 ) -> Template:
+    """The log as sentences, filtered by company, person, kind of object and days (Prague)."""
     filters = {
-        "company_id": company_id or "",
-        "actor_id": actor_id or "",
-        "object_type": object_type if object_type in OBJECT_TYPES else "",
+        "company": company or "",
+        "person": person or "",
+        "object_type": object_type if object_type in OBJECT_KINDS else "",
         "object_id": object_id or "",
         "since": since or "",
         "until": until or "",
@@ -65,8 +64,8 @@ async def audit_page(
     first, last = _day(since, "since"), _day(until, "until")
     page = await services.browse(
         actor,
-        company_id=_whole(company_id, "company_id"),
-        actor_id=_whole(actor_id, "actor_id"),
+        company_id=_whole(company, "company"),
+        actor_id=_whole(person, "person"),
         object_type=filters["object_type"] or None,
         object_id=_whole(object_id, "object_id"),
         since=datetime.combine(first, time(), tzinfo=PRAGUE).astimezone(UTC) if first else None,
@@ -75,10 +74,20 @@ async def audit_page(
         else None,
         cursor=cursor,
     )
-    context = {"page": page, "filters": filters, "object_types": OBJECT_TYPES}
+    context = {
+        "page": page,
+        "events": await describe(page.items),
+        "filters": filters,
+        "more": urlencode(
+            {key: value for key, value in filters.items() if value} | {"cursor": page.next_cursor or ""}
+        ),
+    }
     if is_htmx(request) and cursor:
         return render(request, "audit/partials/_rows.html", **context)
-    return render(request, "audit/page.html", **context)
+    companies, people = await services.filter_choices(actor)
+    return render(
+        request, "audit/page.html", companies=companies, people=people, object_kinds=OBJECT_KINDS, **context
+    )
 
 
 router = Router(

@@ -19,6 +19,7 @@ from backend.credit.chart import burn_down
 from backend.credit.domain import ENTRY_LABELS
 from backend.credit.schemas import CreditChange, CreditEntryOut, ThresholdIn
 from backend.errors import N_, InvalidInput, Money
+from backend.formatting import format_month, whole_crowns
 from backend.forms import decode_form
 from backend.i18n import gettext
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
@@ -32,7 +33,13 @@ async def credit_context(
     actor: Actor, company_id: int | None = None, cursor: str | None = None
 ) -> dict[str, Any]:
     overview = await queries.credit_overview(actor, company_id, cursor=cursor)
-    chart = burn_down([(point.at, point.balance) for point in overview.history], overview.runs_out_at)
+    chart = burn_down(
+        [(point.at, point.balance) for point in overview.history],
+        overview.runs_out_at,
+        value_label=whole_crowns,
+        month_label=format_month,
+        expiring=[(lot.expires_at, lot.amount) for lot in overview.expiring],
+    )
     return {"credit": overview, "chart": chart, "entry_labels": ENTRY_LABELS}
 
 

@@ -14,6 +14,7 @@ from backend.entitlements.services import entitlements
 from backend.pages import render
 from backend.plans import services as plans
 from backend.sla.domain import PRIORITY_LABELS
+from backend.sla.services import alc_terms
 from backend.tickets.domain import STATUS_LABELS
 
 PAGE = "entitlements/page.html"
@@ -26,6 +27,7 @@ async def entitlements_context(actor: Actor) -> dict[str, Any]:
         "sla_plans": [plan for plan in await plans.list_plans() if plan.kind == "sla"],
         "status_labels": STATUS_LABELS,
         "priority_labels": PRIORITY_LABELS,
+        "alc_targets": alc_terms().targets,  # the Hotline's times for a customer without SLA
     }
 
 

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from backend.errors import N_, Money
-from backend.formatting import format_date, format_due
+from backend.formatting import format_date, format_datetime
 from backend.i18n import gettext, reset_language, use_language
 from backend.settings import get_settings
 
@@ -117,11 +117,20 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         ),
         "/staff",
     ),
+    "invitation": (
+        N_("%(inviter)s invites you to the support portal of %(company)s"),
+        N_(
+            "%(inviter)s has invited you to join %(company)s in the technical support portal, where you "
+            "can report problems to the Hotline, order paid support and follow your company's orders. "
+            "The link below works once, within %(days)s days."
+        ),
+        "/invitations/%(token)s",
+    ),
 }
 # the link's text where "Open in the portal" would say too little
-LINK_LABELS = {"password_reset": N_("Choose a new password")}
+LINK_LABELS = {"password_reset": N_("Choose a new password"), "invitation": N_("Accept the invitation")}
 # kinds whose context holds a secret (a single-use link): the sender clears it once delivered
-SECRET_KINDS = frozenset({"password_reset"})
+SECRET_KINDS = frozenset({"password_reset", "invitation"})
 MONEY_FIELDS = frozenset({"gross", "balance", "threshold", "amount"})
 DATE_FIELDS = frozenset({"valid_until", "expires_at"})
 INSTANT_FIELDS = frozenset({"due"})
@@ -140,7 +149,7 @@ def _param(key: str, value: Any, language: str) -> Any:
     if key in DATE_FIELDS and isinstance(value, str):
         return format_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
     if key in INSTANT_FIELDS and isinstance(value, str):
-        return format_due(datetime.fromisoformat(value))
+        return format_datetime(datetime.fromisoformat(value))  # read later: no 'in 3 hours'
     return value
 
 

@@ -7,12 +7,14 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Min, Sum
 
 from backend.accounts.domain import Actor
 from backend.catalog.tables import Service
 from backend.clock import PRAGUE, aware, now
 from backend.credit.tables import LOT_IS_OPEN, CreditLot
+from backend.i18n import current_language
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, ServiceOrder
 from backend.reports.schemas import (
@@ -218,49 +220,30 @@ async def reports(actor: Actor) -> Reports:
     )
 
 
-def _cell(value: Any) -> Any:
-    """A text cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+async def service_names() -> dict[str, str]:
+    """Each service's name in the current language, by code (for headers people read)."""
+    english = current_language() == "en"
+    rows = await Service.select(Service.code, Service.name_cs, Service.name_en)
+    return {row["code"]: row["name_en"] if english else row["name_cs"] for row in rows}
 
 
-def csv_rows(report: Reports, name: str) -> list[list[Any]]:
-    return [[_cell(value) for value in row] for row in _rows(report, name)]
-
-
-def _rows(report: Reports, name: str) -> list[list[Any]]:
-    """One report as rows for a CSV file (header first); money in haléře, as everywhere in the API."""
-    if name == "orders-by-status":
-        statuses = sorted({c.key for m in report.orders_by_status for c in m.counts})
-        return [["month", *statuses]] + [
-            [m.month, *({c.key: c.count for c in m.counts}.get(s, 0) for s in statuses)]
-            for m in report.orders_by_status
-        ]
-    if name == "orders-by-service":
-        return [["month", *report.services]] + [
-            [m.month, *({c.key: c.count for c in m.counts}.get(s, 0) for s in report.services)]
-            for m in report.orders_by_service
-        ]
-    if name == "revenue":
-        return [["month", "quoted_net", "completed_net"]] + [
-            [r.month, r.quoted, r.completed] for r in report.revenue
-        ]
-    if name == "credit":
-        return [
-            ["outstanding", "expiring_90_days"],
-            [report.credit.outstanding, report.credit.expiring_90_days],
-        ]
-    if name == "sla":
-        return [["month", "tickets", "answered_in_time", "share_percent"]] + [
-            [r.month, r.tickets, r.answered_in_time, "" if r.share_percent is None else r.share_percent]
-            for r in report.sla
-        ]
-    if name == "breaches":
-        return [["ticket", "company", "priority", "due"]] + [
-            [b.number, b.company, b.priority, b.due.isoformat()] for b in report.breaches
-        ]
-    raise KeyError(name)
-
-
-REPORT_NAMES = ("orders-by-status", "orders-by-service", "revenue", "credit", "sla", "breaches")
+def shown(report: Reports) -> Reports:
+    """The report from its first month with anything in it: a page or an export does not open
+    with rows of empty months (the API keeps all twelve). The current month always shows."""
+    busy = [
+        index
+        for index in range(len(report.months))
+        if report.orders_by_status[index].counts
+        or report.revenue[index].quoted
+        or report.revenue[index].completed
+        or report.sla[index].tickets
+    ]
+    first = min(busy, default=len(report.months) - 1)
+    return msgspec.structs.replace(
+        report,
+        months=report.months[first:],
+        orders_by_status=report.orders_by_status[first:],
+        orders_by_service=report.orders_by_service[first:],
+        revenue=report.revenue[first:],
+        sla=report.sla[first:],
+    )

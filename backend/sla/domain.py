@@ -35,6 +35,15 @@ PRIORITY_LABELS = {
     Priority.NORMAL: N_("Normal"),
     Priority.LOW: N_("Low"),
 }
+# what each priority is for, as the ticket form explains it
+PRIORITY_MEANINGS = {
+    Priority.CRITICAL: N_("Work has stopped: nobody can use the product, and there is no way around it."),
+    Priority.HIGH: N_(
+        "Work is badly held up, for several people or a deadline, and there is no way around it."
+    ),
+    Priority.NORMAL: N_("Something does not work as it should, but there is a way around it."),
+    Priority.LOW: N_("A question, a wish or a small flaw that does not hold up the work."),
+}
 
 
 @dataclass(frozen=True, slots=True)

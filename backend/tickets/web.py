@@ -19,7 +19,8 @@ from backend.forms import decode_form
 from backend.i18n import gettext
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId
-from backend.sla.domain import PRIORITY_LABELS, Priority
+from backend.sla.domain import PRIORITY_LABELS, PRIORITY_MEANINGS, Priority
+from backend.sla.services import alc_terms
 from backend.tickets import services
 from backend.tickets.domain import STAFF_STATUS_LABELS, STATUS_LABELS
 from backend.tickets.schemas import ConvertIn, MessageIn, ResolveIn, StaffMessageIn, TicketIn, TicketOut
@@ -57,6 +58,9 @@ async def _new_context(actor: Actor, values: dict[str, str], errors: dict[str, s
         "values": values,
         "errors": errors,
         "priorities": list(Priority),
+        "priority_meanings": PRIORITY_MEANINGS,
+        # the times the ticket will run under, so the form can say what each priority means
+        "targets": rights.sla.targets if rights.sla.active and rights.sla.targets else alc_terms().targets,
         **LABELS,
     }
 

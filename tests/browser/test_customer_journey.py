@@ -32,15 +32,21 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
 
     portal.nav().get_by_role("link", name=portal.t("Credit"), exact=True).click()
     expect(portal.heading("Prepaid credit (SBP)")).to_be_visible()
-    money = "67 500,00 Kč" if portal.language == "cs" else "CZK 67,500.00"
+    # the demo's two SBP-50 packages (a year ago and today) less the year's 42 hours of work
+    money = "86 700,00 Kč" if portal.language == "cs" else "CZK 86,700.00"
     expect(page.locator(".balance")).to_have_text(money.replace(" ", "\xa0"))
     expect(portal.heading("What expires when")).to_be_visible()
     expect(portal.heading("Ledger")).to_be_visible()
     ledger = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name=portal.t("Balance")))
     expect(ledger.get_by_role("row")).not_to_have_count(0)
     chart = page.get_by_role("figure")
-    expect(chart).to_contain_text(portal.t("Balance over the last 12 months"))
-    expect(chart.locator("text.month-label")).not_to_have_count(0)
+    expect(chart).to_contain_text(portal.t("Balance over time"))
+    expect(chart.locator("text.time-tick")).not_to_have_count(0)
+    zero = "0\xa0Kč" if portal.language == "cs" else "CZK\xa00"
+    expect(chart.locator("text.value-tick").first).to_have_text(zero)
+    point = chart.locator("g.datum").last
+    point.focus()  # a point's value shows on keyboard focus, not only on hover
+    expect(point.locator("text.datum-value")).to_be_visible()
     portal.check("credit")
     portal.on_phone("credit-phone")
 

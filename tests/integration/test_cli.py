@@ -36,8 +36,11 @@ async def test_demo_data_is_idempotent_and_its_accounts_sign_in(anonymous) -> No
     counts = (await Company.count(), await PortalUser.count())
     assert counts == (2, 5)
     assert await Service.count() == 7
-    assert await ServiceOrder.count() == 3
-    assert (await CreditAccount.select(CreditAccount.balance).first())["balance"] == 6_750_000
+    # today's three orders and a year of history, one order a month (demo_history.py)
+    assert await ServiceOrder.count() == 3 + 11
+    assert await ServiceOrder.count().where(ServiceOrder.status == "completed") == 11
+    # two SBP-50 packages (a year ago and today) less 42 hours of work drawn at 1 150 Kč
+    assert (await CreditAccount.select(CreditAccount.balance).first())["balance"] == 2 * 6_750_000 - 4_830_000
     second = portal("demo-data")
     assert second.returncode == 0, second.stderr
     assert "nothing changed" in second.stdout

@@ -74,12 +74,9 @@ async def test_reports_show_orders_revenue_credit_and_sla(anonymous, app, db) ->
         assert page.status_code == 200 and "<svg" in page.text and "Current breaches" in page.text
         exported = await admin.get("/staff/reports/revenue/csv")
         assert exported.headers["content-type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(exported.text)))
-        assert rows[0] == ["month", "quoted_net", "completed_net"] and rows[-1] == [
-            this_month,
-            "3580000",
-            "0",
-        ]
+        rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0] == ["Month", "Quoted (net, CZK)", "Completed (net, CZK)"]
+        assert rows[-1] == [this_month, "35800,00", "0,00"]
         assert (await admin.get("/staff/reports/nope/csv")).status_code == 404
 
 
@@ -92,8 +89,9 @@ async def test_only_staff_admin_sees_reports(anonymous, app, db) -> None:
 
 
 async def test_a_requote_counts_once_and_csv_cells_cannot_run_formulas(anonymous, app, db) -> None:
+    from backend.reports.exports import csv_bytes, rows
     from backend.reports.schemas import Breach
-    from backend.reports.services import csv_rows, reports
+    from backend.reports.services import reports
 
     await load_catalogue()
     await register(anonymous, name="=HYPERLINK(1) s.r.o.")
@@ -114,5 +112,5 @@ async def test_a_requote_counts_once_and_csv_cells_cannot_run_formulas(anonymous
             ticket_id=1, number="HD-1", company="=HYPERLINK(1) s.r.o.", priority="low", due=datetime.now(UTC)
         )
     )
-    rows = csv_rows(full, "breaches")
-    assert rows[1][1] == "'=HYPERLINK(1) s.r.o."
+    written = csv_bytes(rows(full, "breaches", {})).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(written), delimiter=";"))[1][1] == "'=HYPERLINK(1) s.r.o."

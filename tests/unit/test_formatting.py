@@ -33,8 +33,8 @@ def test_date_and_time_read_as_babel_writes_them_in_prague(language: str, value:
 
 
 @pytest.mark.parametrize("language", ["cs", "en"])
-@given(offset=st.timedeltas(min_value=timedelta(days=-60), max_value=timedelta(days=60)))
-def test_a_due_time_names_the_weekday_and_the_date_only_beyond_the_week(
+@given(offset=st.timedeltas(min_value=timedelta(days=-400), max_value=timedelta(days=400)))
+def test_a_due_time_is_the_absolute_time_with_the_year_and_how_far_off_it_is(
     language: str, offset: timedelta
 ) -> None:
     fixed_now = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
@@ -43,14 +43,32 @@ def test_a_due_time_names_the_weekday_and_the_date_only_beyond_the_week(
     formatting.now = lambda: fixed_now
     try:
         value = fixed_now + offset
-        local = value.astimezone(PRAGUE)
-        time_part = format_time(local, "short", tzinfo=PRAGUE, locale=language)
-        if abs((local - fixed_now.astimezone(PRAGUE)).days) < 6:
-            assert formatting.format_due(value) == f"{format_date(local, 'EEE', locale=language)} {time_part}"
-        else:
-            pattern = "EEE d. M." if language == "cs" else "EEE d MMM"
-            expected = f"{format_date(local, pattern, locale=language)} {time_part}"
-            assert formatting.format_due(value) == expected
+        shown = formatting.format_due(value)
+        absolute, relative = shown.removesuffix(")").split(" (", 1)
+        assert absolute == formatting.format_datetime(value)
+        assert str(value.astimezone(PRAGUE).year) in absolute
+        if offset >= timedelta(minutes=1):
+            assert relative.startswith("za " if language == "cs" else "in ")
+        elif offset <= -timedelta(minutes=1):
+            assert relative.startswith("před ") if language == "cs" else relative.endswith(" ago")
     finally:
         formatting.now = original_now
         i18n.reset_language(token)
+
+
+def test_a_due_time_three_hours_ahead_reads_in_3_hours() -> None:
+    fixed_now = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+    original_now = formatting.now
+    formatting.now = lambda: fixed_now
+    try:
+        for language, expected in (
+            ("cs", "26. 11. 2026 14:30 (za 3 hodiny)"),
+            ("en", "Nov 26, 2026 2:30\u202fPM (in 3 hours)"),
+        ):
+            token = i18n.use_language(language)
+            try:
+                assert formatting.format_due(fixed_now + timedelta(hours=3)) == expected
+            finally:
+                i18n.reset_language(token)
+    finally:
+        formatting.now = original_now

@@ -66,10 +66,17 @@ async def test_credit_journey_through_the_pages(anonymous, app, plans) -> None:
     text = page.text.replace("\xa0", " ")
     assert "CZK 28,000.00" in text
     assert "<svg" in page.text and 'class="balance-line"' in page.text
-    months = re.findall(r'<text [^>]*class="month-label">([^<]+)</text>', page.text)
+    months = re.findall(r'<text [^>]*class="time-tick">([^<]+)</text>', page.text)
     month_names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-    assert len([m for m in months if m in month_names]) == 12, months  # every month on the axis is named
+    named = [m for m in months if m in month_names]
+    # the axis runs from the month before the first credit to when it expires, each month named
+    assert 12 <= len(named) <= 14 and len(set(named)) == 12, months
     assert any(m.isdigit() and len(m) == 4 for m in months), months  # and the year under its first
+    values = re.findall(r'<text [^>]*class="value-tick">([^<]+)</text>', page.text)
+    assert values[0] == "CZK\xa00" and all(v.startswith("CZK") for v in values), values  # a value axis in CZK
+    assert re.search(r"CZK [\d,.]+ expires on", text)  # the expiry marked on the chart
+    assert re.search(r'<g class="datum" tabindex="0" role="img" aria-label="[^"]+: CZK 28,000.00">', text)
+    assert '<table class="visually-hidden">' in page.text  # the figures for a screen reader
     assert "What the balance buys at SBP rates" in page.text
     threshold = await anonymous.post("/credit/threshold", data={"threshold": "5 000"}, headers=HTMX)
     assert threshold.status_code == 200 and "Saved." in threshold.text

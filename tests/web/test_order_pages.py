@@ -104,7 +104,7 @@ async def test_whole_pay_journey_through_the_pages(anonymous, app, catalogue) ->
         assert "Order completed." in done.text
 
     final = await anonymous.get(order_path, headers=EN)
-    history = re.findall(r"<li>.*?</li>", final.text.split('<ol class="history">')[1], re.S)
+    history = re.findall(r"<li>.*?</li>", final.text.split('<ul class="history plain">')[1], re.S)
     assert len(history) == 6
     assert (
         "Jana Zákaznice" in history[0] and "Jana Technická" in history[1] and "Jana Zákaznice" in history[2]
