@@ -11,7 +11,7 @@ from decimal import Decimal
 from backend.accounts.services import actor_from_row
 from backend.accounts.tables import PortalUser
 from backend.clock import acting_at
-from backend.orders import workflow
+from backend.orders import work, workflow
 from backend.orders.placing import submit_order
 from backend.orders.schemas import ApproveIn, OrderIn, QuoteIn
 from backend.orders.tables import ServiceOrder
@@ -89,7 +89,7 @@ async def load_demo_history() -> int:
         with acting_at(_day(back, day=12)):
             await workflow.start_order(engineer, order.id)
             if hours:
-                await workflow.log_work(engineer, order.id, hours * 60, "Práce u zákazníka.")
+                await work.log_work(engineer, order.id, hours * 60, "Práce u zákazníka.")
         with acting_at(_day(back, day=14)):
             await workflow.complete_order(engineer, order.id)
         created += 1
