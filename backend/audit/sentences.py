@@ -55,6 +55,16 @@ SENTENCES: dict[str, str] = {
     "ticket.customer_reply": N_("%(actor)s replied on the ticket %(object)s."),
     "ticket.resolve": N_("%(actor)s resolved the ticket %(object)s."),
     "ticket.close": N_("%(actor)s closed the ticket %(object)s."),
+    "auth.code_failed": N_("A two-factor code for %(actor)s was wrong."),
+    "user.two_factor_on": N_("%(actor)s turned on two-factor sign-in."),
+    "user.two_factor_off": N_("%(actor)s turned off two-factor sign-in."),
+    "user.two_factor_reset": N_("%(actor)s reset the two-factor sign-in of %(object)s."),
+    "company.two_factor_required": N_("%(actor)s set whether %(company)s requires two-factor sign-in."),
+    "token.created": N_("%(actor)s created an API token."),
+    "token.revoked": N_("%(actor)s revoked an API token."),
+    "webhook.created": N_("%(actor)s registered a webhook."),
+    "webhook.updated": N_("%(actor)s changed a webhook."),
+    "webhook.deleted": N_("%(actor)s removed a webhook."),
 }
 # an action this table does not know yet still reads as a sentence, not as a code
 FALLBACK = N_("%(actor)s changed %(object)s.")
@@ -73,6 +83,8 @@ OBJECT_KINDS: dict[str, str] = {
     "alc_contract": N_("ALC contract"),
     "sla_contract": N_("SLA contract"),
     "ticket": N_("Ticket"),
+    "api_token": N_("API token"),
+    "webhook": N_("Webhook"),
 }
 
 # the fields a before → after may hold, as a person calls them
