@@ -103,11 +103,14 @@ async def order_submit(request: Request[Any, Any, Any], actor: CurrentActor, dat
     try:
         order = await placing.submit_order(actor, decode_form(data, OrderIn))
     except InvalidInput as error:
+        errors = field_errors(error)
+        if not values["service_code"].strip():  # said even when another field was refused first
+            errors.setdefault("service_code", gettext("Choose a service."))
         return render(
             request,
             "orders/new.html",
             status_code=422,
-            **await _form_context(values, field_errors(error)),
+            **await _form_context(values, errors),
             **await _estimate_context(actor, values["service_code"], values["quantity"], values["billing"]),
         )
     return see_other(f"/orders/{order.id}?created=1")
