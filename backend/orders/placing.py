@@ -12,8 +12,8 @@ from backend.catalog import services as catalog
 from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, now, today
 from backend.credit import queries as credit_queries
-from backend.db import is_unique_violation, write_transaction
-from backend.errors import N_, InvalidInput, Money
+from backend.db import write_transaction
+from backend.errors import N_, Conflict, InvalidInput, Money
 from backend.money import Amount
 from backend.notifications.services import enqueue_for_staff
 from backend.numbering import next_in_year
@@ -110,9 +110,10 @@ async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
         return await get_order(actor, existing)
     try:
         order_id = await place_order(actor.company_scope(), actor.id, actor, data)
-    except Exception as error:
-        # the same key sent twice at once: the unique index lets one in, the other finds it
-        existing = await placed_with_key(actor, key) if key and is_unique_violation(error) else None
+    except Conflict:
+        # the same key sent twice at once: the unique index lets one in (write_transaction turns
+        # the other's unique violation into a Conflict), and the other finds the order it made
+        existing = await placed_with_key(actor, key) if key else None
         if existing is None:
             raise
         order_id = existing
