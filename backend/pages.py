@@ -27,7 +27,12 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
 def render(
     request: Request[Any, Any, Any], template_name: str, *, status_code: int = 200, **context: Any
 ) -> Template:
-    """A full page, or for an htmx request the same URL's fragment; caches must keep them apart."""
+    """A full page, or for an htmx request the same URL's fragment; caches must keep them apart.
+    A page that answers a plain form post (its mistakes shown) names the form's own page, which the
+    browser's history gets instead of the post (portal.js): Back and Reload then never ask to
+    send the form again."""
+    if request.method == "POST" and not is_htmx(request):
+        context.setdefault("replace_url", form_page(request))
     return Template(
         template_name=template_name,
         context={"actor": request.scope.get("user"), "htmx": is_htmx(request), **context},
@@ -57,6 +62,14 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def form_page(request: Request[Any, Any, Any]) -> str:
+    """The page a form was sent from: the same-site Referer, else the address it was sent to."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path:
+        return request.url.path
+    return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""), request.url.path)
 
 
 def see_other(path: str) -> Redirect:

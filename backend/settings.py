@@ -55,6 +55,8 @@ class Settings:
     contact_name: str
     contact_email: str
     contact_phone: str
+    reseller_name: str  # who runs the portal, in the header beside the logo
+    reseller_logo: str  # a same-site address (the CSP allows images from 'self' only)
     default_language: str
     invitation_valid_days: int
     session_idle_minutes: int
@@ -177,6 +179,8 @@ def load_settings() -> Settings:
         contact_name=os.environ.get("CONTACT_NAME", "Michal Kopecký"),
         contact_email=os.environ.get("CONTACT_EMAIL", "michal.kopecky@dytron.cz"),
         contact_phone=os.environ.get("CONTACT_PHONE", "+420 737 200 530"),
+        reseller_name=os.environ.get("RESELLER_NAME", "Dytron"),
+        reseller_logo=os.environ.get("RESELLER_LOGO", "/static/logo.svg"),
         default_language=os.environ.get("DEFAULT_LANGUAGE", "cs"),
         invitation_valid_days=_env_int("INVITATION_VALID_DAYS", 7),
         session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 120),

@@ -88,6 +88,8 @@ async def list_services(*, include_inactive: bool = False) -> list[ServiceOut]:
 
 
 async def service_row(code: str, *, active_only: bool = True) -> dict[str, Any]:
+    if not code.strip():  # nothing chosen is not a service that does not exist
+        raise InvalidInput(N_("Choose a service."), field="service_code")
     query = Service.select().where(Service.code == code)
     if active_only:
         query = query.where(Service.active == True)  # noqa: E712

@@ -97,9 +97,11 @@ class StaffOrderController(Controller):
         status: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
         limit: FromQuery[int | None] = None,
+        search: FromQuery[str | None] = None,
     ) -> OrderPage:
-        """Orders waiting for the team (submitted, accepted), oldest first; or all in ``status``."""
-        return await queries.staff_queue(actor, status=status, cursor=cursor, limit=limit)
+        """Orders waiting for the team (submitted, accepted), oldest first; or all in ``status``;
+        ``search``: only those whose number, company or service contains every word of it."""
+        return await queries.staff_queue(actor, status=status, cursor=cursor, limit=limit, search=search)
 
     @get("/{order_id:int}")
     async def order(self, actor: CurrentActor, order_id: RowId) -> OrderOut:

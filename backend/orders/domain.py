@@ -19,6 +19,7 @@ NOTE_MAX_LENGTH = 2000
 WORK_LOG_MAX_MINUTES = 24 * 60
 NUMBER_PREFIX = "OBJ"
 QUOTE_VALID_DAYS = 30  # a quote is valid this long unless staff choose another date
+UNUSUAL_QUOTE_FACTOR = 3  # a quote more than this many times its estimate is confirmed first
 
 
 class OrderStatus(enum.StrEnum):
@@ -337,3 +338,10 @@ def route_request(
 
 def order_number(year: int, sequence: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{sequence:05d}"
+
+
+def quote_is_unusual(quote_net: int, estimate_net: int) -> bool:
+    """A quote more than three times its estimate is more often a slip of the keyboard (a zero
+    too many) than a price: whoever sends it confirms it, seeing both figures. Without an estimate
+    to compare with, no quote is unusual."""
+    return estimate_net > 0 and quote_net > UNUSUAL_QUOTE_FACTOR * estimate_net

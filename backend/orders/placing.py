@@ -13,7 +13,7 @@ from backend.catalog.domain import RateType, Unit
 from backend.clock import PRAGUE, now, today
 from backend.credit import queries as credit_queries
 from backend.db import write_transaction
-from backend.errors import N_, InvalidInput, Money
+from backend.errors import N_, Conflict, InvalidInput, Money
 from backend.money import Amount
 from backend.notifications.services import enqueue_for_staff
 from backend.numbering import next_in_year
@@ -102,9 +102,32 @@ async def _check_credit_covers(company_id: int, sbp_price: int, amount: Amount) 
 
 
 async def submit_order(actor: Actor, data: OrderIn) -> OrderOut:
-    """A customer orders a service for their company."""
-    order_id = await place_order(actor.company_scope(), actor.id, actor, data)
+    """A customer orders a service for their company. The same ``idempotency_key`` again (a form
+    sent twice, a retried call) answers with the order it placed and places no other."""
+    key = data.idempotency_key
+    existing = await placed_with_key(actor, key) if key else None
+    if existing is not None:
+        return await get_order(actor, existing)
+    try:
+        order_id = await place_order(actor.company_scope(), actor.id, actor, data)
+    except Conflict:
+        # the same key sent twice at once: the unique index lets one in (write_transaction turns
+        # the other's unique violation into a Conflict), and the other finds the order it made
+        existing = await placed_with_key(actor, key) if key else None
+        if existing is None:
+            raise
+        order_id = existing
     return await get_order(actor, order_id)
+
+
+async def placed_with_key(actor: Actor, key: str) -> int | None:
+    """The order of the caller's company that the submission ``key`` placed, if any."""
+    row = await (
+        ServiceOrder.select(ServiceOrder.id)
+        .where((ServiceOrder.company == actor.company_scope()) & (ServiceOrder.submission_key == key))
+        .first()
+    )
+    return row["id"] if row else None
 
 
 async def place_order(
@@ -156,6 +179,7 @@ async def place_order(
                     estimate_net=amount.net,
                     estimate_vat=amount.vat,
                     estimate_gross=amount.gross,
+                    submission_key=data.idempotency_key,
                     created_at=created,
                     updated_at=created,
                 )

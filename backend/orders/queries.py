@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from piccolo.columns import Column
@@ -18,6 +18,7 @@ from backend.orders.read_model import order_out
 from backend.orders.schemas import OrderOut, OrderPage
 from backend.orders.tables import OrderEvent, ServiceOrder, WorkLog
 from backend.pagination import decode_cursor, encode_cursor, page_size
+from backend.search import matching, search_terms
 
 
 @cache  # Piccolo builds joined columns by copying: once per process, not per request
@@ -107,11 +108,23 @@ async def staff_queue(
     cursor: str | None = None,
     limit: int | None = None,
     history: bool = True,
+    search: str | None = None,
 ) -> OrderPage:
     """Orders waiting for the support team (new requests, accepted quotes), oldest first; or every
-    order in one status when asked."""
+    order in one status when asked; with ``search``, only those whose number, company or service
+    contains every word of it."""
     actor.require_staff()
-    return await _page(actor, _staff_orders, status, cursor, limit, history=history)
+    terms = search_terms(search)
+    if not terms:
+        return await _page(actor, _staff_orders, status, cursor, limit, history=history)
+    columns = (
+        ServiceOrder.number,
+        ServiceOrder.company.name,
+        ServiceOrder.service.name_cs,
+        ServiceOrder.service.name_en,
+    )
+    searched = partial(_staff_orders.__wrapped__, where=matching(columns, terms))
+    return await _page(actor, searched, status, cursor, limit, history=history)
 
 
 async def _page(
@@ -169,12 +182,14 @@ def _company_orders(*, in_status: bool, after_cursor: bool, size: int) -> Prepar
 
 
 @cache
-def _staff_orders(*, in_status: bool, after_cursor: bool, size: int) -> Prepared:
+def _staff_orders(*, in_status: bool, after_cursor: bool, size: int, where: Any = None) -> Prepared:
     """Every company's orders in one status (``in_status``), or else what waits for the team;
-    oldest first."""
+    oldest first; ``where`` narrows them (a search: not cached, called unwrapped)."""
 
     def build() -> Select:
         query = ServiceOrder.select(*_order_columns())
+        if where is not None:
+            query = query.where(where)
         if in_status:
             query = query.where(ServiceOrder.status == Param("status"))
         else:

@@ -25,6 +25,8 @@ class OrderIn(msgspec.Struct):
     delivery: Literal["remote", "onsite"] = "remote"
     preferred_date: date | None = None
     billing: Literal["pay", "sbp"] = "pay"
+    # one key per submission: the same key again answers with the order it placed, not a new one
+    idempotency_key: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
 
 class AmountOut(msgspec.Struct):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import quote_plus
 
 import msgspec
 from litestar import Request, Response, Router, get, post
@@ -16,7 +17,8 @@ from backend.accounts import services as accounts
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
 from backend.clock import today
-from backend.errors import N_, NotFound
+from backend.errors import N_, InvalidInput, NotFound
+from backend.formatting import format_money
 from backend.forms import decode_form
 from backend.orders import domain, queries, work, workflow
 from backend.orders.schemas import ApproveIn, NoteIn, OrderOut, QuoteIn, RejectIn, WorkLogIn
@@ -42,10 +44,21 @@ async def queue_page(
     actor: CurrentActor,
     status: FromQuery[str | None] = None,
     cursor: FromQuery[str | None] = None,
+    search: FromQuery[str | None] = None,
 ) -> Template:
-    """What waits for the team (new requests, accepted quotes), oldest first; or one status."""
-    page = await queries.staff_queue(actor, status=status or None, cursor=cursor, history=False)
-    context = {"page": page, "status": status or "", "filters": QUEUE_FILTERS, **await _context()}
+    """What waits for the team (new requests, accepted quotes), oldest first; or one status; or
+    those whose number, company or service holds the words searched for."""
+    page = await queries.staff_queue(
+        actor, status=status or None, cursor=cursor, history=False, search=search
+    )
+    chosen = {"status": status or "", "search": (search or "").strip()}
+    context = {
+        "page": page,
+        **chosen,
+        "filter_query": "".join(f"&{name}={quote_plus(value)}" for name, value in chosen.items() if value),
+        "filters": QUEUE_FILTERS,
+        **await _context(),
+    }
     if is_htmx(request) and cursor:
         return render(request, "orders/staff/partials/_queue_rows.html", **context)
     if is_htmx(request):
@@ -65,9 +78,32 @@ async def order_page(request: Request[Any, Any, Any], actor: CurrentActor, order
     )
 
 
+class QuoteFormIn(QuoteIn):
+    """The quote as the page sends it: the API's QuoteIn, and the person's confirmation of an
+    amount far above the estimate (domain.quote_is_unusual), which the page asks for."""
+
+    confirm_unusual: bool = False
+
+
+async def _quote(actor: Actor, order_id: int, data: QuoteFormIn) -> OrderOut:
+    estimate = (await queries.get_order(actor, order_id)).estimate.net
+    if domain.quote_is_unusual(data.net, estimate) and not data.confirm_unusual:
+        raise InvalidInput(
+            N_(
+                "The quote of %(quote)s is more than %(factor)s times the estimate of %(estimate)s."
+                " Check the amount, or confirm that it is right."
+            ),
+            field="confirm_unusual",
+            quote=format_money(data.net),
+            estimate=format_money(estimate),
+            factor=domain.UNUSUAL_QUOTE_FACTOR,
+        )
+    return await workflow.quote_order(actor, order_id, data)
+
+
 # each action reads the same Struct its API endpoint takes, and calls the same use case
 ACTIONS: dict[str, tuple[type[msgspec.Struct], Callable[[Actor, int, Any], Awaitable[OrderOut]], str]] = {
-    "quote": (QuoteIn, workflow.quote_order, N_("Quote sent to the customer.")),
+    "quote": (QuoteFormIn, _quote, N_("Quote sent to the customer.")),
     "approve": (ApproveIn, workflow.approve_order, N_("Order approved.")),
     "reject": (RejectIn, lambda a, o, data: workflow.reject_order(a, o, data.reason), N_("Order rejected.")),
     "start": (NoteIn, lambda a, o, data: workflow.start_order(a, o, data.note), N_("Work started.")),

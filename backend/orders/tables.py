@@ -44,6 +44,8 @@ class ServiceOrder(Table, tablename="service_order"):
     reject_reason = Text(default="")
     logged_minutes = Integer(default=0)
     credit_drawn = BigInt(default=0)  # haléře drawn from SBP credit for this order
+    # the one-time key of the submission that placed it (unique per company, migration 2026-12-01)
+    submission_key = Varchar(length=100, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -59,7 +60,13 @@ async def _estimate_context(
 async def order_form(
     request: Request[Any, Any, Any], actor: CurrentActor, service: FromQuery[str | None] = None
 ) -> Template:
-    values = {"service_code": service or "", "quantity": "1", "delivery": "remote"}
+    # a fresh one-time key per form shown: sending this form twice finds the order it placed
+    values = {
+        "service_code": service or "",
+        "quantity": "1",
+        "delivery": "remote",
+        "idempotency_key": secrets.token_urlsafe(24),
+    }
     return render(
         request,
         "orders/new.html",
@@ -89,14 +96,21 @@ async def order_estimate(
 @post("/")
 async def order_submit(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
     values = {field: form_value(data, field) for field in ORDER_FIELDS}
+    key = values["idempotency_key"]
+    placed = await placing.placed_with_key(actor, key) if key else None
+    if placed is not None:  # this form was sent before (Back, then send again): show that order
+        return see_other(f"/orders/{placed}?already=1")
     try:
         order = await placing.submit_order(actor, decode_form(data, OrderIn))
     except InvalidInput as error:
+        errors = field_errors(error)
+        if not values["service_code"].strip():  # said even when another field was refused first
+            errors.setdefault("service_code", gettext("Choose a service."))
         return render(
             request,
             "orders/new.html",
             status_code=422,
-            **await _form_context(values, field_errors(error)),
+            **await _form_context(values, errors),
             **await _estimate_context(actor, values["service_code"], values["quantity"], values["billing"]),
         )
     return see_other(f"/orders/{order.id}?created=1")
@@ -131,6 +145,7 @@ async def order_detail(request: Request[Any, Any, Any], actor: CurrentActor, ord
         "orders/detail.html",
         order=await queries.get_order(actor, order_id),
         created=request.query_params.get("created") == "1",
+        already=request.query_params.get("already") == "1",
         status_labels=domain.STATUS_LABELS,
         message=None,
     )

@@ -65,9 +65,17 @@ class StaffTicketController(Controller):
     dependencies = ACTOR
 
     @get()
-    async def queue(self, actor: CurrentActor) -> list[TicketOut]:
-        """Open tickets: breached first, then by the nearest due instant; waiting ones last."""
-        return await services.staff_queue(actor)
+    async def queue(
+        self,
+        actor: CurrentActor,
+        search: FromQuery[str | None] = None,
+        priority: FromQuery[str | None] = None,
+        show: FromQuery[str | None] = None,
+    ) -> list[TicketOut]:
+        """Open tickets: breached first, then by the nearest due instant; waiting ones last.
+        Optional: ``show`` (running, waiting), ``priority``, and ``search`` (words the number,
+        subject or company name contain)."""
+        return await services.staff_queue(actor, search=search, priority=priority, show=show)
 
     @get("/{ticket_id:int}")
     async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:

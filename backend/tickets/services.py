@@ -4,7 +4,7 @@ of tickets/domain.py and keeps its due instants in business time, in one transac
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
+from functools import cache, reduce
 from typing import Any
 
 from backend.accounts import services as accounts
@@ -21,6 +21,7 @@ from backend.orders import placing as orders
 from backend.orders.schemas import OrderIn
 from backend.orders.tables import ServiceOrder
 from backend.pagination import decode_cursor, encode_cursor, page_size
+from backend.search import matching, search_terms
 from backend.sla import services as sla
 from backend.sla.domain import PRIORITY_LABELS, Calendar, Priority
 from backend.tickets import domain
@@ -275,38 +276,60 @@ async def list_tickets(
 QUEUE_LIMIT = 50  # the most urgent running tickets, then as many waiting: a page, not the whole backlog
 
 
-@cache  # built on first use (db.Prepared)
+QUEUE_STATES = {"running": domain.RUNNING, "waiting": frozenset({TicketStatus.WAITING_ON_CUSTOMER})}
+
+
+def _queue_query(states: frozenset[TicketStatus], limit: int, where: Any = None) -> Prepared:
+    """Tickets in ``states`` for the queue: the running ones by their nearest due instant, the
+    waiting ones oldest first; ``where`` narrows them (a search, a priority)."""
+
+    def build() -> Any:
+        # the predicate of the partial index ticket_running_due, in the SQL (db.status_literal)
+        query = Ticket.select(*_columns()).where(status_literal(Ticket.status, (s.value for s in states)))
+        if where is not None:
+            query = query.where(where)
+        if states == domain.RUNNING:
+            query = query.order_by(Ticket.next_due)
+        return query.order_by(Ticket.id).limit(limit)
+
+    return Prepared(build)
+
+
+@cache  # built on first use (db.Prepared): the unfiltered queue is the one opened all day
 def _queue_queries(limit: int) -> tuple[Prepared, Prepared]:
-    running = Prepared(
-        lambda: (
-            Ticket.select(*_columns())
-            # the predicate of the partial index ticket_running_due, in the SQL (db.status_literal)
-            .where(status_literal(Ticket.status, (s.value for s in domain.RUNNING)))
-            .order_by(Ticket.next_due)
-            .order_by(Ticket.id)
-            .limit(limit)
-        )
-    )
-    waiting = Prepared(
-        lambda: (
-            Ticket.select(*_columns())
-            .where(status_literal(Ticket.status, [TicketStatus.WAITING_ON_CUSTOMER.value]))
-            .order_by(Ticket.id)
-            .limit(limit)
-        )
-    )
-    return running, waiting
+    return _queue_query(QUEUE_STATES["running"], limit), _queue_query(QUEUE_STATES["waiting"], limit)
 
 
-async def staff_queue(actor: Actor) -> list[TicketOut]:
+def _queue_filter(search: str | None, priority: str | None) -> Any:
+    if priority and priority not in {p.value for p in Priority}:
+        raise InvalidInput(N_("Unknown priority %(priority)s."), field="priority", priority=priority)
+    terms = search_terms(search)
+    clauses = [
+        *([Ticket.priority == priority] if priority else []),
+        *([matching((Ticket.number, Ticket.subject, Ticket.company.name), terms)] if terms else []),
+    ]
+    return reduce(lambda left, right: left & right, clauses) if clauses else None
+
+
+async def staff_queue(
+    actor: Actor, *, search: str | None = None, priority: str | None = None, show: str | None = None
+) -> list[TicketOut]:
     """Open tickets the team owes an answer on, the earliest due first (so breached ones lead),
-    then those waiting on the customer. Threads are not loaded: the queue shows no messages."""
+    then those waiting on the customer. Threads are not loaded: the queue shows no messages.
+    Optionally only those ``show`` names ("running" or "waiting"), one ``priority``, and those whose number,
+    subject or company contains every word of ``search``."""
     actor.require_staff()
-    running_query, waiting_query = _queue_queries(QUEUE_LIMIT)
-    running = await running_query.rows()
-    waiting = await waiting_query.rows()
+    if show and show not in QUEUE_STATES:
+        raise InvalidInput(N_("Unknown part of the queue %(show)s."), field="show", show=show)
+    where = _queue_filter(search, priority)
+    if where is None:
+        queries = _queue_queries(QUEUE_LIMIT)
+    else:
+        queries = tuple(_queue_query(states, QUEUE_LIMIT, where) for states in QUEUE_STATES.values())
+    wanted = [query for name, query in zip(QUEUE_STATES, queries, strict=True) if not show or name == show]
+    rows = [row for query in wanted for row in await query.rows()]
     at = now()
-    return [_out(row, actor, [], at) for row in [*running, *waiting]]
+    return [_out(row, actor, [], at) for row in rows]
 
 
 async def staff_queue_sizes(actor: Actor) -> dict[str, int]:

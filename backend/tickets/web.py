@@ -27,6 +27,7 @@ from backend.tickets.schemas import ConvertIn, MessageIn, ResolveIn, StaffMessag
 
 Form = Annotated[dict[str, Any], FormBody]
 LABELS = {"status_labels": STATUS_LABELS, "priority_labels": PRIORITY_LABELS}
+SOON_MINUTES = 60  # a due instant this close (in business minutes) is flagged "due within the hour"
 STAFF_LABELS = {"status_labels": STAFF_STATUS_LABELS, "priority_labels": PRIORITY_LABELS}
 
 
@@ -135,12 +136,28 @@ async def _customer_use_case(actor: Actor, ticket_id: int, action: str, data: di
 
 
 @get("/", include_in_schema=False)
-async def staff_queue_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
+async def staff_queue_page(
+    request: Request[Any, Any, Any],
+    actor: CurrentActor,
+    search: FromQuery[str | None] = None,
+    priority: FromQuery[str | None] = None,
+    show: FromQuery[str | None] = None,
+) -> Template:
+    """The queue, the most urgent first; searched and filtered by plain GET, or in place (htmx
+    swaps only the list, so the search box keeps the focus as the person types)."""
+    chosen = {"search": (search or "").strip(), "priority": priority or "", "show": show or ""}
+    tickets = await services.staff_queue(
+        actor, search=chosen["search"], priority=chosen["priority"] or None, show=chosen["show"] or None
+    )
     return render(
         request,
-        "tickets/staff_queue.html",
-        tickets=await services.staff_queue(actor),
+        "tickets/partials/_staff_queue.html" if is_htmx(request) else "tickets/staff_queue.html",
+        tickets=tickets,
         sizes=await services.staff_queue_sizes(actor),
+        priorities=list(Priority),
+        filtered=any(chosen.values()),
+        soon_minutes=SOON_MINUTES,
+        **chosen,
         **STAFF_LABELS,
     )
 

@@ -60,3 +60,69 @@ document.addEventListener("htmx:afterSettle", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelector('main [aria-invalid="true"]')?.focus();
 });
+
+// A page that answers a form sent without htmx (showing its mistakes) is a POST in the browser's
+// history: make that entry the form's own page (a GET), so Reload and Back never ask whether to
+// send the form again (the server names the page: data-replace-url).
+const replaceUrl = document.body.dataset.replaceUrl;
+if (replaceUrl) window.history.replaceState(window.history.state, "", replaceUrl);
+
+// A one-time form (the order form) that the back/forward cache brings back as it was left, filled
+// in and perhaps already sent, is loaded afresh instead: a new form with a new one-time key.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && document.querySelector("form[data-once]")) window.location.reload();
+});
+
+// An error under a field goes as soon as the field is corrected: when its value is no longer the
+// one refused and the browser finds nothing wrong with it (required, type, length), without asking
+// the server. The form's summary goes with the last of them.
+const clearCorrected = (event) => {
+  const field = event.target;
+  if (!(field instanceof HTMLElement) || !field.matches('[aria-invalid="true"]')) return;
+  if (field.dataset.refused === undefined) field.dataset.refused = "";
+  const refused = field.dataset.refused;
+  const value = field.type === "radio" || field.type === "checkbox" ? String(field.checked) : field.value;
+  if (value === refused || !field.checkValidity()) return;
+  field.removeAttribute("aria-invalid");
+  const message = document.getElementById(`${field.id}-error`);
+  if (message) message.textContent = "";
+  if (!document.querySelector('main [aria-invalid="true"]')) {
+    document.querySelectorAll("main .form-error").forEach((summary) => summary.remove());
+  }
+};
+// the value a field was refused with, remembered before the person changes it
+const rememberRefused = () => {
+  document.querySelectorAll('[aria-invalid="true"]').forEach((field) => {
+    if (field.dataset.refused === undefined) {
+      field.dataset.refused = field.type === "checkbox" ? String(field.checked) : (field.value ?? "");
+    }
+  });
+};
+document.addEventListener("DOMContentLoaded", rememberRefused);
+document.addEventListener("htmx:afterSettle", rememberRefused);
+document.addEventListener("input", clearCorrected);
+document.addEventListener("change", clearCorrected);
+
+// Queue actions in a dialog: the button is a link to the order's page (which works without
+// scripts); with them it opens the dialog beside the list. A refused form comes back with its
+// dialog marked data-open, and opens again at once.
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-dialog]");
+  if (opener) {
+    const dialog = document.getElementById(opener.dataset.dialog);
+    if (dialog instanceof HTMLDialogElement) {
+      event.preventDefault();
+      dialog.showModal();
+    }
+    return;
+  }
+  const closer = event.target.closest("dialog [data-close]");
+  if (closer) closer.closest("dialog").close();
+});
+const openMarkedDialogs = (root) => {
+  root.querySelectorAll("dialog[data-open]").forEach((dialog) => {
+    if (!dialog.open) dialog.showModal();
+  });
+};
+document.addEventListener("htmx:load", (event) => openMarkedDialogs(event.detail.elt));
+document.addEventListener("DOMContentLoaded", () => openMarkedDialogs(document));

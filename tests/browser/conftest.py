@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import PortalPage
+from tests.browser.support import DESKTOP, PortalPage
 from tests.processes import served_portal
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -91,7 +91,7 @@ def portal(browser, portal_url: str, language: str) -> Iterator[PortalPage]:
         base_url=portal_url,
         locale="cs-CZ" if language == "cs" else "en-GB",
         timezone_id="Europe/Prague",
-        viewport={"width": 1280, "height": 900},
+        viewport=DESKTOP,
     )
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -18,6 +18,18 @@ AXE_SCRIPT = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = ROOT / os.environ.get("PORTAL_SCREENSHOTS", "var/screenshots")
 DEMO_PASSWORD = "demo-portal-2026"  # the README publishes it
 BLOCKING_IMPACTS = ("serious", "critical")
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# how far the page is wider than its window, and which boxes scroll sideways with something hidden
+LAYOUT_SCRIPT = """() => {
+  const root = document.documentElement;
+  const boxes = [...document.querySelectorAll("body *")].filter((element) => {
+    const overflow = getComputedStyle(element).overflowX;
+    return (overflow === "auto" || overflow === "scroll") && element.scrollWidth > element.clientWidth + 1;
+  }).map((element) => `${element.tagName.toLowerCase()}.${element.className}: `
+    + `${element.scrollWidth} > ${element.clientWidth}`);
+  return {page: root.scrollWidth - root.clientWidth, boxes};
+}"""
 _EXPECTED_REFUSAL = re.compile(r"Failed to load resource: the server responded with a status of 4(09|22) ")
 
 
@@ -113,22 +125,36 @@ class PortalPage:
         self.button("Sign out").click()
         self.page.wait_for_load_state()
 
-    def on_phone(self, name: str) -> None:
-        """The same page on a phone: nothing wider than the screen, checked and kept like any page."""
-        size = self.page.viewport_size
-        self.page.set_viewport_size({"width": 390, "height": 844})
-        try:
-            overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{name}: the page is {overflow}px wider than a phone's screen"
-            self.check(name)
-        finally:
-            self.page.set_viewport_size(size)
-
-    def check(self, name: str) -> None:
-        """The page as it is now: no serious or critical axe-core violation; a full-page screenshot
-        as ``<language>/<name>.png``."""
+    def check(self, name: str, *, keep: bool = True) -> None:
+        """The page as it is now, on a desktop (1366×900) and on a phone (390×844): it does not
+        scroll sideways and hides nothing in a sideways-scrolling box; no serious or critical
+        axe-core violation; full-page screenshots ``<language>/<name>.png`` and ``<name>-phone.png``
+        (``keep=False``: only under var/screenshots, never in the committed set)."""
         self.page.wait_for_load_state("networkidle")
         self.expect_language()
+        size = self.page.viewport_size
+        try:
+            for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
+                self.page.set_viewport_size(viewport)
+                self.expect_fits(f"{name}{suffix}")
+                self.expect_accessible(f"{name}{suffix}")
+                folder = (SCREENSHOT_DIR if keep else ROOT / "var" / "screenshots") / self.language
+                folder.mkdir(parents=True, exist_ok=True)
+                shot = folder / f"{name}{suffix}.png"
+                self.page.screenshot(path=str(shot), full_page=True, animations="disabled")
+        finally:
+            self.page.set_viewport_size(size)
+        self.checked.append(name)
+
+    def expect_fits(self, name: str) -> None:
+        """Nothing wider than the window: the page does not scroll sideways, and no box of it
+        scrolls sideways either (a table in an overflow-x wrapper hides its right-hand columns)."""
+        layout = self.page.evaluate(LAYOUT_SCRIPT)
+        where = f"{name} at {self.page.viewport_size['width']}px"
+        assert layout["page"] <= 0, f"{where}: the page is {layout['page']}px wider than the window"
+        assert not layout["boxes"], f"{where}: content hidden in sideways-scrolling boxes: {layout['boxes']}"
+
+    def expect_accessible(self, name: str) -> None:
         if not self.page.evaluate("typeof window.axe === 'object'"):
             # evaluated through the DevTools protocol: the page's CSP does not apply to it
             self.page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
@@ -137,7 +163,3 @@ class PortalPage:
         assert not blocking, (
             f"axe-core on {name} ({self.page.url}, {self.language}):\n" + describe_violations(blocking)
         )
-        folder = SCREENSHOT_DIR / self.language
-        folder.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True, animations="disabled")
-        self.checked.append(name)

@@ -22,7 +22,6 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
     expect(portal.heading("Latest tickets")).to_be_visible()
     expect(page.locator("#credit-heading + .balance")).to_be_visible()
     portal.check("customer-home")
-    portal.on_phone("customer-home-phone")
 
     portal.nav().get_by_role("link", name=portal.t("Entitlements"), exact=True).click()
     expect(portal.heading("What your company is entitled to")).to_be_visible()
@@ -48,7 +47,6 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
     point.focus()  # a point's value shows on keyboard focus, not only on hover
     expect(point.locator("text.datum-value")).to_be_visible()
     portal.check("credit")
-    portal.on_phone("credit-phone")
 
     portal.nav().get_by_role("link", name=portal.t("Hotline"), exact=True).click()
     expect(portal.heading("Hotline")).to_be_visible()

@@ -251,3 +251,31 @@ def test_a_status_literal_writes_sorted_status_names_into_the_sql_and_nothing_el
     for bad in (["x'); DROP TABLE service_order; --"], [], ["Quoted"]):
         with pytest.raises(ValueError):
             status_literal(ServiceOrder.status, bad)
+
+
+# --- a quote far above its estimate asks for a confirmation -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quote", "estimate", "unusual"),
+    [
+        (100_000_000_000, 1_197_900, True),  # the 1 000 000 000 Kč quote of an 11 979 Kč estimate
+        (3_000_00, 1_000_00, False),  # exactly three times: still a price
+        (3_000_01, 1_000_00, True),  # a haléř more: asked about
+        (1_000_00, 1_000_00, False),
+        (50_00, 1_000_00, False),  # far below is a discount, not a slip
+        (1_000_000_00, 0, False),  # nothing to compare with
+    ],
+)
+def test_a_quote_over_three_times_its_estimate_is_unusual(quote: int, estimate: int, unusual: bool) -> None:
+    assert domain.quote_is_unusual(quote, estimate) is unusual
+
+
+@given(estimate=st.integers(min_value=1, max_value=10**11), quote=st.integers(min_value=0, max_value=10**12))
+def test_an_unusual_quote_is_exactly_one_above_the_factor(estimate: int, quote: int) -> None:
+    assert domain.quote_is_unusual(quote, estimate) == (quote > domain.UNUSUAL_QUOTE_FACTOR * estimate)
+    # raising an unusual quote keeps it unusual; lowering a usual one keeps it usual
+    if domain.quote_is_unusual(quote, estimate):
+        assert domain.quote_is_unusual(quote + 1, estimate)
+    elif quote > 0:
+        assert not domain.quote_is_unusual(quote - 1, estimate)

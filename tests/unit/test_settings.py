@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backend.settings import DEVELOPMENT_SECRET, SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_development_defaults_use_the_embedded_database(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,3 +108,14 @@ def test_portal_serve_refuses_to_start_in_production_with_any_host() -> None:
     )
     assert done.returncode != 0
     assert "ALLOWED_HOSTS=*" in done.stderr + done.stdout
+def test_the_reseller_has_a_name_and_a_logo_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RESELLER_NAME", raising=False)
+    monkeypatch.delenv("RESELLER_LOGO", raising=False)
+    settings = load_settings()
+    assert settings.reseller_name == "Dytron"
+    logo = settings.reseller_logo
+    assert logo.startswith("/static/") and (ROOT / "frontend" / logo.lstrip("/")).is_file()
+    monkeypatch.setenv("RESELLER_NAME", "CAD Partner s.r.o.")
+    monkeypatch.setenv("RESELLER_LOGO", "/static/favicon.svg")
+    changed = load_settings()
+    assert (changed.reseller_name, changed.reseller_logo) == ("CAD Partner s.r.o.", "/static/favicon.svg")

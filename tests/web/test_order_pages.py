@@ -131,13 +131,13 @@ async def test_order_list_filters_and_loads_more_in_place(anonymous, catalogue) 
         await anonymous.post("/orders", data=order_form(description=f"Objednávka {n}"))
     await anonymous.post("/orders", data=order_form(service_code="INSTALLATION", quantity="1"))
     page = await anonymous.get("/orders", headers=EN)
-    assert page.text.count('<tr>\n  <td><a href="/orders/') == 25
+    assert page.text.count('<tr>\n  <td class="card-title nowrap"><a href="/orders/') == 25
     more = re.search(r'hx-get="(/orders\?cursor=[^"]+)"', page.text).group(1)
     rest = await anonymous.get(more.replace("&amp;", "&"), headers=HTMX)
     assert rest.text.count("<tr>") == 3 and "more-orders" not in rest.text
     filtered = await anonymous.get("/orders?status=quoted", headers={**HTMX, **EN})
     assert filtered.text.lstrip().startswith('<section id="order-list"')
-    assert filtered.text.count('<td><a href="/orders/') == 1
+    assert filtered.text.count('<td class="card-title nowrap"><a href="/orders/') == 1
 
 
 async def test_member_sees_orders_but_no_quote_buttons(anonymous, app, catalogue) -> None:
