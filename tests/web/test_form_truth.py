@@ -53,14 +53,19 @@ async def test_an_order_without_a_service_says_choose_a_service_and_keeps_what_w
     assert await ServiceOrder.count() == 0
 
 
-async def test_a_refused_post_from_another_site_names_its_own_address(anonymous, catalogue) -> None:
+async def test_a_refused_post_without_a_referer_names_its_own_address(anonymous, catalogue) -> None:
     await register(anonymous, language="en")
     refused = await anonymous.post(
+        "/orders", data={"service_code": "TRAINING", "quantity": "2", "description": ""}, headers=EN
+    )
+    assert refused.status_code == 422 and 'data-replace-url="/orders"' in refused.text
+    # a post from another site never reaches the page: the CSRF check refuses its Referer
+    foreign = await anonymous.post(
         "/orders",
         data={"service_code": "TRAINING", "quantity": "2", "description": ""},
         headers={**EN, "referer": "https://elsewhere.example/orders/new"},
     )
-    assert refused.status_code == 422 and 'data-replace-url="/orders"' in refused.text
+    assert foreign.status_code == 403
 
 
 async def test_the_same_order_form_sent_twice_places_one_order(anonymous, catalogue) -> None:
