@@ -21,7 +21,7 @@ from backend.orders.domain import OrderStatus
 from backend.pages import FormBody, form_value, render, safe_next, see_other
 from backend.settings import get_settings
 from backend.sla.domain import PRIORITY_LABELS
-from backend.tickets import services as tickets
+from backend.tickets import queries as tickets
 from backend.tickets.domain import STATUS_LABELS as TICKET_STATUS_LABELS
 
 RECENT = 5  # orders and tickets the customer's overview lists

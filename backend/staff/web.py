@@ -14,7 +14,7 @@ from backend.orders import queries as orders
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
 from backend.pages import render
 from backend.sla.domain import PRIORITY_LABELS
-from backend.tickets import services as tickets
+from backend.tickets import queries as tickets
 
 FIRST = 5  # orders and tickets the home lists from each queue
 

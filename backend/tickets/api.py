@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.guards import customer, staff
 from backend.params import RowId
-from backend.tickets import services
+from backend.tickets import queries, services
 from backend.tickets.schemas import (
     ConvertIn,
     MessageIn,
@@ -42,11 +42,11 @@ class TicketController(Controller):
         limit: FromQuery[int | None] = None,
     ) -> TicketPage:
         """The company's tickets, newest first; pass ``next_cursor`` back as ``cursor``."""
-        return await services.list_tickets(actor, status=status, cursor=cursor, limit=limit)
+        return await queries.list_tickets(actor, status=status, cursor=cursor, limit=limit)
 
     @get("/{ticket_id:int}")
     async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
-        return await services.get_ticket(actor, ticket_id)
+        return await queries.get_ticket(actor, ticket_id)
 
     @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED)
     async def reply(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[MessageIn]) -> TicketOut:
@@ -75,11 +75,11 @@ class StaffTicketController(Controller):
         """Open tickets: breached first, then by the nearest due instant; waiting ones last.
         Optional: ``show`` (running, waiting), ``priority``, and ``search`` (words the number,
         subject or company name contain)."""
-        return await services.staff_queue(actor, search=search, priority=priority, show=show)
+        return await queries.staff_queue(actor, search=search, priority=priority, show=show)
 
     @get("/{ticket_id:int}")
     async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
-        return await services.get_ticket(actor, ticket_id)
+        return await queries.get_ticket(actor, ticket_id)
 
     @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED)
     async def reply(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[StaffMessageIn]) -> TicketOut:

@@ -21,7 +21,7 @@ from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, 
 from backend.params import RowId
 from backend.sla.domain import PRIORITY_LABELS, PRIORITY_MEANINGS, Priority
 from backend.sla.services import alc_terms
-from backend.tickets import services
+from backend.tickets import queries, services
 from backend.tickets.domain import STAFF_STATUS_LABELS, STATUS_LABELS
 from backend.tickets.schemas import ConvertIn, MessageIn, ResolveIn, StaffMessageIn, TicketIn, TicketOut
 
@@ -38,7 +38,7 @@ STAFF_LABELS = {"status_labels": STAFF_STATUS_LABELS, "priority_labels": PRIORIT
 async def ticket_list(
     request: Request[Any, Any, Any], actor: CurrentActor, cursor: FromQuery[str | None] = None
 ) -> Template:
-    page = await services.list_tickets(actor, cursor=cursor, thread=False)
+    page = await queries.list_tickets(actor, cursor=cursor, thread=False)
     if is_htmx(request) and cursor:
         return render(request, "tickets/partials/_rows.html", page=page, **LABELS)
     rights = await entitlements(actor)
@@ -91,7 +91,7 @@ async def ticket_page(request: Request[Any, Any, Any], actor: CurrentActor, tick
     return render(
         request,
         "tickets/detail.html",
-        ticket=await services.get_ticket(actor, ticket_id),
+        ticket=await queries.get_ticket(actor, ticket_id),
         created=request.query_params.get("created") == "1",
         message=None,
         errors={},
@@ -113,7 +113,7 @@ async def ticket_action(
         redirect_to=f"/tickets/{ticket_id}",
         partial="tickets/partials/_thread.html",
         page="tickets/detail.html",
-        ticket=await services.get_ticket(actor, ticket_id),
+        ticket=await queries.get_ticket(actor, ticket_id),
         created=False,
         form=data,
         **LABELS,
@@ -146,14 +146,14 @@ async def staff_queue_page(
     """The queue, the most urgent first; searched and filtered by plain GET, or in place (htmx
     swaps only the list, so the search box keeps the focus as the person types)."""
     chosen = {"search": (search or "").strip(), "priority": priority or "", "show": show or ""}
-    tickets = await services.staff_queue(
+    tickets = await queries.staff_queue(
         actor, search=chosen["search"], priority=chosen["priority"] or None, show=chosen["show"] or None
     )
     return render(
         request,
         "tickets/partials/_staff_queue.html" if is_htmx(request) else "tickets/staff_queue.html",
         tickets=tickets,
-        sizes=await services.staff_queue_sizes(actor),
+        sizes=await queries.staff_queue_sizes(actor),
         priorities=list(Priority),
         filtered=any(chosen.values()),
         soon_minutes=SOON_MINUTES,
@@ -164,7 +164,7 @@ async def staff_queue_page(
 
 async def _staff_ticket_context(actor: Actor, ticket_id: int) -> dict[str, Any]:
     return {
-        "ticket": await services.get_ticket(actor, ticket_id),
+        "ticket": await queries.get_ticket(actor, ticket_id),
         "services": await catalog.list_services(),
         **STAFF_LABELS,
     }

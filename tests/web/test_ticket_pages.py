@@ -165,7 +165,7 @@ async def test_the_billing_choice_follows_routing_and_survives_a_refresh(anonymo
 async def test_the_staff_queue_says_how_much_lies_past_its_page(
     anonymous, app, sla_plans, monkeypatch
 ) -> None:
-    import backend.tickets.services as ticket_services
+    import backend.tickets.queries as ticket_queries
 
     me = await register(anonymous, language="en")
     async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
@@ -191,7 +191,7 @@ async def test_the_staff_queue_says_how_much_lies_past_its_page(
             assert opened.status_code == 201, opened.text
         whole = await admin.get("/staff/tickets")
         assert "most urgent of" not in whole.text and whole.text.count("Problém ") == 3
-        monkeypatch.setattr(ticket_services, "QUEUE_LIMIT", 2)
+        monkeypatch.setattr(ticket_queries, "QUEUE_LIMIT", 2)
         page = await admin.get("/staff/tickets")
         assert "The queue shows the 2 most urgent of 3 tickets" in page.text
         assert page.text.count("Problém ") == 2
