@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from backend.charts import Label, Plot, Tick, value_axis
 
-PLOT = Plot(width=720, height=280, left=96, right=16, top=16, bottom=44)
+PLOT = Plot(width=720, height=280, left=124, right=16, top=16, bottom=44)
 FORECAST_HORIZON = timedelta(days=365)
 EXPIRY_HORIZON = timedelta(days=400)  # a package bought today, valid 12 months, still shows
 
@@ -66,8 +66,10 @@ def burn_down(
     value_label: Label = str,
     month_label: Callable[[datetime], str] = lambda at: str(at.month),
     expiring: Sequence[tuple[datetime, int]] = (),
+    lapses: Sequence[tuple[datetime, int]] = (),
 ) -> Chart:
-    """Balance over time, and the forecast to zero when it falls within a year from now."""
+    """Balance over time, and the forecast to zero when it falls within a year from now: drawn at
+    the recent pace, dropping on each date where part of a lot lapses unused (``lapses``)."""
     points = shown_points(points)
     start, now = points[0][0], points[-1][0]
     forecast_end = runs_out_at if runs_out_at and runs_out_at - now <= FORECAST_HORIZON else None
@@ -88,7 +90,8 @@ def burn_down(
     for (at, balance), (next_at, _) in zip(points, [*points[1:], points[-1]], strict=True):
         steps.append(f"{x(at)},{y(balance)}")
         steps.append(f"{x(next_at)},{y(balance)}")
-    forecast = f"{x(now)},{y(points[-1][1])} {x(forecast_end)},{y(0)}" if forecast_end else ""
+    path = _forecast_path(now, points[-1][1], forecast_end, lapses) if forecast_end else []
+    forecast = " ".join(f"{x(at)},{y(balance)}" for at, balance in path)
     return Chart(
         plot=plot,
         history=" ".join(steps),
@@ -99,6 +102,22 @@ def burn_down(
         expiries=[Marker(x(at), at, amount) for at, amount in expiries],
         forecast_end=forecast_end,
     )
+
+
+def _forecast_path(
+    now: datetime, balance: int, end: datetime, lapses: Sequence[tuple[datetime, int]]
+) -> list[tuple[datetime, float]]:
+    """The simulated balance: the draws go on at one pace until ``end``; each lapse is a drop."""
+    wanted = sorted((at, amount) for at, amount in lapses if now < at <= end)
+    seconds = max((end - now).total_seconds(), 1)
+    pace = (balance - sum(amount for _, amount in wanted)) / seconds
+    path: list[tuple[datetime, float]] = [(now, balance)]
+    lapsed = 0
+    for at, amount in wanted:
+        before = balance - pace * (at - now).total_seconds() - lapsed
+        lapsed += amount
+        path += [(at, before), (at, max(before - amount, 0))]
+    return [*path, (end, 0)]
 
 
 def _months(

@@ -39,6 +39,7 @@ async def credit_context(
         value_label=whole_crowns,
         month_label=format_month,
         expiring=[(lot.expires_at, lot.amount) for lot in overview.expiring],
+        lapses=[(lapse.expires_at, lapse.amount) for lapse in overview.lapses],
     )
     return {"credit": overview, "chart": chart, "entry_labels": ENTRY_LABELS}
 

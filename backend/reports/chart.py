@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from backend.charts import Label, Plot, Tick, value_axis
 
-PLOT = Plot(width=720, height=260, left=96, right=12, top=14, bottom=40)
+PLOT = Plot(width=720, height=260, left=124, right=12, top=14, bottom=40)
 MAX_LABELLED_GROUPS = 12  # beyond this every other group's label is left out, so none collide
 
 

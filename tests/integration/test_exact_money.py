@@ -281,6 +281,6 @@ async def test_credit_entitlements_and_the_page_show_the_same_forecast(anonymous
     assert abs(runs_out[0] - runs_out[1]) < timedelta(seconds=5)
     page = await anonymous.get("/credit")
     assert (
-        "will lapse unused" in page.text
+        "will expire before it is drawn" in page.text
         and "CZK\xa0" + f"{overview['expected_lapse'] / 100:,.2f}" in page.text
     )
