@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
+from backend.accounts.domain import Actor
 from backend.accounts.web import Form, typed
 from backend.errors import InvalidInput
 from backend.forms import decode_form
@@ -35,17 +36,23 @@ class WebhookText(msgspec.Struct):
     description: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
-@get("/", include_in_schema=False)
-async def webhooks_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
+async def _list_page(
+    request: Request[Any, Any, Any], actor: Actor, *, status_code: int = 200, **context: Any
+) -> Template:
+    """The endpoints with the form to register one; ``context`` carries the form's outcome."""
     return render(
         request,
         "webhooks/list.html",
+        status_code=status_code,
         endpoints=await services.list_endpoints(actor),
         events=EVENTS,
-        values={},
-        errors={},
-        created=None,
+        **{"values": {}, "errors": {}, "created": None, **context},
     )
+
+
+@get("/", include_in_schema=False)
+async def webhooks_page(request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
+    return await _list_page(request, actor)
 
 
 @post("/", include_in_schema=False)
@@ -53,25 +60,9 @@ async def webhook_create(request: Request[Any, Any, Any], actor: CurrentActor, d
     try:
         created = await services.create_endpoint(actor, _webhook_in(data))
     except InvalidInput as error:
-        return render(
-            request,
-            "webhooks/list.html",
-            status_code=422,
-            endpoints=await services.list_endpoints(actor),
-            events=EVENTS,
-            values=typed(data),
-            errors=field_errors(error),
-            created=None,
-        )
-    return render(
-        request,
-        "webhooks/list.html",
-        endpoints=await services.list_endpoints(actor),
-        events=EVENTS,
-        values={},
-        errors={},
-        created=created,
-    )
+        refused = {"values": typed(data), "errors": field_errors(error)}
+        return await _list_page(request, actor, status_code=422, **refused)
+    return await _list_page(request, actor, created=created)
 
 
 @get("/{webhook_id:int}", include_in_schema=False)
