@@ -53,6 +53,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"engine_{ENGINE}: ran on {ENGINE}")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test of one engine's internals runs on that engine: deselected on the other, never skipped."""
+    other = "sqlite" if ENGINE == "postgres" else "postgres"
+    dropped = [item for item in items if item.get_closest_marker(f"only_{other}")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _state:
         from tests import pg_server

@@ -38,12 +38,12 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
 from backend.accounts.tables import Company, PortalUser
-from backend.db import DB, Param, is_postgres
+from backend.db import DB, Param
 from backend.db.lifespan import _keep_session
 from backend.db.sqlite_engine import KeptConnectionsSQLiteEngine
 
-postgres_only = pytest.mark.skipif(not is_postgres(), reason="a PostgreSQL internal")
-sqlite_only = pytest.mark.skipif(is_postgres(), reason="an SQLite internal")
+postgres_only = pytest.mark.only_postgres  # deselected on SQLite (tests/conftest.py)
+sqlite_only = pytest.mark.only_sqlite  # deselected on PostgreSQL
 
 
 def test_column_meta_names_a_column_and_table_meta_lists_a_tables_columns() -> None:
