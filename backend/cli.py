@@ -145,13 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def dispatch(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
+    """Run the command ``argv`` names; a settings mistake is a message and exit code 2, not a trace."""
+    args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    return dispatch(build_parser(), argv)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,7 @@ import argparse
 import asyncio
 import sys
 
-from backend.cli import add_serve_arguments, serve
-from backend.settings import SettingsError
+from backend.cli import add_serve_arguments, dispatch, serve
 
 
 def _generate_data(args: argparse.Namespace) -> int:
@@ -55,12 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench.benchmark import main as run
 
         return run(argv[1:])
-    args = build_parser().parse_args(argv)
-    try:
-        return args.handler(args)
-    except SettingsError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
+    return dispatch(build_parser(), argv)
 
 
 if __name__ == "__main__":
