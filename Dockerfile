@@ -7,6 +7,9 @@ RUN npm ci --no-audit --no-fund
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORTAL_ENV=production HOST=0.0.0.0 PORT=8000
 WORKDIR /app
+# WeasyPrint renders the invoice PDFs with Pango
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml requirements.lock README.md babel.cfg ./
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY backend ./backend
