@@ -87,6 +87,24 @@ class Settings:
     supplier_ico: str = "27485919"
     supplier_dic: str = "CZ27485919"
     supplier_bank_account: str = "2001234567/2010"
+    supplier_iban: str = "CZ4720100000002001234567"  # the same account, for ISDOC and the QR payment
+    supplier_bic: str = "FIOBCZPPXXX"
+    # invoices
+    invoice_due_days: int = 14
+    invoice_interval_seconds: int = 3600  # SLA monthly fees and overdue reminders, every so often
+    invoice_reminder_every_days: int = 7  # overdue: reminded once, then weekly ...
+    invoice_reminder_cap: int = 4  # ... at most this many times
+    # ARES, the Czech business register (its public REST API)
+    ares_base_url: str = "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest"
+    ares_timeout_seconds: int = 5
+    # Hotline attachments
+    attachment_max_file_bytes: int = 25 * 1024 * 1024
+    attachment_max_ticket_bytes: int = 100 * 1024 * 1024
+    attachment_store: str = "database"  # or "filesystem" (files under attachment_dir)
+    attachment_dir: str = str(PROJECT_ROOT / "var" / "attachments")
+    # e-mail in: the mailbox the replies reach (off when unset), and how often it is read
+    imap_url: str = ""
+    mail_fetch_interval_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -153,6 +171,19 @@ class Settings:
             raise SettingsError("SUPPLIER_ICO must be the supplier's 8-digit company ID (IČO).")
         if not 0 <= self.vat_rate_percent <= 100:
             raise SettingsError("VAT_RATE_PERCENT must be between 0 and 100.")
+        from stdnum import iban
+
+        if not iban.is_valid(self.supplier_iban):
+            raise SettingsError("SUPPLIER_IBAN must be a valid IBAN (CZ and 22 digits for a Czech account).")
+        if self.invoice_due_days < 0 or min(self.invoice_reminder_every_days, self.ares_timeout_seconds) < 1:
+            raise SettingsError(
+                "INVOICE_DUE_DAYS must not be negative; INVOICE_REMINDER_EVERY_DAYS and "
+                "ARES_TIMEOUT_SECONDS must be positive."
+            )
+        if min(self.attachment_max_file_bytes, self.attachment_max_ticket_bytes) < 1:
+            raise SettingsError("ATTACHMENT_MAX_FILE_BYTES and ATTACHMENT_MAX_TICKET_BYTES must be positive.")
+        if self.attachment_store not in ("database", "filesystem"):
+            raise SettingsError("ATTACHMENT_STORE must be database or filesystem.")
 
 
 def load_settings() -> Settings:
@@ -208,6 +239,22 @@ def load_settings() -> Settings:
         supplier_ico=os.environ.get("SUPPLIER_ICO", "27485919"),
         supplier_dic=os.environ.get("SUPPLIER_DIC", "CZ27485919"),
         supplier_bank_account=os.environ.get("SUPPLIER_BANK_ACCOUNT", "2001234567/2010"),
+        supplier_iban=os.environ.get("SUPPLIER_IBAN", "CZ4720100000002001234567").replace(" ", ""),
+        supplier_bic=os.environ.get("SUPPLIER_BIC", "FIOBCZPPXXX"),
+        invoice_due_days=_env_int("INVOICE_DUE_DAYS", 14),
+        invoice_interval_seconds=_env_int("INVOICE_INTERVAL_SECONDS", 3600),
+        invoice_reminder_every_days=_env_int("INVOICE_REMINDER_EVERY_DAYS", 7),
+        invoice_reminder_cap=_env_int("INVOICE_REMINDER_CAP", 4),
+        ares_base_url=os.environ.get(
+            "ARES_BASE_URL", "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest"
+        ).rstrip("/"),
+        ares_timeout_seconds=_env_int("ARES_TIMEOUT_SECONDS", 5),
+        attachment_max_file_bytes=_env_int("ATTACHMENT_MAX_FILE_BYTES", 25 * 1024 * 1024),
+        attachment_max_ticket_bytes=_env_int("ATTACHMENT_MAX_TICKET_BYTES", 100 * 1024 * 1024),
+        attachment_store=os.environ.get("ATTACHMENT_STORE", "database").strip().lower(),
+        attachment_dir=os.environ.get("ATTACHMENT_DIR", str(PROJECT_ROOT / "var" / "attachments")),
+        imap_url=os.environ.get("IMAP_URL", ""),
+        mail_fetch_interval_seconds=_env_int("MAIL_FETCH_INTERVAL_SECONDS", 60),
     )
 
 

@@ -1,0 +1,1 @@
+"""Tax documents: invoices and credit notes, as PDF with the ISDOC inside and a QR payment."""
