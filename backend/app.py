@@ -34,6 +34,7 @@ from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
 from backend.entitlements import api as entitlements_api
 from backend.entitlements import web as entitlements_web
+from backend.invoices import api as invoices_api
 from backend.notifications.sender import notification_sender
 from backend.openapi import document_problems
 from backend.ops.api import health, ready
@@ -155,6 +156,7 @@ def _litestar(settings: Settings) -> Litestar:
             sla_api.StaffSlaController,
             audit_api.AuditController,
             webhooks_api.StaffWebhookController,
+            invoices_api.InvoiceController,
             reports_web.ReportsController,
             accounts_web.router,
             company_web.router,

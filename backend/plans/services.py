@@ -13,6 +13,7 @@ from backend.credit import services as credit
 from backend.db import json_value, locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import current_language
+from backend.invoices import services as invoices
 from backend.money import CURRENCY, with_vat
 from backend.notifications.services import enqueue_for_managers
 from backend.plans.schemas import PlanAdminOut, PlanChange, PlanOut, SubscriptionOut
@@ -151,7 +152,7 @@ async def pending_subscriptions(actor: Actor) -> list[SubscriptionOut]:
 
 async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str = "") -> SubscriptionOut:
     """Approve (after payment) or reject a plan request. An approved SBP plan books its credit,
-    valid for the plan's months, in the same transaction."""
+    valid for the plan's months, and is invoiced at its price, in the same transaction."""
     actor.require_staff_admin()
     async with write_transaction():
         row = await locked(
@@ -191,6 +192,7 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
             await credit.top_up_from_plan(
                 row["company"], row["credit"], row["validity_months"], actor, subscription_id, plan["code"]
             )
+            await invoices.invoice_plan_purchase(row, plan, actor)
         await enqueue_for_managers(
             row["company"],
             "plan_approved" if approve else "plan_rejected",

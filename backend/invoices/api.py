@@ -1,0 +1,63 @@
+"""JSON API of invoices: customers read their company's, staff every company's; staff admin
+issues by hand, records payments and issues credit notes. Nothing issued can be edited: there is
+no PUT, PATCH or DELETE here."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from backend.accounts.api import ACTOR, CurrentActor
+from backend.accounts.guards import signed_in, staff_admin
+from backend.invoices import queries, services
+from backend.invoices.schemas import CreditNoteIn, InvoiceOut, InvoicePage, ManualInvoiceIn, PaymentIn
+from backend.params import RowId, RowIdFilter
+
+
+class InvoiceController(Controller):
+    path = "/api/v1/invoices"
+    tags = ["invoices"]
+    guards = [signed_in]
+    dependencies = ACTOR
+
+    @get()
+    async def invoices(
+        self,
+        actor: CurrentActor,
+        status: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int | None] = None,
+        company_id: RowIdFilter = None,
+        search: FromQuery[str | None] = None,
+    ) -> InvoicePage:
+        """Invoices and credit notes, newest first: a customer's company's, or (staff) every
+        company's or one ``company_id``'s. ``status``: unpaid, overdue, paid or credit_note."""
+        return await queries.list_invoices(
+            actor, status=status, cursor=cursor, limit=limit, company_id=company_id, search=search
+        )
+
+    @get("/{invoice_id:int}")
+    async def invoice(self, actor: CurrentActor, invoice_id: RowId) -> InvoiceOut:
+        """One document as issued (its lines, VAT recapitulation, payment details), with what was
+        paid and credited since and what is left to pay."""
+        return await queries.get_invoice(actor, invoice_id)
+
+    @post(guards=[staff_admin], status_code=HTTP_201_CREATED)
+    async def issue(self, actor: CurrentActor, data: JSONBody[ManualInvoiceIn]) -> InvoiceOut:
+        """Staff admin issues an invoice by hand (lines typed in) for work outside the catalogue."""
+        return await queries.get_invoice(actor, await services.issue_manual(actor, data))
+
+    @post("/{invoice_id:int}/payments", guards=[staff_admin], status_code=HTTP_201_CREATED)
+    async def pay(self, actor: CurrentActor, invoice_id: RowId, data: JSONBody[PaymentIn]) -> InvoiceOut:
+        """Record money received (haléře); a partial payment leaves the rest due."""
+        await services.record_payment(actor, invoice_id, data)
+        return await queries.get_invoice(actor, invoice_id)
+
+    @post("/{invoice_id:int}/credit-notes", guards=[staff_admin], status_code=HTTP_201_CREATED)
+    async def credit(
+        self, actor: CurrentActor, invoice_id: RowId, data: JSONBody[CreditNoteIn]
+    ) -> InvoiceOut:
+        """Issue a credit note against the invoice: all that is left of it, or the chosen lines
+        and quantities (never more than is left). Answers with the credit note."""
+        return await queries.get_invoice(actor, await services.issue_credit_note(actor, invoice_id, data))
