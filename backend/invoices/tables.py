@@ -23,7 +23,8 @@ class Invoice(Table, tablename="invoice"):
     source_kind = Varchar(length=12)  # order | subscription | sla_fee | manual | credit_note
     source_id = Integer(null=True, default=None)
     source_key = Varchar(length=60, null=True, default=None, unique=True)
-    original = ForeignKey(references="self", null=True, on_delete=OnDelete.restrict, index=True)
+    # NO ACTION, not RESTRICT: SQLite checks RESTRICT row by row, so emptying the table would fail
+    original = ForeignKey(references="self", null=True, on_delete=OnDelete.no_action, index=True)
     snapshot = Text()  # document.encode(): the document exactly as issued
     # a credit note: which lines of the original it takes back, [[line number, quantity], ...]
     credited_lines = JSON(default="[]")
