@@ -207,7 +207,8 @@ async def _issue_sla_fee(contract: Row, month: date, key: str, on: date) -> int:
 # --- by hand ------------------------------------------------------------------------------------------
 
 
-def _hundredths(value: Decimal, field: str) -> int:
+def _hundredths(raw: Decimal | int, field: str) -> int:
+    value = Decimal(raw)
     if not value.is_finite() or value <= 0:
         raise InvalidInput(N_("The quantity must be more than zero."), field=field)
     scaled = value * QUANTITY_SCALE
