@@ -35,6 +35,8 @@ from backend.db import database_lifespan
 from backend.entitlements import api as entitlements_api
 from backend.entitlements import web as entitlements_web
 from backend.invoices import api as invoices_api
+from backend.invoices import staff_web as invoices_staff_web
+from backend.invoices import web as invoices_web
 from backend.invoices.scheduler import invoice_schedule
 from backend.notifications.sender import notification_sender
 from backend.openapi import document_problems
@@ -180,6 +182,8 @@ def _litestar(settings: Settings) -> Litestar:
             audit_web.router,
             reports_web.router,
             webhooks_web.router,
+            invoices_web.router,
+            invoices_staff_web.router,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"

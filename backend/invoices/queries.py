@@ -165,8 +165,8 @@ async def unpaid_of(company_id: int) -> tuple[int, int]:
     return len(summaries), sum(item.left_to_pay for item in summaries)
 
 
-async def of_company(actor: Actor, company_id: int, limit: int = 50) -> list[InvoiceSummary]:
-    actor.require_staff()
+async def of_company(company_id: int, limit: int = 20) -> list[InvoiceSummary]:
+    """The company's latest documents, for the staff company page."""
     rows = (
         await Invoice.select(*_columns())
         .where(Invoice.company == company_id)
@@ -321,3 +321,10 @@ async def invoice_book(actor: Actor, start: date, end: date) -> list[tuple[Invoi
     )
     summaries = await _summaries(rows)
     return [(summary, decode(row["snapshot"])) for summary, row in zip(summaries, rows, strict=True)]
+
+
+async def company_choices() -> list[Row]:
+    """The companies an invoice can be issued to, by name (the manual invoice form)."""
+    from backend.accounts.tables import Company
+
+    return await Company.select(Company.id, Company.name, Company.ico).order_by(Company.name).limit(1000)

@@ -27,13 +27,16 @@ class ManualLineIn(msgspec.Struct):
     vat_rate_percent: VatRate = 21
 
 
-class ManualInvoiceIn(msgspec.Struct):
-    """An invoice issued by hand for a company, for work outside the catalogue."""
-
+class ManualInvoiceHead(msgspec.Struct):
     company_id: Id
-    lines: Annotated[list[ManualLineIn], msgspec.Meta(max_length=50)]
     note: Note = ""
     taxable_supply_on: date | None = None  # DUZP; today when left out
+
+
+class ManualInvoiceIn(ManualInvoiceHead, kw_only=True):
+    """An invoice issued by hand for a company, for work outside the catalogue."""
+
+    lines: Annotated[list[ManualLineIn], msgspec.Meta(max_length=50)]
 
 
 class PaymentIn(msgspec.Struct):
