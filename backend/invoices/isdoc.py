@@ -55,6 +55,11 @@ def street_and_number(street: str) -> tuple[str, str]:
     return match["street"].strip(), match["number"]
 
 
+def plain_lines(value: str) -> str:
+    """Line breaks as XML keeps them: a parser reads a bare CR as LF, so write LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def account_and_bank_code(bank_account: str) -> tuple[str, str]:
     """`2001234567/2010` → (`2001234567`, `2010`); the number keeps its prefix (`19-2000145399`)."""
     number, _slash, code = bank_account.partition("/")
@@ -113,7 +118,7 @@ class _Writer:
         self.el(category, "VATApplicable", "true")
         if line.discount_percent:
             self.el(row, "Note", f"sleva {line.discount_percent} %")
-        self.el(self.el(row, "Item"), "Description", line.description)
+        self.el(self.el(row, "Item"), "Description", plain_lines(line.description))
 
 
 def _date(value: date) -> str:

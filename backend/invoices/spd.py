@@ -51,7 +51,8 @@ def amount_text(halere: int) -> str:
 def descriptor(iban: str, amount_halere: int, vs: str, due: date, msg: str, bic: str | None = None) -> str:
     """The SPD string of one payment; raises InvalidInput (with the field) on any bad value."""
     account = stdnum_iban.compact(iban or "")
-    if not stdnum_iban.is_valid(account):
+    # ISO 13616 check digits are 02 to 98; stdnum's mod-97 test alone also passes 99 for 02 (and so on)
+    if not (stdnum_iban.is_valid(account) and 2 <= int(account[2:4]) <= 98):
         raise InvalidInput(N_("The account is not a valid IBAN (check the check digits)."), field="iban")
     if bic is not None:
         bic = bic.strip().upper()

@@ -57,6 +57,7 @@ def test_the_amount_keeps_two_decimals():
     [
         ({"iban": "CZ4820100000002001234567"}, "iban"),  # a check digit off by one
         ({"iban": "not an iban"}, "iban"),
+        ({"iban": "CZ9920100000002001234601"}, "iban"),  # CZ02… is valid; 99 ≡ 02 mod 97, yet no IBAN has 99
         ({"amount_halere": 0}, "amount"),
         ({"amount_halere": -100}, "amount"),
         ({"amount_halere": MAX_AMOUNT + 1}, "amount"),
