@@ -128,3 +128,15 @@ def test_a_credit_note_says_what_it_corrects_and_has_no_qr_payment():
 def test_the_same_document_renders_the_same_pdf():
     doc = invoice()
     assert invoice_pdf(doc, isdoc_xml(doc)) == invoice_pdf(doc, isdoc_xml(doc))
+
+
+def test_the_text_is_set_in_dejavu_sans_embedded(czech):
+    """The Czech letters need a font that has them; a machine without fonts-dejavu-core would
+    silently print another one, so this fails there instead."""
+    _doc, rendered = czech
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in reader(rendered.pdf).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
