@@ -26,7 +26,7 @@ from backend.errors import N_
 from backend.invoices.document import DocumentKind, InvoiceDocument, Unit
 from backend.invoices.qr import qr_png
 from backend.invoices.spd import payment_descriptor
-from backend.money import QUANTITY_SCALE, format_czk
+from backend.money import format_czk
 from backend.settings import PROJECT_ROOT, get_settings
 
 TEMPLATE = "invoices/document_pdf.html"
@@ -44,7 +44,7 @@ def czech(message: str) -> str:
 
 def both(translated: str, czech_label: str) -> Markup:
     """`Czech / English` on an English document, the Czech label alone on a Czech one."""
-    if str(translated) == czech_label:
+    if i18n.current_language() == "cs" or str(translated) == czech_label:
         return escape(czech_label)
     return Markup('{} <span class="en">/ {}</span>').format(czech_label, translated)
 
@@ -55,8 +55,8 @@ def czech_date(value: date | None) -> str:
 
 
 def quantity(hundredths: int) -> str:
-    value = Decimal(hundredths).scaleb(-2).normalize()
-    return format_decimal(value, format="#,##0.##", locale=i18n.current_language())
+    """Hundredths of a unit as a number: `3,5`, `10`, `1 250` (en: `3.5`, `1,250`)."""
+    return format_decimal(Decimal(hundredths).scaleb(-2), format="#,##0.##", locale=i18n.current_language())
 
 
 def unit_label(unit: Unit) -> str:
@@ -113,7 +113,6 @@ def invoice_html(document: InvoiceDocument) -> str:
                 payment_method=PAYMENT_METHODS.get(document.payment_method, document.payment_method),
                 settings=get_settings(),
                 created=_issued_at(document).isoformat().replace("+00:00", "Z"),
-                quantity_scale=QUANTITY_SCALE,
             )
         )
     finally:

@@ -8,9 +8,10 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
+from backend import i18n
 from backend.invoices.isdoc import isdoc_xml
 from backend.invoices.outputs import render_all
-from backend.invoices.pdf import invoice_pdf
+from backend.invoices.pdf import invoice_pdf, quantity
 from backend.invoices.spd import payment_descriptor
 from backend.money import format_czk
 from tests.invoice_samples import credit_note, invoice
@@ -140,3 +141,17 @@ def test_the_text_is_set_in_dejavu_sans_embedded(czech):
         for font in page["/Resources"]["/Font"].values()
     }
     assert fonts == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+
+
+def test_quantities_read_as_numbers_in_the_documents_language():
+    token = i18n.use_language("cs")
+    try:
+        assert [quantity(q) for q in (100, 1000, 350, 5, -200)] == ["1", "10", "3,5", "0,05", "-2"]
+        assert quantity(125050) == "1\xa0250,5"
+    finally:
+        i18n.reset_language(token)
+    token = i18n.use_language("en")
+    try:
+        assert quantity(125050) == "1,250.5"
+    finally:
+        i18n.reset_language(token)
