@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.invoices.document import DocumentKind, LineIn, Unit
 from backend.invoices.isdoc import NAMESPACE, isdoc_xml, plain_lines, street_and_number
-from tests.invoice_samples import INVOICE_LINES, credit_note, document, invoice
+from tests.invoice_samples import CUSTOMER, INVOICE_LINES, credit_note, document, invoice
 from tests.isdoc_schema import assert_valid_isdoc, schema_dir
 
 NS = {"i": NAMESPACE}
@@ -100,6 +101,15 @@ def test_a_credit_note_validates_in_positive_amounts_and_names_the_invoice_it_co
     assert root.find("i:TaxPointDate", NS) is None  # its VAT date is when the customer receives it
     assert root.find("i:PaymentMeans", NS) is None
     assert "nebyly dodány" in text(root, "i:Note")
+
+
+def test_a_customer_who_is_not_a_vat_payer_has_no_tax_scheme():
+    customer = msgspec.structs.replace(CUSTOMER, dic=None, country_code="SK")
+    root = assert_valid_isdoc(isdoc_xml(document(INVOICE_LINES, customer=customer)))
+    party = root.find("i:AccountingCustomerParty/i:Party", NS)
+    assert party.find("i:PartyTaxScheme", NS) is None
+    assert text(party, "i:PostalAddress/i:Country/i:IdentificationCode") == "SK"
+    assert root.find("i:AccountingSupplierParty/i:Party/i:PartyTaxScheme", NS) is not None
 
 
 def test_the_same_document_gives_the_same_bytes():

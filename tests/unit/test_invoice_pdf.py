@@ -6,15 +6,18 @@ import io
 
 import pytest
 import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from backend import i18n
+from backend.invoices.document import LineIn, Unit
 from backend.invoices.isdoc import isdoc_xml
 from backend.invoices.outputs import render_all
 from backend.invoices.pdf import invoice_pdf, quantity
 from backend.invoices.spd import payment_descriptor
 from backend.money import format_czk
-from tests.invoice_samples import credit_note, invoice
+from tests.invoice_samples import credit_note, document, invoice
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +158,30 @@ def test_quantities_read_as_numbers_in_the_documents_language():
         assert quantity(125050) == "1,250.5"
     finally:
         i18n.reset_language(token)
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    lines=st.lists(
+        st.builds(
+            LineIn,
+            description=st.text(
+                alphabet="abcčdďeéěfghchiíjklmnňoópqrřsštťuúůvwxyýzž ABCČŘŠŽ-–,.", min_size=1, max_size=60
+            ).filter(lambda s: s.strip()),
+            quantity=st.integers(1, 50_000),
+            unit=st.sampled_from(list(Unit)),
+            unit_price=st.integers(0, 5_000_000),
+            vat_rate_percent=st.sampled_from([0, 12, 21]),
+            discount_percent=st.integers(0, 100),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    language=st.sampled_from(["cs", "en"]),
+)
+def test_any_invoice_carries_its_isdoc_and_prints_its_total(lines, language):
+    doc = document(lines, language=language)
+    rendered = render_all(doc)
+    assert reader(rendered.pdf).attachments[f"{doc.number}.isdoc"] == [rendered.isdoc]
+    assert " ".join(format_czk(doc.total, language).split()).casefold() in page_text(rendered.pdf)
+    assert (rendered.spd is None) == (doc.total == 0)
