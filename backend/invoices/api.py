@@ -4,15 +4,29 @@ no PUT, PATCH or DELETE here."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.guards import signed_in, staff_admin
-from backend.invoices import queries, services
+from backend.invoices import files, queries, services
 from backend.invoices.schemas import CreditNoteIn, InvoiceOut, InvoicePage, ManualInvoiceIn, PaymentIn
 from backend.params import RowId, RowIdFilter
+
+
+async def files_of(actor, invoice_id: int, kind: str) -> tuple[dict, bytes]:
+    row = await queries.invoice_row(actor, invoice_id)  # 404 when not the caller's
+    kept = await files.ensure_files(invoice_id)
+    return row, kept[kind]
+
+
+def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private"},
+    )
 
 
 class InvoiceController(Controller):
@@ -42,6 +56,18 @@ class InvoiceController(Controller):
         """One document as issued (its lines, VAT recapitulation, payment details), with what was
         paid and credited since and what is left to pay."""
         return await queries.get_invoice(actor, invoice_id)
+
+    @get("/{invoice_id:int}/pdf", media_type="application/pdf")
+    async def pdf(self, actor: CurrentActor, invoice_id: RowId) -> Response[bytes]:
+        """The document as issued: PDF/A-3 with its ISDOC inside (accounting software imports it)."""
+        row, content = await files_of(actor, invoice_id, "pdf")
+        return _download(content, f"{row['number']}.pdf", "application/pdf")
+
+    @get("/{invoice_id:int}/isdoc", media_type="application/xml")
+    async def isdoc(self, actor: CurrentActor, invoice_id: RowId) -> Response[bytes]:
+        """The document as ISDOC 6.0.2 XML, the Czech e-invoice standard."""
+        row, content = await files_of(actor, invoice_id, "isdoc")
+        return _download(content, f"{row['number']}.isdoc", "application/xml")
 
     @post(guards=[staff_admin], status_code=HTTP_201_CREATED)
     async def issue(self, actor: CurrentActor, data: JSONBody[ManualInvoiceIn]) -> InvoiceOut:

@@ -17,6 +17,7 @@ from backend.errors import N_, InvalidInput, NotFound
 from backend.invoices import domain
 from backend.invoices.document import InvoiceDocument, Party, decode
 from backend.invoices.domain import Balance, Kind, Status
+from backend.invoices.files import payment_qr
 from backend.invoices.schemas import (
     CompanyReceivables,
     CompanyRef,
@@ -274,6 +275,9 @@ async def get_invoice(actor: Actor, invoice_id: int) -> InvoiceOut:
         reason=document.reason,
         note=document.note,
         issued_at=aware(row["issued_at"]),
+        qr_payment=qr[0] if (qr := payment_qr(document, summary.left_to_pay)) else None,
+        pdf_url=f"/api/v1/invoices/{invoice_id}/pdf",
+        isdoc_url=f"/api/v1/invoices/{invoice_id}/isdoc",
     )
 
 

@@ -4,7 +4,7 @@ issuing.issue, the one writer of invoice rows.
 
 A completed order is invoiced in the same transaction as its completion: the completion and its
 invoice are one fact, so there is never a completed order left unbilled and no retry step to
-run; the PDF is rendered after the commit, outside the counter's lock."""
+run; the PDF is rendered after the commit (``render_soon``), outside the counter's lock."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from backend.db import json_value, locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound
 from backend.formatting import PER_UNIT
 from backend.i18n import gettext, reset_language, use_language
-from backend.invoices import domain, issuing
+from backend.invoices import domain, files, issuing
 from backend.invoices.document import LineIn, Unit, decode
 from backend.invoices.domain import Kind, LoggedWork, OrderBill, SourceKind
 from backend.invoices.issuing import Original, Source
@@ -252,6 +252,7 @@ async def issue_manual(actor: Actor, data: ManualInvoiceIn) -> int:
             actor=actor,
             note=note,
         )
+    await render_soon(invoice_id)
     return invoice_id
 
 
@@ -308,6 +309,7 @@ async def issue_credit_note(actor: Actor, invoice_id: int, data: CreditNoteIn) -
             reason=reason,
             credited_lines=[[number, -line.quantity] for number, line in chosen],
         )
+    await render_soon(credit_id)
     return credit_id
 
 
@@ -405,6 +407,18 @@ async def run_schedule(on: date | None = None) -> tuple[int, int]:
     on = on or now().astimezone(PRAGUE).date()
     fees = await issue_sla_fees(on)
     reminders = await send_reminders(on)
+    await files.render_missing()
     if fees or reminders:
         logger.info("invoices: %d SLA fee(s) issued, %d reminder(s) written", fees, reminders)
     return fees, reminders
+
+
+async def render_soon(invoice_id: int | None) -> None:
+    """Render a new document's files right after its transaction. The document is issued
+    whatever happens here: a failure is logged, and the schedule's next round renders it."""
+    if invoice_id is None:
+        return
+    try:
+        await files.ensure_files(invoice_id)
+    except Exception:
+        logger.exception("invoice %s: rendering its files failed; the schedule tries again", invoice_id)

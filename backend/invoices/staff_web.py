@@ -28,6 +28,7 @@ from backend.invoices.schemas import (
     ManualLineIn,
     PaymentIn,
 )
+from backend.invoices.web import qr_of
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId, RowIdFilter
 from backend.settings import get_settings
@@ -75,7 +76,8 @@ async def staff_list(
 
 
 async def _document_context(actor: Actor, invoice_id: int) -> dict[str, Any]:
-    return {"invoice": await queries.get_invoice(actor, invoice_id), "today": today().isoformat(), **CONTEXT}
+    invoice = await queries.get_invoice(actor, invoice_id)
+    return {"invoice": invoice, "qr": qr_of(invoice), "today": today().isoformat(), **CONTEXT}
 
 
 @get("/{invoice_id:int}")

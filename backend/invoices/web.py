@@ -8,10 +8,13 @@ from typing import Any
 from litestar import Request, Router, get
 from litestar.params import FromQuery
 from litestar.response import Template
+from markupsafe import Markup
 
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.invoices import domain, queries
+from backend.invoices.qr import qr_svg
+from backend.invoices.schemas import InvoiceOut
 from backend.pages import is_htmx, render
 from backend.params import RowId
 
@@ -42,9 +45,16 @@ async def invoice_list(
 
 @get("/{invoice_id:int}")
 async def invoice_detail(request: Request[Any, Any, Any], actor: CurrentActor, invoice_id: RowId) -> Template:
-    return render(
-        request, "invoices/detail.html", invoice=await queries.get_invoice(actor, invoice_id), **CONTEXT
-    )
+    invoice = await queries.get_invoice(actor, invoice_id)
+    return render(request, "invoices/detail.html", invoice=invoice, qr=qr_of(invoice), **CONTEXT)
+
+
+def qr_of(invoice: InvoiceOut) -> Markup | None:
+    """The QR platba drawn for the page (segno's own SVG, no input of anyone's in it but the SPD
+    text, which the SPD builder has checked field by field)."""
+    if not invoice.qr_payment:
+        return None
+    return Markup(qr_svg(invoice.qr_payment))  # noqa: S704
 
 
 router = Router(

@@ -203,7 +203,8 @@ async def complete_order(actor: Actor, order_id: int, note: str = "") -> OrderOu
     async with write_transaction():
         await _transition(actor, order_id, Action.COMPLETE, note=text, effect=draw_flat_price)
         # the invoice is issued with the completion, in its transaction (invoices/services.py)
-        await invoices.invoice_completed_order(await locked_order(actor, order_id), actor)
+        invoice_id = await invoices.invoice_completed_order(await locked_order(actor, order_id), actor)
+    await invoices.render_soon(invoice_id)
     return await get_order(actor, order_id)
 
 

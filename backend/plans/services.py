@@ -154,6 +154,7 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
     """Approve (after payment) or reject a plan request. An approved SBP plan books its credit,
     valid for the plan's months, and is invoiced at its price, in the same transaction."""
     actor.require_staff_admin()
+    invoice_id = None
     async with write_transaction():
         row = await locked(
             Subscription.select(*Subscription.all_columns()).where(Subscription.id == subscription_id)
@@ -192,12 +193,13 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
             await credit.top_up_from_plan(
                 row["company"], row["credit"], row["validity_months"], actor, subscription_id, plan["code"]
             )
-            await invoices.invoice_plan_purchase(row, plan, actor)
+            invoice_id = await invoices.invoice_plan_purchase(row, plan, actor)
         await enqueue_for_managers(
             row["company"],
             "plan_approved" if approve else "plan_rejected",
             {"plan": {"cs": plan["name_cs"], "en": plan["name_en"]}, "note": note},
         )
+    await invoices.render_soon(invoice_id)
     return await _one(subscription_id)
 
 
