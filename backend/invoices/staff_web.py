@@ -4,22 +4,24 @@ API endpoint takes and calls the same use case."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote_plus
 
 import msgspec
 from litestar import Request, Response, Router, get, post
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
 from backend.clock import today
-from backend.errors import N_, FieldErrors, InvalidInput
+from backend.errors import N_, FieldErrors, InvalidInput, NotFound
 from backend.forms import decode_form
 from backend.i18n import gettext
 from backend.invoices import domain, queries, services
+from backend.invoices.book import book_rows
 from backend.invoices.schemas import (
     CreditLineIn,
     CreditNoteIn,
@@ -31,6 +33,7 @@ from backend.invoices.schemas import (
 from backend.invoices.web import qr_of
 from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, render, respond, see_other
 from backend.params import RowId, RowIdFilter
+from backend.reports.exports import csv_bytes, xlsx_bytes
 from backend.settings import get_settings
 
 Form = Annotated[dict[str, Any], FormBody]
@@ -272,9 +275,40 @@ async def manual_submit(request: Request[Any, Any, Any], actor: CurrentActor, da
     return see_other(f"/staff/invoices/{invoice_id}?issued=1")
 
 
+BOOK_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@get("/book/{kind:str}", guards=[guards.staff_admin])
+async def invoice_book(
+    actor: CurrentActor, kind: FromPath[str], since: FromQuery[date], until: FromQuery[date]
+) -> Response[bytes]:
+    """The invoice book of a period (both days included) as CSV or XLSX."""
+    if kind not in BOOK_TYPES:
+        raise NotFound(N_("There is nothing at this address."))
+    table = book_rows(await queries.invoice_book(actor, since, until))
+    name = f"invoice-book-{since.isoformat()}-{until.isoformat()}"
+    body = csv_bytes(table) if kind == "csv" else xlsx_bytes(table, gettext(N_("Invoice book")))
+    return Response(
+        body,
+        media_type=BOOK_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+    )
+
+
 router = Router(
     "/staff/invoices",
-    route_handlers=[staff_list, staff_detail, pay_submit, credit_submit, manual_form, manual_submit],
+    route_handlers=[
+        staff_list,
+        staff_detail,
+        pay_submit,
+        credit_submit,
+        manual_form,
+        manual_submit,
+        invoice_book,
+    ],
     guards=[guards.staff],
     dependencies=ACTOR,
     include_in_schema=False,

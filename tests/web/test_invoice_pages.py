@@ -182,3 +182,46 @@ async def test_staff_company_page_lists_its_invoices(app, invoiced) -> None:
     async with signed_in_staff(app) as staff:
         page = await staff.get(f"/staff/companies/{invoiced['me']['company']['id']}")
         assert invoiced["order"]["invoice_number"] in page.text
+
+
+async def test_receivables_in_the_reports_and_the_invoice_book_export(app, invoiced) -> None:
+    import io
+    from datetime import UTC, date, datetime, timedelta
+
+    from openpyxl import load_workbook
+
+    from backend.clock import acting_at
+
+    company_id = invoiced["me"]["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        with acting_at(datetime.now(UTC) - timedelta(days=30)):
+            old = await admin.post(
+                "/api/v1/invoices",
+                json={
+                    "company_id": company_id,
+                    "lines": [{"description": "Stará práce", "quantity": 1, "unit_price": 100_000}],
+                },
+            )
+        assert old.status_code == 201, old.text
+        report = plain((await admin.get("/staff/reports")).text)
+        assert "Receivables" in report and "Strojírny Vysočina s.r.o." in report
+        assert "CZK 1,210.00" in report  # the overdue one
+        assert "CZK 10,527.00" in report  # due, not yet overdue
+        since = (date.today() - timedelta(days=40)).isoformat()
+        until = date.today().isoformat()
+        csv = await admin.get(f"/staff/invoices/book/csv?since={since}&until={until}")
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        text = csv.content.decode("utf-8-sig")
+        lines = text.strip().splitlines()
+        assert len(lines) == 3  # in the order of their numbers
+        assert lines[1].startswith(invoiced["order"]["invoice_number"]) and lines[2].startswith(
+            old.json()["number"]
+        )
+        assert ";1000,00;210,00;1210,00;0,00;1210,00;" in lines[2]
+        xlsx = await admin.get(f"/staff/invoices/book/xlsx?since={since}&until={until}")
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet.max_row == 3 and sheet.cell(3, 1).value == old.json()["number"]
+        empty = await admin.get(f"/staff/invoices/book/csv?since={until}&until={since}")
+        assert empty.status_code == 422
+    async with signed_in_staff(app) as staff:
+        assert (await staff.get(f"/staff/invoices/book/csv?since={since}&until={until}")).status_code == 403
