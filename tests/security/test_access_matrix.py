@@ -211,7 +211,10 @@ async def world(app, stack: AsyncExitStack) -> tuple[dict[str, Any], dict[str, A
     ids["subscription_a"] = request.json()["id"]
     invoice = await clients["admin"].post(
         "/api/v1/invoices",
-        json={"company_id": ids["company_a"], "lines": [{"description": "Matice", "quantity": 1, "unit_price": 100}]},
+        json={
+            "company_id": ids["company_a"],
+            "lines": [{"description": "Matice", "quantity": 1, "unit_price": 100}],
+        },
     )
     assert invoice.status_code == 201, invoice.text
     ids["invoice_a"] = invoice.json()["id"]
