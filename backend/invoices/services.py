@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from backend.accounts.domain import Actor
 from backend.accounts.tables import Company
 from backend.audit.services import record
@@ -26,6 +28,7 @@ from backend.invoices import domain, files, issuing
 from backend.invoices.document import LineIn, Unit, decode
 from backend.invoices.domain import Kind, LoggedWork, OrderBill, SourceKind
 from backend.invoices.issuing import Original, Source
+from backend.invoices.queries import LEFT_SQL
 from backend.invoices.schemas import CreditNoteIn, ManualInvoiceIn, PaymentIn
 from backend.invoices.tables import Invoice, InvoicePayment
 from backend.money import QUANTITY_SCALE, format_czk
@@ -365,6 +368,7 @@ async def send_reminders(on: date | None = None) -> int:
         (Invoice.kind == Kind.INVOICE.value)
         & (Invoice.due_on < on)
         & (Invoice.reminders_sent < settings.invoice_reminder_cap)
+        & WhereRaw(f"{LEFT_SQL} > 0")  # paid ones are never looked at again
     )
     sent = 0
     for candidate in candidates:
