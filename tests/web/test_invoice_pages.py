@@ -225,3 +225,24 @@ async def test_receivables_in_the_reports_and_the_invoice_book_export(app, invoi
         assert empty.status_code == 422
     async with signed_in_staff(app) as staff:
         assert (await staff.get(f"/staff/invoices/book/csv?since={since}&until={until}")).status_code == 403
+
+
+async def test_the_quote_form_fixes_the_price_of_time_work(anonymous, app, plans) -> None:
+    from datetime import date, timedelta
+
+    from tests.helpers import order_payload
+
+    await register(anonymous, language="en")
+    placed = (
+        await anonymous.post("/api/v1/orders", json=order_payload(service_code="MACROS", quantity=4))
+    ).json()
+    async with signed_in_staff(app) as staff:
+        page = await staff.get(f"/staff/orders/{placed['id']}")
+        assert 'name="fixed"' in page.text
+        valid = (date.today() + timedelta(days=10)).isoformat()
+        quoted = await staff.post(
+            f"/staff/orders/{placed['id']}/quote", data={"net": "5 000", "valid_until": valid, "fixed": "on"}
+        )
+        assert quoted.status_code == 303, quoted.text
+        order = (await staff.get(f"/api/v1/staff/orders/{placed['id']}")).json()
+    assert order["quote"]["fixed"] is True and order["quote"]["net"] == 500_000
