@@ -159,10 +159,8 @@ async def test_overdue_after_the_due_date_and_reminded_on_schedule_with_a_cap(
     reminders = await OutboxMessage.select().where(OutboxMessage.kind == "invoice_overdue")
     assert len(reminders) == settings.invoice_reminder_cap
     # a paid invoice is not reminded
-    fresh_admin_payment = await admin.post(
-        f"/api/v1/invoices/{invoice['id']}/payments", json={"amount": invoice["total"]}
-    )
-    assert fresh_admin_payment.json()["status"] == "paid"
+    paid = await admin.post(f"/api/v1/invoices/{invoice['id']}/payments", json={"amount": invoice["total"]})
+    assert paid.json()["status"] == "paid"
 
 
 async def test_paid_invoice_is_not_reminded(admin, company) -> None:
@@ -221,3 +219,21 @@ def test_no_code_updates_an_invoice_but_its_reminder_bookkeeping() -> None:
                 assert columns <= allowed, f"{path}:{node.lineno} updates {columns - allowed}"
                 found.append(path.name)
     assert found == ["services.py"]
+
+
+async def test_webhooks_hear_of_issued_and_paid_invoices(admin, company) -> None:
+    from backend.webhooks.tables import WebhookDelivery
+    from tests.webhook_receiver import Receiver
+
+    with Receiver() as receiver:
+        made = await admin.post(
+            "/api/v1/staff/webhooks",
+            json={"url": receiver.url + "/hook", "events": ["invoice.issued", "invoice.paid"]},
+        )
+        assert made.status_code == 201, made.text
+        invoice = await issue(admin, company)
+        await admin.post(f"/api/v1/invoices/{invoice['id']}/payments", json={"amount": 1})
+        assert [d["event"] for d in await WebhookDelivery.select(WebhookDelivery.event)] == ["invoice.issued"]
+        await admin.post(f"/api/v1/invoices/{invoice['id']}/payments", json={"amount": invoice["total"] - 1})
+    events = sorted(d["event"] for d in await WebhookDelivery.select(WebhookDelivery.event))
+    assert events == ["invoice.issued", "invoice.paid"]
