@@ -63,6 +63,7 @@ class AresFill:
     note: dict[str, Any] | None
     status_code: int = 200
     retry_after: int | None = None
+    filled: tuple[str, ...] = ()  # the fields ARES wrote
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
@@ -83,7 +84,8 @@ async def fill_from_ares(look_up: Awaitable[AresCompanyOut], typed_values: dict[
             typed_values, {}, {"filled": False, "message": gettext(unknown.message, **unknown.params)}
         )
     values, replaced = ares.filled_in(typed_values, found)
-    return AresFill(values, {}, {"filled": True, "message": gettext(ares.FILLED), "replaced": replaced})
+    note = {"filled": True, "message": gettext(ares.FILLED), "replaced": replaced}
+    return AresFill(values, {}, note, filled=tuple(f for f in ares.FILLED_FIELDS if getattr(found, f)))
 
 
 # --- register ----------------------------------------------------------------------------------
@@ -113,12 +115,13 @@ async def register_submit(request: Request[Any, Any, Any], data: Form) -> Respon
 
 @post("/register/ares", include_in_schema=False)
 async def register_ares(request: Request[Any, Any, Any], data: Form) -> Template:
-    """The company's details from ARES by the IČO typed, written into the form: its company part
-    for htmx (the IČO changed, or the button), the whole form again for a plain post."""
+    """The company's details from ARES by the IČO typed, written into the form: for htmx (the
+    IČO changed, or the button) the note and only the fields ARES filled, so that nothing typed
+    meanwhile is lost; the whole form again for a plain post."""
     fill = await fill_from_ares(
         ares.look_up_for_registration(form_value(data, "ico"), client_address(request)), typed(data)
     )
-    template = "accounts/partials/_register_company.html" if is_htmx(request) else "accounts/register.html"
+    template = "accounts/partials/_register_ares.html" if is_htmx(request) else "accounts/register.html"
     page = render(
         request,
         template,
@@ -126,6 +129,7 @@ async def register_ares(request: Request[Any, Any, Any], data: Form) -> Template
         values=fill.values,
         errors=fill.errors,
         ares=fill.note,
+        filled=fill.filled,
     )
     page.headers.update(fill.headers())
     return page

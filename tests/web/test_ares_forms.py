@@ -58,12 +58,14 @@ async def test_registration_fills_the_company_from_a_known_ico(anonymous, ares_s
     assert value_of(page, "city") == "Brno"
     assert value_of(page, "postal_code") == "601 90"
     assert value_of(page, "dic") == "CZ00216305"
-    assert value_of(page, "ico") == KNOWN_ICO
+    assert ('<input id="ico"' in page.text) is not htmx  # the IČO the person typed is left alone
     # the name typed before is shown as replaced, so nothing typed disappears unseen
     assert re.search(r"<li>[^<]+: VUT</li>", page.text)
     assert PASSWORD not in page.text
-    if htmx:  # only the company part comes back, to swap in place
-        assert page.text.lstrip().startswith('<fieldset id="company-fieldset"') and "<html" not in page.text
+    if htmx:  # the note, and only the fields ARES filled, swapped in by their ids
+        assert page.text.lstrip().startswith('<div id="ares-note">') and "<html" not in page.text
+        swapped = re.findall(r'<input id="(\w+)"[^>]*hx-swap-oob="true"', page.text, re.S)
+        assert sorted(swapped) == ["city", "dic", "name", "postal_code", "street"]
     else:  # the whole form again, with the person's own fields kept (never the password)
         assert "<html" in page.text and value_of(page, "full_name") == "Jana Nováková"
     assert await Company.count() == 0  # a look-up registers nothing
@@ -81,7 +83,10 @@ async def test_an_unknown_ico_or_a_silent_register_is_said_and_registration_goes
             )
             assert page.status_code == 200, page.text
             assert message[language] in shown(page)
-            assert value_of(page, "name") == "Ruční s.r.o."  # what was typed stays
+            if extra:  # htmx: the note only; no field the person may be typing in is touched
+                assert "<input" not in page.text
+            else:  # the whole form again, with what was typed
+                assert value_of(page, "name") == "Ruční s.r.o."
     # and the person registers with the details typed in by hand
     form = {
         "ico": UNKNOWN_ICO,
@@ -110,7 +115,7 @@ async def test_the_registration_look_up_refuses_an_ico_that_cannot_be_registered
             "/register/ares", data={"ico": ico}, headers={"accept-language": "en", **HTMX}
         )
         assert page.status_code == 422
-        assert 'aria-invalid="true"' in page.text
+        assert re.search(r'<small id="ico-error"[^>]*hx-swap-oob="true">[^<]+</small>', page.text)
     assert "already registered" in shown(page)
     assert ares_stub.asked == []  # neither was sent to ARES
 
