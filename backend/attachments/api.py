@@ -48,7 +48,6 @@ class AttachmentController(Controller):
     @get(
         "/attachments/{attachment_id:int}",
         response_description="The file's bytes, as the type found in its content.",
-        media_type="application/octet-stream",
     )
     async def download(self, actor: CurrentActor, attachment_id: RowId) -> Stream:
         """Download one file (``Content-Disposition: attachment``), streamed."""
