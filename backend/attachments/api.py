@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from litestar import Controller, Litestar, get
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Schema
 from litestar.response import Stream
 from litestar.routes import HTTPRoute
 
@@ -59,17 +59,26 @@ FILES = Schema(
     properties={
         "files": Schema(
             type=OpenAPIType.ARRAY,
-            items=Schema(type=OpenAPIType.STRING, format="binary"),  # type: ignore[arg-type]
+            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
             description="Files to attach (repeat the field); limits in the settings.",
         )
     },
 )
 
 
+DOWNLOAD_PATH = "/api/v1/attachments/{attachment_id}"
+
+
 def document_uploads(app: Litestar) -> None:
     """The routes that take streamed uploads also take their JSON body's fields as a
-    multipart/form-data form, with ``files`` besides."""
+    multipart/form-data form, with ``files`` besides; a download answers with the file's own type."""
     paths = app.openapi_schema.paths or {}
+    if DOWNLOAD_PATH in paths and paths[DOWNLOAD_PATH].get is not None:
+        answer = (paths[DOWNLOAD_PATH].get.responses or {})["200"]
+        if isinstance(answer, OpenAPIResponse):
+            answer.content = {
+                "*/*": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY))
+            }
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
