@@ -240,7 +240,7 @@ async def test_a_reply_from_the_page_carries_several_files_and_the_csrf_field(
     finally:
         anonymous.headers["x-csrftoken"] = token
     assert sent.status_code == 200, sent.text
-    assert "catia.log" in sent.text and f"/attachments/" in sent.text and "/preview" in sent.text
+    assert "catia.log" in sent.text and "/attachments/" in sent.text and "/preview" in sent.text
     message = await TicketMessage.select().first()
     assert message["body"] == "Log a snímek."
     assert await Attachment.count().where(Attachment.ticket_message == message["id"]) == 2
