@@ -28,6 +28,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.empty import Empty
 from litestar.utils.scope.state import ScopeState
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from backend.accounts.csrf import CSRF_DEFERRED, UPLOAD_OPT
@@ -43,6 +44,7 @@ FORM_FIELD = "_csrf_token"
 FIELDS_MAX_BYTES = 1024 * 1024  # all text fields together (a message is at most 50 000 characters)
 IN_MEMORY_BYTES = 512 * 1024  # a spooled file moves to disk beyond this
 READ_BYTES = 256 * 1024
+UNREADABLE = N_("The upload cannot be read as multipart/form-data (it may have been cut off).")
 TOO_LARGE_REQUEST = N_("The upload is larger than %(limit)s MB, the most a ticket may hold.")
 
 
@@ -82,6 +84,7 @@ class _Parser:
         self._header_field = bytearray()
         self._header_value = bytearray()
         self._headers: dict[str, bytes] = {}
+        self.ended = False
         self.parser = MultipartParser(
             boundary,
             {
@@ -91,8 +94,12 @@ class _Parser:
                 "on_header_end": self._header_end,
                 "on_headers_finished": self._headers_finished,
                 "on_part_data": self._data,
+                "on_end": self._end,
             },
         )
+
+    def _end(self) -> None:
+        self.ended = True
 
     def _begin(self) -> None:
         self._headers = {}
@@ -127,7 +134,10 @@ class _Parser:
                 part.spool.write(data[start:end])
 
     def write(self, data: bytes) -> None:
-        self.parser.write(data)
+        try:
+            self.parser.write(data)
+        except MultipartParseError:
+            raise MalformedInput(UNREADABLE) from None
 
 
 def _fields(parts: list[_Part]) -> list[tuple[str, str]]:
@@ -203,6 +213,8 @@ class StreamedUploadMiddleware(ASGIMiddleware):
                 parser.write(body)
                 if not message.get("more_body", False):
                     break
+            if not parser.ended:  # cut off before its last boundary: keep nothing of it
+                raise MalformedInput(UNREADABLE)
             for part in parser.parts:
                 if part.spool is not None:
                     received.spools.append(part.spool)

@@ -349,3 +349,51 @@ async def test_json_requests_still_work_and_show_no_files(anonymous, app, hotlin
     )
     assert bad.status_code == 400 and "priority" in bad.json()["errors"]
     assert await Attachment.count() == 0
+
+
+async def test_two_uploads_at_once_cannot_both_fill_the_last_room_of_a_ticket(
+    anonymous, app, hotline, limits
+) -> None:
+    """The ticket's row lock orders the two writers: the second counts the first's file."""
+    import asyncio
+
+    limits(ATTACHMENT_MAX_FILE_BYTES="4000", ATTACHMENT_MAX_TICKET_BYTES="5000")
+    me = await alc_customer(anonymous, app)
+    ticket_id = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()["id"]
+    async with make_client(app) as colleague:
+        from tests.helpers import login
+
+        assert (await login(colleague, me["user"]["email"])).status_code == 200
+
+        def reply(client, name: str):
+            return client.post(
+                f"/api/v1/tickets/{ticket_id}/messages",
+                data={"body": f"Posílám {name}."},
+                files=[("files", (name, b"x" * 3000, "text/plain"))],
+            )
+
+        answers = await asyncio.gather(reply(anonymous, "a.log"), reply(colleague, "b.log"))
+    assert sorted(answer.status_code for answer in answers) == [201, 413]
+    assert await Attachment.count() == 1 and await TicketMessage.count() == 1
+
+
+async def test_a_cut_off_or_garbled_upload_is_a_400_and_stores_nothing(anonymous, app, hotline) -> None:
+    await alc_customer(anonymous, app)
+    boundary = "hranice"
+    whole = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="subject"\r\n\r\nNejde to\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\nPopis\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="product"\r\n\r\n{PRODUCT}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.log"\r\n\r\n'
+    ).encode() + LOG
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
+    cut = await anonymous.post("/api/v1/tickets", content=whole, headers=headers)
+    garbled = await anonymous.post(
+        "/api/v1/tickets", content=b"--hranice\r\nnot a header\r\n\r\n", headers=headers
+    )
+    assert cut.status_code == 400 and garbled.status_code == 400, (cut.text, garbled.text)
+    assert await counts() == (0, 0, 0, 0)
+    complete = await anonymous.post(
+        "/api/v1/tickets", content=whole + f"\r\n--{boundary}--\r\n".encode(), headers=headers
+    )
+    assert complete.status_code == 201, complete.text
