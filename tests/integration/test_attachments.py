@@ -397,3 +397,30 @@ async def test_a_cut_off_or_garbled_upload_is_a_400_and_stores_nothing(anonymous
         "/api/v1/tickets", content=whole + f"\r\n--{boundary}--\r\n".encode(), headers=headers
     )
     assert complete.status_code == 201, complete.text
+
+
+async def test_staff_answer_with_files_through_the_api_reads_its_flags_as_json_would(
+    anonymous, app, hotline
+) -> None:
+    await alc_customer(anonymous, app)
+    ticket_id = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()["id"]
+    async with signed_in_staff(app) as staff:
+        refused = await staff.post(
+            f"/api/v1/staff/tickets/{ticket_id}/messages",
+            data={"body": "Pošlete prosím log.", "wait_for_customer": "maybe"},
+            files=[("files", ("navod.txt", b"Postup: ...", "text/plain"))],
+        )
+        assert refused.status_code == 400 and "wait_for_customer" in refused.json()["errors"]
+        asked = await staff.post(
+            f"/api/v1/staff/tickets/{ticket_id}/messages",
+            data={"body": "Pošlete prosím log.", "wait_for_customer": "true"},
+            files=[("files", ("navod.txt", b"Postup: ...", "text/plain"))],
+        )
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["status"] == "waiting_on_customer"
+    (answer,) = asked.json()["messages"]
+    assert answer["from_staff"] and [a["name"] for a in answer["attachments"]] == ["navod.txt"]
+    # the customer sees the engineer's file on their side, through the API and the page
+    listed = (await anonymous.get(f"/api/v1/tickets/{ticket_id}/attachments")).json()
+    assert [a["name"] for a in listed] == ["navod.txt"]
+    assert (await anonymous.get(listed[0]["url"])).content == b"Postup: ..."
