@@ -12,8 +12,8 @@ as an upload from the portal (``attachment_max_file_bytes`` a file, ``attachment
 a ticket, counting the files it already has) and raises ``TooLarge`` when one is broken, so the
 caller's transaction rolls back with nothing of the message stored (a filesystem store's files
 are removed then too). ``chunks`` is an iterable or async iterable of bytes, read once, in order;
-the type is told from the content, and ``declared_type`` is kept for nothing but a log line's
-sake: it is never trusted."""
+the type is told from the content (attachments/domain.py): ``declared_type`` is what the sender
+claimed, accepted so callers need not drop it, and never trusted nor stored."""
 
 from __future__ import annotations
 

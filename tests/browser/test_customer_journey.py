@@ -86,8 +86,13 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
     portal.label("Your reply").fill("It happens with other drawings too.")
     # a person drags the box bigger; the swap must not copy that inline style (CSP)
     portal.label("Your reply").evaluate("box => { box.style.height = '12rem'; }")
+    # the reply form is swapped in place by htmx; its file goes in the same multipart request
+    portal.label("Attach files (screenshots, logs, models)").set_input_files(
+        [{"name": "druhy-vykres.log", "mimeType": "text/plain", "buffer": LOG}]
+    )
     portal.button("Send the reply").click()
     expect(page.get_by_role("main")).to_contain_text("It happens with other drawings too.")
+    expect(page.get_by_role("link", name="druhy-vykres.log")).to_be_visible()
     expect(page.get_by_role("status")).to_be_focused()
 
     portal.nav().get_by_role("link", name=portal.t("Hotline"), exact=True).click()

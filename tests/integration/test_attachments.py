@@ -424,3 +424,52 @@ async def test_staff_answer_with_files_through_the_api_reads_its_flags_as_json_w
     listed = (await anonymous.get(f"/api/v1/tickets/{ticket_id}/attachments")).json()
     assert [a["name"] for a in listed] == ["navod.txt"]
     assert (await anonymous.get(listed[0]["url"])).content == b"Postup: ..."
+
+
+async def test_add_to_message_takes_sync_and_async_chunks_and_refuses_as_uploads_do(
+    anonymous, app, hotline, limits
+) -> None:
+    """The interface e-mail in uses: inside the caller's transaction, the same limits, the same error."""
+    from backend.attachments.services import IncomingFile, add_to_message
+    from backend.db import write_transaction
+    from backend.errors import TooLarge
+
+    limits(ATTACHMENT_MAX_FILE_BYTES="3000", ATTACHMENT_MAX_TICKET_BYTES="5000")
+    await alc_customer(anonymous, app)
+    ticket_id = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()["id"]
+
+    async def streamed(pieces):
+        for piece in pieces:
+            yield piece
+
+    async def new_message() -> int:
+        return (
+            await TicketMessage.insert(
+                TicketMessage(ticket=ticket_id, author=None, author_name="e-mail", body="Z e-mailu")
+            ).returning(TicketMessage.id)
+        )[0]["id"]
+
+    async with write_transaction():
+        message_id = await new_message()
+        ids = await add_to_message(
+            message_id,
+            [
+                IncomingFile(
+                    name="screen.png", chunks=streamed([png()[:10], png()[10:]]), declared_type="text/html"
+                ),
+                IncomingFile(name="mail.log", chunks=[LOG[:5], LOG[5:]]),
+            ],
+        )
+    rows = await Attachment.select().where(Attachment.id.is_in(ids)).order_by(Attachment.id)
+    assert [(r["content_type"], r["size"]) for r in rows] == [
+        ("image/png", len(png())),
+        ("text/plain", len(LOG)),
+    ]
+    before = await counts()
+    with pytest.raises(TooLarge):
+        async with write_transaction():
+            message_id = await new_message()
+            await add_to_message(
+                message_id, [IncomingFile(name="big.bin", chunks=streamed([b"x" * 2000] * 2))]
+            )
+    assert await counts() == before
