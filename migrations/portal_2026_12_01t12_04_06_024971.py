@@ -1,6 +1,5 @@
 """Invoices (issue 16): the invoice tables; a quote that fixes the price of time work; the billing
-work was logged under; files attached to outbox messages. The service_order.submission_key
-column the auto-diff keeps proposing was added by hand in 2026-12-01T09:40:00 and is left out."""
+work was logged under; files attached to outbox messages."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete, OnUpdate

@@ -25,6 +25,7 @@ from backend.accounts.tables import Company, PortalUser
 from backend.credit.tables import CreditAccount
 from backend.demo import DEMO_PASSWORD, load_demo_data
 from backend.orders.tables import ServiceOrder
+from tests.attachment_files import png
 from tests.helpers import make_client
 
 ROLES = ("anonymous", "member", "manager", "other", "staff", "admin")
@@ -53,6 +54,7 @@ NO_PAYMENT = {"amount": 0}
 NO_REASON = {"reason": ""}
 MANUAL = {"company_id": 1, "lines": []}
 BOOK = f"since={date.today().replace(day=1).isoformat()}&until={date.today().isoformat()}"
+REGISTERED_ICO = {"ico": "27788644"}
 
 # (what, method, path, JSON body or form, expected per role in ROLES order)
 # fmt: off
@@ -67,6 +69,8 @@ API: list[tuple[str, str, str, Any, str]] = [
                                                                            "401 403 pass 404 403 403"),
     ("invitations", "GET", "/api/v1/company/invitations", None,            "401 403 ok ok 403 403"),
     ("invite", "POST", "/api/v1/company/invitations", INVITE,              "401 403 ok ok 403 403"),
+    # ARES is a loopback port nobody listens on here: 503 is past every access check
+    ("company in ARES", "GET", "/api/v1/ares/27788644", None,              "401 503 503 503 503 503"),
     ("A's entitlements (staff)", "GET", "/api/v1/staff/companies/{company_a}/entitlements", None,
                                                                            "401 403 403 403 ok ok"),
     ("A's ALC contract", "POST", "/api/v1/staff/companies/{company_a}/alc-contracts", ALC,
@@ -88,6 +92,9 @@ API: list[tuple[str, str, str, Any, str]] = [
     ("A's ticket", "GET", "/api/v1/tickets/{ticket_a}", None,              "401 ok ok 404 403 403"),
     ("write to A's ticket", "POST", "/api/v1/tickets/{ticket_a}/messages", MESSAGE,
                                                                            "401 ok ok 404 403 403"),
+    ("A's ticket's files", "GET", "/api/v1/tickets/{ticket_a}/attachments", None,
+                                                                           "401 ok ok 404 ok ok"),
+    ("A's file", "GET", "/api/v1/attachments/{attachment_a}", None,        "401 ok ok 404 ok ok"),
     ("ticket queue", "GET", "/api/v1/staff/tickets", None,                 "401 403 403 403 ok ok"),
     ("A's ticket (staff)", "GET", "/api/v1/staff/tickets/{ticket_a}", None, "401 403 403 403 ok ok"),
     ("answer A's ticket", "POST", "/api/v1/staff/tickets/{ticket_a}/messages", MESSAGE,
@@ -127,9 +134,15 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("my account", "GET", "/account", None,                                "login ok ok ok ok ok"),
     ("company page", "GET", "/company", None,                              "login ok ok ok 403 403"),
     ("edit company", "POST", "/company/details", RENAME,                   "login 403 pass pass 403 403"),
+    ("fill company from ARES", "POST", "/company/details/ares", RENAME,     "login 403 pass pass 403 403"),
+    # open to visitors registering; an IČO already registered is refused (422) before ARES is asked
+    ("registration from ARES", "POST", "/register/ares", REGISTERED_ICO,  "pass pass pass pass pass pass"),
     ("orders", "GET", "/orders", None,                                     "login ok ok ok 403 403"),
     ("A's order", "GET", "/orders/{order_a}", None,                        "login ok ok 404 403 403"),
     ("A's ticket", "GET", "/tickets/{ticket_a}", None,                     "login ok ok 404 403 403"),
+    ("A's file", "GET", "/attachments/{attachment_a}", None,               "login ok ok 404 ok ok"),
+    ("A's image preview", "GET", "/attachments/{attachment_a}/preview", None,
+                                                                           "login ok ok 404 ok ok"),
     ("credit", "GET", "/credit", None,                                     "login ok ok ok 403 403"),
     ("entitlements", "GET", "/entitlements", None,                         "login ok ok ok 403 403"),
     ("staff home", "GET", "/staff", None,                                  "login 403 403 403 ok ok"),
@@ -195,15 +208,17 @@ async def world(app, stack: AsyncExitStack) -> tuple[dict[str, Any], dict[str, A
     assert contract.status_code == 201, contract.text
     ticket = await clients["manager"].post(
         "/api/v1/tickets",
-        json={
+        data={
             "subject": "Výkres se neotevře",
             "description": "Chyba při otevření.",
             "priority": "normal",
             "product": "ENOVIA VPM",
         },
+        files=[("files", ("snimek.png", png(), "image/png"))],
     )
     assert ticket.status_code == 201, ticket.text
     ids["ticket_a"] = ticket.json()["id"]
+    ids["attachment_a"] = ticket.json()["messages"][0]["attachments"][0]["id"]
     plans = (await clients["manager"].get("/api/v1/plans")).json()
     ids["plan_code"] = next(plan["code"] for plan in plans if plan["kind"] == "sbp")
     request = await clients["manager"].post("/api/v1/subscriptions", json={"plan_code": ids["plan_code"]})
