@@ -175,7 +175,10 @@ async def issue_sla_fees(on: date | None = None) -> int:
         key = domain.sla_fee_key(contract["id"], month)
         if await issuing.existing(key) is not None:
             continue
-        issued += await _issue_sla_fee(contract, month, key, on)
+        try:
+            issued += await _issue_sla_fee(contract, month, key, on)
+        except Conflict:  # the unique source key refused a second copy: it is issued, go on
+            logger.warning("SLA fee %s was issued by another process meanwhile", key)
     return issued
 
 
