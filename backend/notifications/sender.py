@@ -51,7 +51,7 @@ async def _deliver(message: EmailMessage) -> None:
     )
 
 
-def _email(row: dict) -> EmailMessage:
+async def _email(row: dict) -> EmailMessage:
     composed = compose(row["kind"], json_value(row["context"]), row["language"])
     message = EmailMessage()
     message["From"] = get_settings().mail_from
@@ -59,7 +59,17 @@ def _email(row: dict) -> EmailMessage:
     message["Subject"] = composed.subject
     message.set_content(composed.text)
     message.add_alternative(composed.html, subtype="html")
+    for attachment in json_value(row.get("attachments")) or []:
+        filename, content = await _attachment(attachment)
+        message.add_attachment(content, maintype="application", subtype="pdf", filename=filename)
     return message
+
+
+async def _attachment(reference: dict[str, Any]) -> tuple[str, bytes]:
+    """A file an outbox message names, read when it is sent (an invoice's PDF, as it was issued)."""
+    from backend.invoices.files import pdf_attachment
+
+    return await pdf_attachment(int(reference["invoice_id"]))
 
 
 async def _claim() -> list[dict]:
@@ -121,7 +131,7 @@ async def send_due() -> int:
     for row in await _claim():
         at = now()
         try:
-            await asyncio.wait_for(_deliver(_email(row)), SEND_CAP_SECONDS)
+            await asyncio.wait_for(_deliver(await _email(row)), SEND_CAP_SECONDS)
         except Exception as error:  # any failure of one message is recorded and retried later
             await _failed(row, at, error)
             continue
