@@ -25,6 +25,8 @@ from backend.alc import api as alc_api
 from backend.alc import web as alc_web
 from backend.audit import api as audit_api
 from backend.audit import web as audit_web
+from backend.canned import api as canned_api
+from backend.canned import web as canned_web
 from backend.catalog import api as catalog_api
 from backend.catalog import web as catalog_web
 from backend.companies import web as companies_web
@@ -148,6 +150,7 @@ def _litestar(settings: Settings) -> Litestar:
             plans_api.StaffSubscriptionController,
             tickets_api.TicketController,
             tickets_api.StaffTicketController,
+            canned_api.CannedReplyController,
             entitlements_api.EntitlementsController,
             entitlements_api.StaffEntitlementsController,
             alc_api.StaffAlcController,
@@ -171,6 +174,7 @@ def _litestar(settings: Settings) -> Litestar:
             plans_web.router,
             entitlements_web.router,
             tickets_web.router,
+            canned_web.router,
             companies_web.router,
             alc_web.router,
             sla_web.router,

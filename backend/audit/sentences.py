@@ -55,6 +55,16 @@ SENTENCES: dict[str, str] = {
     "ticket.customer_reply": N_("%(actor)s replied on the ticket %(object)s."),
     "ticket.resolve": N_("%(actor)s resolved the ticket %(object)s."),
     "ticket.close": N_("%(actor)s closed the ticket %(object)s."),
+    "ticket.note_added": N_("%(actor)s left an internal note on the ticket %(object)s."),
+    "ticket.assigned": N_("%(actor)s assigned the ticket %(object)s to %(after)s."),
+    "ticket.unassigned": N_("%(actor)s took the ticket %(object)s off its assignee."),
+    "ticket.merged": N_("%(actor)s merged the ticket %(object)s into %(after)s."),
+    "ticket.merged_in": N_("%(actor)s merged the ticket %(after)s into %(object)s."),
+    "ticket.rated": N_("The customer rated the answer on the ticket %(object)s."),
+    "ticket.time_logged": N_("%(actor)s logged time on the ticket %(object)s."),
+    "canned_reply.created": N_("%(actor)s added the canned reply %(object)s."),
+    "canned_reply.updated": N_("%(actor)s changed the canned reply %(object)s."),
+    "canned_reply.deleted": N_("%(actor)s removed a canned reply."),
     "auth.code_failed": N_("A two-factor code for %(actor)s was wrong."),
     "user.two_factor_on": N_("%(actor)s turned on two-factor sign-in."),
     "user.two_factor_off": N_("%(actor)s turned off two-factor sign-in."),
@@ -83,6 +93,7 @@ OBJECT_KINDS: dict[str, str] = {
     "alc_contract": N_("ALC contract"),
     "sla_contract": N_("SLA contract"),
     "ticket": N_("Ticket"),
+    "canned_reply": N_("Canned reply"),
     "api_token": N_("API token"),
     "webhook": N_("Webhook"),
 }
@@ -134,6 +145,13 @@ FIELD_LABELS: dict[str, str] = {
     "sessions": N_("Sessions ended"),
     "account": N_("Account active"),
     "billing": N_("Billing"),
+    "assignee": N_("Assignee"),
+    "merged_into": N_("Merged into"),
+    "from": N_("Merged from"),
+    "verdict": N_("Rating"),
+    "resolution": N_("Resolution"),
+    "comment": N_("Comment"),
+    "title": N_("Title"),
 }
 MONEY_FIELDS = frozenset(
     {"pay_price", "sbp_price", "price", "credit", "monthly_fee", "credit_drawn", "balance", "threshold"}
