@@ -91,12 +91,13 @@ class ConvertIn(msgspec.Struct):
 
 
 class MessageOut(msgspec.Struct):
-    id: int
     author: str
     body: str
     at: datetime
     from_staff: bool
-    internal: bool  # a note among the support team (staff see these only)
+    # always set; the defaults keep the published schema's required fields as they were (additions only)
+    id: int = 0
+    internal: bool = False  # a note among the support team (staff see these only)
 
 
 class CompanyRef(msgspec.Struct):
