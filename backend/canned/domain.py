@@ -17,7 +17,12 @@ _FIELD = re.compile(r"\{([^{}]*)\}")
 def placeholders_in(text: str) -> list[str]:
     """The placeholders a text names, as written: ``{name}``; ``{{`` and ``}}`` are literal braces."""
     try:
-        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        return [
+            # "{name!r}" or "{name:>9}" are not placeholders a person writes: read them as unknown
+            name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        ]
     except ValueError as error:  # a lone "{" or "}"
         raise InvalidInput(
             N_(
