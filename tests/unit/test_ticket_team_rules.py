@@ -109,7 +109,9 @@ def test_known_placeholders_are_filled() -> None:
     assert filled == "Karel, HD-2026-00001, Jana {x}"
 
 
-@pytest.mark.parametrize("body", ["{jmeno}", "Dobrý den {customer}", "{0}", "{customer_name!r}", "{ticket_number:>30}", "{}"])
+@pytest.mark.parametrize(
+    "body", ["{jmeno}", "Dobrý den {customer}", "{0}", "{customer_name!r}", "{ticket_number:>30}", "{}"]
+)
 def test_an_unknown_placeholder_is_a_field_error(body) -> None:
     with pytest.raises(InvalidInput) as refused:
         canned.check_body(body, field="body_en", required=True)
