@@ -36,7 +36,8 @@ class StaffMessageIn(msgspec.Struct):
 
 
 class AssignIn(msgspec.Struct):
-    user_id: int | None = None  # a member of the support team; null: nobody
+    # a member of the support team; null: nobody
+    user_id: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
 
 
 class MergeIn(msgspec.Struct):
@@ -44,7 +45,9 @@ class MergeIn(msgspec.Struct):
 
 
 class TimeLogIn(msgspec.Struct):
-    minutes: int
+    minutes: Annotated[
+        int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)
+    ]  # the rule (1 to a day) is in tickets/time.py
     note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
