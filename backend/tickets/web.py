@@ -13,6 +13,8 @@ from backend.accounts import guards
 from backend.accounts import services as accounts
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
+from backend.audit import reading as audit_reading
+from backend.audit import services as audit
 from backend.canned import services as canned
 from backend.catalog import services as catalog
 from backend.entitlements.services import entitlements
@@ -253,6 +255,7 @@ async def _staff_ticket_context(actor: Actor, ticket_id: int) -> dict[str, Any]:
         "canned_replies": await canned.list_replies(actor),
         "time": await ticket_time.time_logs(actor, ticket_id),
         "merge_targets": await queries.merge_targets(actor, ticket),
+        "history": await audit_reading.describe(await audit.ticket_history(actor, ticket_id)),
         **STAFF_LABELS,
     }
 

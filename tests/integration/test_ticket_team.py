@@ -364,11 +364,9 @@ async def test_the_emailed_link_rates_without_signing_in_once(anonymous, app, sm
     assert f"/ticket-rating/{token}" in mail.get_body(preferencelist=("plain",)).get_content()
     # the link's secret is gone from the outbox once delivered
     assert "token" not in str(
-
-            await OutboxMessage.select(OutboxMessage.context)
-            .where(OutboxMessage.kind == "ticket_resolved")
-            .first()
-
+        await OutboxMessage.select(OutboxMessage.context)
+        .where(OutboxMessage.kind == "ticket_resolved")
+        .first()
     )
     async with make_client(app) as nobody:
         page = await nobody.get(f"/ticket-rating/{token}?verdict=good")
@@ -498,3 +496,20 @@ async def test_reports_show_time_per_company_and_satisfaction_per_engineer(anony
         assert page.status_code == 200 and "Petr Druhý" in page.text and "1 h" in page.text
         csv = (await admin.get("/staff/reports/ticket-time/csv")).content.decode("utf-8-sig")
         assert f"{month};Test s.r.o.;ALC;2;60" in csv
+
+
+async def test_the_staff_ticket_page_tells_the_tickets_history(anonymous, app) -> None:
+    async with team(app, anonymous) as (_, _admin, jana, petr):
+        tid = (await open_ticket(anonymous))["id"]
+        await jana.post(f"/api/v1/staff/tickets/{tid}/take")
+        await jana.post(f"/api/v1/staff/tickets/{tid}/assignee", json={"user_id": await user_id(petr)})
+        await jana.post(f"/api/v1/staff/tickets/{tid}/messages", json={"body": "Pro tým", "internal": True})
+        page = (await petr.get(f"/staff/tickets/{tid}")).text
+        history = page[page.index("<details>") :]
+        for said in (
+            "opened the Hotline ticket",
+            "assigned the ticket",
+            "Petr Druhý",
+            "left an internal note on the ticket",
+        ):
+            assert said in history, said
