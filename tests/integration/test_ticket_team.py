@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.audit.tables import AuditEvent
+from backend.db import json_value
 from backend.notifications.sender import send_all_due
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import ServiceOrder, WorkLog
@@ -19,6 +22,7 @@ from tests.integration.test_tickets import give_alc, ticket
 pytestmark = pytest.mark.db
 
 PRODUCT = "CATIA V5 MD2 × 3"
+PRAGUE = ZoneInfo("Europe/Prague")
 SECRET = "PoznamkaProTym-7f3a"  # a word only an internal note holds
 
 
@@ -312,8 +316,6 @@ async def rating_token() -> str:
         .order_by(OutboxMessage.id, ascending=False)
         .first()
     )
-    from backend.db import json_value
-
     return json_value(mail["context"])["token"]
 
 
@@ -513,3 +515,41 @@ async def test_the_staff_ticket_page_tells_the_tickets_history(anonymous, app) -
             "left an internal note on the ticket",
         ):
             assert said in history, said
+
+
+async def test_time_logged_late_on_the_last_evening_counts_in_the_next_prague_month(anonymous, app) -> None:
+    from datetime import UTC, datetime
+
+    from backend.clock import now
+    from backend.tickets.tables import TicketTime
+
+    async with team(app, anonymous) as (_, admin, jana, _petr):
+        tid = (await open_ticket(anonymous))["id"]
+        for minutes in (10, 20):
+            await jana.post(f"/api/v1/staff/tickets/{tid}/time-logs", json={"minutes": minutes})
+        this_month = now().astimezone(PRAGUE)
+        first_day = datetime(this_month.year, this_month.month, 1, tzinfo=PRAGUE)
+        last_evening = first_day.astimezone(UTC) - timedelta(minutes=30)  # 23:30 Prague, the day before
+        late = last_evening + timedelta(hours=1)  # past Prague midnight: the current month
+        await TicketTime.update({TicketTime.logged_at: last_evening}).where(TicketTime.minutes == 10)
+        await TicketTime.update({TicketTime.logged_at: late}).where(TicketTime.minutes == 20)
+        report = (await admin.get("/api/v1/staff/reports")).json()
+        by_month = {row["month"]: row["minutes"] for row in report["ticket_time"]}
+        previous = (first_day - timedelta(days=1)).strftime("%Y-%m")
+        assert by_month == {previous: 10, first_day.strftime("%Y-%m"): 20}
+
+
+async def test_two_ratings_of_one_resolution_at_once_keep_one(anonymous, app) -> None:
+    async with team(app, anonymous) as (_, _admin, jana, _petr):
+        tid = (await open_ticket(anonymous))["id"]
+        await jana.post(f"/api/v1/staff/tickets/{tid}/resolve", json={"body": "Hotovo."})
+        token = await rating_token()
+        async with make_client(app) as nobody:
+            answers = await asyncio.gather(
+                anonymous.post(f"/api/v1/tickets/{tid}/rating", json={"verdict": "good"}),
+                nobody.post(f"/ticket-rating/{token}", data={"verdict": "bad"}),
+                anonymous.post(f"/api/v1/tickets/{tid}/rating", json={"verdict": "bad"}),
+            )
+        assert sorted(a.status_code for a in answers).count(200) == 1, [a.status_code for a in answers]
+        rows = await TicketRating.select().where(TicketRating.ticket == tid)
+        assert len(rows) == 1 and rows[0]["rated_at"] is not None
