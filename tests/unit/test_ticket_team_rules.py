@@ -131,3 +131,38 @@ def test_text_without_braces_is_kept_as_it_is(text) -> None:
         return
     body = canned.check_body(text, field="body_cs", required=True)
     assert canned.fill(body, customer_name="a", ticket_number="b", engineer_name="c") == text.strip()
+
+
+@pytest.mark.parametrize("language", ["cs", "en"])
+@pytest.mark.parametrize(
+    ("kind", "context", "link"),
+    [
+        (
+            "ticket_assigned",
+            {"number": "HD-2026-00001", "ticket_id": 7, "subject": "Pád", "assigned_by": "Eva"},
+            "/staff/tickets/7",
+        ),
+        (
+            "ticket_resolved",
+            {"number": "HD-2026-00001", "ticket_id": 7, "subject": "Pád", "token": "abc"},
+            "/ticket-rating/abc",
+        ),
+        (
+            "ticket_merged",
+            {"number": "HD-2026-00002", "target_number": "HD-2026-00001", "ticket_id": 7, "subject": "Pád"},
+            "/tickets/7",
+        ),
+    ],
+)
+def test_the_team_e_mails_say_it_in_the_readers_language_with_their_link(
+    kind, context, link, language
+) -> None:
+    from backend.notifications.messages import SECRET_KINDS, compose
+
+    message = compose(kind, context, language)
+    assert context["number"] in message.subject and link in message.text and "%(" not in message.text
+    assert (kind in SECRET_KINDS) == (
+        kind == "ticket_resolved"
+    )  # the rating link works once: cleared when sent
+    if language == "cs":
+        assert "tiket" in message.subject.lower()
