@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
@@ -305,7 +306,7 @@ async def staff_canned_fill(
     """For htmx: the reply box alone, filled with the chosen canned reply; a plain request gets
     the whole page with it."""
     if not is_htmx(request):
-        return see_other(f"/staff/tickets/{ticket_id}?canned_reply={canned_reply or ''}")
+        return see_other(f"/staff/tickets/{ticket_id}?{urlencode({'canned_reply': canned_reply or ''})}")
     await queries.get_ticket(actor, ticket_id)
     filled, problem = await _filled(actor, ticket_id, canned_reply)
     return render(
