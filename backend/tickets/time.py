@@ -52,9 +52,15 @@ async def log_time(actor: Actor, ticket_id: int, data: TimeLogIn) -> TimeLogs:
     actor.require_staff()
     minutes, note = check_time(data)
     async with write_transaction():
-        row = await locked(Ticket.select(Ticket.id, Ticket.company).where(Ticket.id == ticket_id)).first()
+        row = await locked(
+            Ticket.select(Ticket.id, Ticket.company, Ticket.merged_into).where(Ticket.id == ticket_id)
+        ).first()
         if row is None:
             raise NotFound(N_("Ticket not found."))
+        if row["merged_into"] is not None:
+            raise InvalidInput(
+                N_("This ticket was merged into another one: log the time there."), field="minutes"
+            )
         log_id = (
             await TicketTime.insert(
                 TicketTime(ticket=ticket_id, staff=actor.id, minutes=minutes, note=note, logged_at=now())

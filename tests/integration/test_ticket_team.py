@@ -211,6 +211,8 @@ async def test_merging_moves_every_message_once_in_time_order(anonymous, app) ->
             f"/api/v1/staff/tickets/{duplicate['id']}/merge", json={"target_number": target["number"]}
         )
         assert again.status_code == 422
+        late = await jana.post(f"/api/v1/staff/tickets/{duplicate['id']}/time-logs", json={"minutes": 5})
+        assert late.status_code == 422 and "merged" in late.json()["errors"]["minutes"]
         into_merged = await jana.post(
             f"/api/v1/staff/tickets/{target['id']}/merge", json={"target_number": duplicate["number"]}
         )
