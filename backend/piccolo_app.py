@@ -20,6 +20,7 @@ from backend.alc.tables import AlcContract
 from backend.audit.tables import AuditEvent
 from backend.catalog.tables import Service
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
+from backend.mailin.tables import InboundMail, MailAnswer, MailPollerLease
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
 from backend.plans.tables import Plan, Subscription
@@ -60,6 +61,9 @@ TABLES = [
     AuditEvent,
     WebhookEndpoint,
     WebhookDelivery,
+    InboundMail,
+    MailAnswer,
+    MailPollerLease,
 ]
 
 APP_CONFIG = AppConfig(

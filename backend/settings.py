@@ -105,6 +105,8 @@ class Settings:
     # e-mail in: the mailbox the replies reach (off when unset), and how often it is read
     imap_url: str = ""
     mail_fetch_interval_seconds: int = 60
+    # the support mailbox the replies go to, plus-addressed per ticket (default: MAIL_FROM's address)
+    mail_reply_address: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -255,6 +257,7 @@ def load_settings() -> Settings:
         attachment_dir=os.environ.get("ATTACHMENT_DIR", str(PROJECT_ROOT / "var" / "attachments")),
         imap_url=os.environ.get("IMAP_URL", ""),
         mail_fetch_interval_seconds=_env_int("MAIL_FETCH_INTERVAL_SECONDS", 60),
+        mail_reply_address=os.environ.get("MAIL_REPLY_ADDRESS", "").strip(),
     )
 
 

@@ -34,6 +34,9 @@ class Ticket(Table, tablename="ticket"):
     resolved_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
     order = ForeignKey(references=ServiceOrder, null=True, on_delete=OnDelete.set_null)  # converted to PAY
+    # the secret in the plus-address its e-mails answer to (unique index in the migration); stored
+    # as it is: the e-mails the outbox keeps carry it anyway, so a hash would hide nothing more
+    reply_token = Varchar(length=32, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
