@@ -34,6 +34,7 @@ from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
 from backend.entitlements import api as entitlements_api
 from backend.entitlements import web as entitlements_web
+from backend.mailin.poller import mail_poller
 from backend.notifications.sender import notification_sender
 from backend.openapi import document_problems
 from backend.ops.api import health, ready
@@ -185,7 +186,7 @@ def _litestar(settings: Settings) -> Litestar:
         middleware=[SessionMiddleware(), i18n.LanguageMiddleware, CsrfMiddleware()],
         before_request=check_request,
         before_send=[security_headers],
-        lifespan=[database_lifespan, expiry_schedule, notification_sender],
+        lifespan=[database_lifespan, expiry_schedule, notification_sender, mail_poller],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(jinja_environment(settings))

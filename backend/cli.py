@@ -81,6 +81,20 @@ def _send_notifications(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_mail(_args: argparse.Namespace) -> int:
+    from backend.mailin.poller import fetch_mail
+
+    if not get_settings().imap_url:
+        print("fetch-mail: IMAP_URL is not set, so there is no mailbox to read", file=sys.stderr)
+        return 2
+    done = asyncio.run(fetch_mail())
+    if done.busy:
+        print("fetch-mail: another poller is reading the mailbox now; nothing done")
+        return 0
+    print(f"fetch-mail: {done.filed} filed, {done.not_filed} not filed, {done.already} recorded before")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -134,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
         "send-notifications",
         help="deliver the due e-mail notifications now (the app also does it on its own)",
     ).set_defaults(handler=_send_notifications)
+
+    commands.add_parser(
+        "fetch-mail",
+        help="read the support mailbox (IMAP_URL) now and file the replies (the app also does it on its own)",
+    ).set_defaults(handler=_fetch_mail)
 
     staff = commands.add_parser(
         "create-staff", help="create a staff account; the password is read from stdin"

@@ -186,6 +186,13 @@ class Settings:
             raise SettingsError("ATTACHMENT_MAX_FILE_BYTES and ATTACHMENT_MAX_TICKET_BYTES must be positive.")
         if self.attachment_store not in ("database", "filesystem"):
             raise SettingsError("ATTACHMENT_STORE must be database or filesystem.")
+        if self.imap_url:
+            from backend.mailin.imap import parse_imap_url
+
+            try:
+                parse_imap_url(self.imap_url)
+            except ValueError as exc:
+                raise SettingsError(f"{exc} (percent-encode @ : / in the user and password).") from exc
 
 
 def load_settings() -> Settings:

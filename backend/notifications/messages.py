@@ -70,8 +70,9 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "mail_not_filed": (
         N_("Your e-mail to technical support"),
         N_(
-            "Thank you for your e-mail “%(subject)s”. We could not add it to a ticket automatically: %(reason)s "
-            "The support team will look at it. You can report a problem or answer a ticket in the portal."
+            "Thank you for your e-mail “%(subject)s”. We could not add it to a ticket automatically: "
+            "%(reason)s The support team will look at it. You can report a problem or answer a ticket "
+            "in the portal."
         ),
         "/",
     ),
