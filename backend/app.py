@@ -34,6 +34,7 @@ from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
 from backend.entitlements import api as entitlements_api
 from backend.entitlements import web as entitlements_web
+from backend.mailin import web as mailin_web
 from backend.mailin.poller import mail_poller
 from backend.notifications.sender import notification_sender
 from backend.openapi import document_problems
@@ -178,6 +179,7 @@ def _litestar(settings: Settings) -> Litestar:
             audit_web.router,
             reports_web.router,
             webhooks_web.router,
+            mailin_web.router,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"
