@@ -24,6 +24,7 @@ import pytest
 from backend.accounts.tables import Company, PortalUser
 from backend.credit.tables import CreditAccount
 from backend.demo import DEMO_PASSWORD, load_demo_data
+from backend.mailin.tables import InboundMail
 from backend.orders.tables import ServiceOrder
 from tests.helpers import make_client
 
@@ -49,6 +50,7 @@ THRESHOLD = {"threshold": 500000}
 TOP_UP = {"amount": 100000, "note": "matrix", "idempotency_key": "matrix-top-up-1"}
 NO_PLAN = {"plan_code": "SBP-NOPE"}
 RENAME = {"name": "Přejmenováno s.r.o."}
+FILE_MAIL = {"ticket": "HD-2000-00001", "author": "0"}
 
 # (what, method, path, JSON body or form, expected per role in ROLES order)
 # fmt: off
@@ -128,6 +130,12 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("plan admin", "GET", "/staff/plans", None,                            "login 403 403 403 403 ok"),
     ("audit log", "GET", "/staff/audit", None,                             "login 403 403 403 403 ok"),
     ("reports", "GET", "/staff/reports", None,                             "login 403 403 403 403 ok"),
+    ("mail not filed", "GET", "/staff/mail", None,                         "login 403 403 403 ok ok"),
+    ("a stray e-mail", "GET", "/staff/mail/{mail_a}", None,                "login 403 403 403 ok ok"),
+    ("file a stray e-mail", "POST", "/staff/mail/{mail_a}/file", FILE_MAIL,
+                                                                           "login 403 403 403 pass pass"),
+    ("discard a stray e-mail", "POST", "/staff/mail/{mail_a}/discard", None,
+                                                                           "login 403 403 403 pass pass"),
 ]
 # fmt: on
 
@@ -179,6 +187,12 @@ async def world(app, stack: AsyncExitStack) -> tuple[dict[str, Any], dict[str, A
     )
     assert ticket.status_code == 201, ticket.text
     ids["ticket_a"] = ticket.json()["id"]
+    # an e-mail to the support mailbox the poller could not file
+    raw = b"From: someone@elsewhere.example\r\nSubject: Hello\r\nMessage-ID: <m@x.example>\r\n\r\nHi\r\n"
+    stray = InboundMail(
+        message_id="<m@x.example>", status="not_filed", reason="unknown_sender", raw=raw, text="Hi"
+    )
+    ids["mail_a"] = (await InboundMail.insert(stray).returning(InboundMail.id))[0]["id"]
     plans = (await clients["manager"].get("/api/v1/plans")).json()
     ids["plan_code"] = next(plan["code"] for plan in plans if plan["kind"] == "sbp")
     request = await clients["manager"].post("/api/v1/subscriptions", json={"plan_code": ids["plan_code"]})
