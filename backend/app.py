@@ -23,6 +23,8 @@ from backend.accounts.csrf import CsrfMiddleware
 from backend.accounts.middleware import SessionMiddleware
 from backend.alc import api as alc_api
 from backend.alc import web as alc_web
+from backend.attachments import api as attachments_api
+from backend.attachments import web as attachments_web
 from backend.audit import api as audit_api
 from backend.audit import web as audit_web
 from backend.catalog import api as catalog_api
@@ -95,6 +97,7 @@ def jinja_environment(settings: Settings) -> Environment:
         age=formatting.format_age,
         duration=formatting.format_duration,
         due=formatting.format_due,
+        file_size=formatting.format_file_size,
     )
     return environment
 
@@ -150,6 +153,7 @@ def _litestar(settings: Settings) -> Litestar:
             plans_api.StaffSubscriptionController,
             tickets_api.TicketController,
             tickets_api.StaffTicketController,
+            attachments_api.AttachmentController,
             entitlements_api.EntitlementsController,
             entitlements_api.StaffEntitlementsController,
             alc_api.StaffAlcController,
@@ -173,6 +177,7 @@ def _litestar(settings: Settings) -> Litestar:
             plans_web.router,
             entitlements_web.router,
             tickets_web.router,
+            attachments_web.router,
             companies_web.router,
             alc_web.router,
             sla_web.router,
@@ -222,4 +227,5 @@ def _litestar(settings: Settings) -> Litestar:
         debug=False,
     )
     document_problems(app)
+    attachments_api.document_uploads(app)
     return app

@@ -45,6 +45,12 @@ class InvalidInput(DomainError):
     title = N_("Invalid input")
 
 
+class TooLarge(InvalidInput):
+    """An upload over a size limit (a file, a ticket's files, a request): 413, nothing stored."""
+
+    title = N_("Request too large")
+
+
 class MalformedInput(DomainError):
     """The request cannot be read as meant (not a business rule): 400."""
 
@@ -92,6 +98,7 @@ class Unavailable(DomainError):
 
 HTTP_STATUS: dict[type[DomainError], int] = {
     InvalidInput: 422,
+    TooLarge: 413,
     MalformedInput: 400,
     FieldErrors: 422,
     NotAuthenticated: 401,

@@ -153,3 +153,11 @@ def _format_quantity(quantity: str, unit: str, language: str) -> str:
         return fraction[unit]
     singular, plural = UNIT_FORMS[unit]
     return ngettext(singular, plural, int(value), num=number)
+
+
+def format_file_size(size: int) -> str:
+    """A file's size as people read it: `820 kB`, `1,4 MB` (binary units, as the limits count)."""
+    language = current_language()
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)), locale=babel_locale(language))} kB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1), locale=babel_locale(language))} MB"

@@ -17,6 +17,7 @@ from backend.accounts.tables import (
     UserSession,
 )
 from backend.alc.tables import AlcContract
+from backend.attachments.tables import Attachment, AttachmentChunk
 from backend.audit.tables import AuditEvent
 from backend.catalog.tables import Service
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
@@ -57,6 +58,8 @@ TABLES = [
     SlaContract,
     Ticket,
     TicketMessage,
+    Attachment,
+    AttachmentChunk,
     TicketNumberCounter,
     AuditEvent,
     WebhookEndpoint,

@@ -30,6 +30,10 @@ CSRF_HEADER = "x-csrftoken"
 FORM_FIELD = "_csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "portal_session"  # the session middleware's cookie (imported there from here)
+# routes with this opt read multipart bodies as a stream (attachments/uploads.py): the token is
+# checked there, from the same stream, and left for it in the scope under CSRF_DEFERRED
+UPLOAD_OPT = "streamed_upload"
+CSRF_DEFERRED = "csrf_deferred_to_upload"
 
 
 def _mac(purpose: str, value: str) -> str:
@@ -105,13 +109,18 @@ class CsrfMiddleware(ASGIMiddleware):
             check_origin(connection)
             sent = connection.headers.get(CSRF_HEADER)
             request = scope["litestar_app"].request_class(scope=scope, receive=receive)
-            if not sent and request.content_type[0] in (
-                "application/x-www-form-urlencoded",
-                "multipart/form-data",
+            content_type = request.content_type[0]
+            if (
+                not sent
+                and content_type == "multipart/form-data"
+                and scope["route_handler"].opt.get(UPLOAD_OPT)
             ):
-                sent = (await request.form()).get(FORM_FIELD)
-            if not (expected and isinstance(sent, str) and hmac.compare_digest(sent, expected)):
-                raise PermissionDeniedException("CSRF token verification failed")
+                scope[CSRF_DEFERRED] = expected  # type: ignore[literal-required]
+            else:
+                if not sent and content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                    sent = (await request.form()).get(FORM_FIELD)
+                if not (expected and isinstance(sent, str) and hmac.compare_digest(sent, expected)):
+                    raise PermissionDeniedException("CSRF token verification failed")
         token = expected or anonymous_token()
         state.csrf_token = token
 

@@ -6,7 +6,7 @@ tests/integration/test_piccolo_internals.py."""
 from backend.db.engine import DB, is_postgres, json_value
 from backend.db.lifespan import database_lifespan, database_ready
 from backend.db.prepared import Param, Prepared, status_literal
-from backend.db.transactions import is_unique_violation, locked, write_transaction
+from backend.db.transactions import is_unique_violation, locked, on_rollback, write_transaction
 
 __all__ = [
     "DB",
@@ -18,6 +18,7 @@ __all__ = [
     "is_unique_violation",
     "json_value",
     "locked",
+    "on_rollback",
     "status_literal",
     "write_transaction",
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -14,6 +15,17 @@ from backend.db.engine import DB, is_postgres
 from backend.errors import N_, Conflict
 
 Q = TypeVar("Q", bound=Query)
+# what to undo outside the database if the outermost write_transaction rolls back (files written)
+_undo: ContextVar[list[Callable[[], None]] | None] = ContextVar("undo_on_rollback", default=None)
+
+
+def on_rollback(undo: Callable[[], None]) -> None:
+    """Run ``undo`` if the surrounding write_transaction rolls back (or its commit fails): for
+    what the database cannot take back itself, such as a file written under a new name."""
+    pending = _undo.get()
+    if pending is None:
+        raise RuntimeError("on_rollback() outside write_transaction()")
+    pending.append(undo)
 
 
 @asynccontextmanager
@@ -28,6 +40,26 @@ async def write_transaction() -> AsyncIterator[None]:
     A UNIQUE constraint that refuses a write (the race no pre-check can close) becomes a
     Conflict, after the rollback.
     """
+    if _undo.get() is not None:  # nested: the outermost one commits, or undoes
+        async with _write_transaction():
+            yield
+        return
+    pending: list[Callable[[], None]] = []
+    token = _undo.set(pending)
+    try:
+        async with _write_transaction():
+            yield
+    except BaseException:
+        for undo in reversed(pending):
+            with contextlib.suppress(Exception):
+                undo()
+        raise
+    finally:
+        _undo.reset(token)
+
+
+@asynccontextmanager
+async def _write_transaction() -> AsyncIterator[None]:
     try:
         if isinstance(DB, SQLiteEngine):
             async with DB.transaction(transaction_type=TransactionType.immediate):

@@ -146,6 +146,8 @@ SECRET_KINDS = frozenset({"password_reset", "invitation"})
 MONEY_FIELDS = frozenset({"gross", "balance", "threshold", "amount"})
 DATE_FIELDS = frozenset({"valid_until", "expires_at"})
 INSTANT_FIELDS = frozenset({"due"})
+# a message with files names them and sends the reader to the portal for them: never attached
+FILES_ATTACHED = N_("Attached files (download them in the portal): %(files)s.")
 MSGID_FIELDS = frozenset({"priority", "reason"})  # stored as the English msgid, said in the reader's language
 
 
@@ -205,6 +207,8 @@ def compose(kind: str, context: dict[str, Any], language: str) -> Message:
         params = {key: _param(key, value, language) for key, value in context.items()}
         subject = gettext(subject_id, **params)
         body = gettext(body_id, **params)
+        if files := context.get("files"):
+            body += " " + gettext(FILES_ATTACHED, files=", ".join(str(name) for name in files))
         open_link = gettext(LINK_LABELS.get(kind, N_("Open in the portal")))
         signature = gettext(N_("Technical support"))
     finally:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.guards import customer, staff
+from backend.attachments.uploads import UPLOAD_JSON, received_files
 from backend.params import RowId
 from backend.tickets import queries, services
 from backend.tickets.schemas import (
@@ -29,9 +30,10 @@ class TicketController(Controller):
     guards = [customer]
     dependencies = ACTOR
 
-    @post(status_code=HTTP_201_CREATED)
-    async def open(self, actor: CurrentActor, data: JSONBody[TicketIn]) -> TicketOut:
-        return await services.open_ticket(actor, data)
+    @post(status_code=HTTP_201_CREATED, **UPLOAD_JSON)
+    async def open(self, request: Request, actor: CurrentActor, data: JSONBody[TicketIn]) -> TicketOut:
+        """JSON, or the same fields as multipart/form-data with ``files`` (413 over the limits)."""
+        return await services.open_ticket(actor, data, received_files(request))
 
     @get()
     async def tickets(
@@ -48,10 +50,13 @@ class TicketController(Controller):
     async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
         return await queries.get_ticket(actor, ticket_id)
 
-    @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED)
-    async def reply(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[MessageIn]) -> TicketOut:
-        """Reply; a reply reopens a ticket that waited on you or was resolved."""
-        return await services.customer_reply(actor, ticket_id, data.body)
+    @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED, **UPLOAD_JSON)
+    async def reply(
+        self, request: Request, actor: CurrentActor, ticket_id: RowId, data: JSONBody[MessageIn]
+    ) -> TicketOut:
+        """Reply; a reply reopens a ticket that waited on you or was resolved. JSON, or multipart
+        with ``files``."""
+        return await services.customer_reply(actor, ticket_id, data.body, received_files(request))
 
     @post("/{ticket_id:int}/close", status_code=200)
     async def close(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
@@ -81,11 +86,18 @@ class StaffTicketController(Controller):
     async def ticket(self, actor: CurrentActor, ticket_id: RowId) -> TicketOut:
         return await queries.get_ticket(actor, ticket_id)
 
-    @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED)
-    async def reply(self, actor: CurrentActor, ticket_id: RowId, data: JSONBody[StaffMessageIn]) -> TicketOut:
-        """Answer; with ``wait_for_customer`` the clock stops until the customer replies."""
+    @post("/{ticket_id:int}/messages", status_code=HTTP_201_CREATED, **UPLOAD_JSON)
+    async def reply(
+        self, request: Request, actor: CurrentActor, ticket_id: RowId, data: JSONBody[StaffMessageIn]
+    ) -> TicketOut:
+        """Answer; with ``wait_for_customer`` the clock stops until the customer replies. JSON, or
+        multipart with ``files``."""
         return await services.staff_reply(
-            actor, ticket_id, data.body, wait_for_customer=data.wait_for_customer
+            actor,
+            ticket_id,
+            data.body,
+            wait_for_customer=data.wait_for_customer,
+            files=received_files(request),
         )
 
     @post("/{ticket_id:int}/resolve", status_code=200)

@@ -8,6 +8,8 @@ from functools import cache, reduce
 from typing import Any
 
 from backend.accounts.domain import Actor
+from backend.attachments import services as attachments
+from backend.attachments.schemas import AttachmentOut
 from backend.clock import aware, now
 from backend.db import Param, Prepared, json_value, status_literal
 from backend.errors import N_, InvalidInput, NotFound
@@ -24,7 +26,6 @@ def clock_of(row: dict[str, Any]) -> Clock:
     return Clock(Calendar.from_json(json_value(row["calendar"])))
 
 
-
 @cache  # Piccolo builds joined columns by copying: once per process, not per request
 def _columns() -> tuple[Any, ...]:
     return (
@@ -35,7 +36,13 @@ def _columns() -> tuple[Any, ...]:
     )
 
 
-def _out(row: dict[str, Any], actor: Actor, messages: list[dict[str, Any]], at: datetime) -> TicketOut:
+def _out(
+    row: dict[str, Any],
+    actor: Actor,
+    messages: list[dict[str, Any]],
+    at: datetime,
+    files: dict[int, list[AttachmentOut]] | None = None,
+) -> TicketOut:
     status = TicketStatus(row["status"])
     next_due = aware(row["next_due"]) if row["next_due"] else None
     breached = next_due is not None and next_due < at
@@ -78,7 +85,11 @@ def _out(row: dict[str, Any], actor: Actor, messages: list[dict[str, Any]], at: 
         resolved_at=aware(row["resolved_at"]) if row["resolved_at"] else None,
         messages=[
             MessageOut(
-                author=m["author_name"], body=m["body"], at=aware(m["created_at"]), from_staff=m["from_staff"]
+                author=m["author_name"],
+                body=m["body"],
+                at=aware(m["created_at"]),
+                from_staff=m["from_staff"],
+                attachments=(files or {}).get(m["id"], []),
             )
             for m in messages
         ],
@@ -107,7 +118,7 @@ async def get_ticket(actor: Actor, ticket_id: int) -> TicketOut:
     messages = (
         await TicketMessage.select().where(TicketMessage.ticket == ticket_id).order_by(TicketMessage.id)
     )
-    return _out(row, actor, messages, now())
+    return _out(row, actor, messages, now(), await attachments.by_message(actor, [ticket_id]))
 
 
 async def _with_messages(actor: Actor, rows: list[dict[str, Any]]) -> list[TicketOut]:
@@ -118,8 +129,9 @@ async def _with_messages(actor: Actor, rows: list[dict[str, Any]]) -> list[Ticke
             await TicketMessage.select().where(TicketMessage.ticket.is_in(ids)).order_by(TicketMessage.id)
         ):
             messages[message["ticket"]].append(message)
+    files = await attachments.by_message(actor, ids)
     at = now()
-    return [_out(row, actor, messages[row["id"]], at) for row in rows]
+    return [_out(row, actor, messages[row["id"]], at, files) for row in rows]
 
 
 @cache  # one SQL text per shape of list, built on first use (db.Prepared)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.attachments.schemas import AttachmentOut
 from backend.errors import N_
 
 Text = Annotated[str, msgspec.Meta(max_length=50_000)]
@@ -48,6 +49,7 @@ class MessageOut(msgspec.Struct):
     body: str
     at: datetime
     from_staff: bool
+    attachments: list[AttachmentOut] = msgspec.field(default_factory=list)
 
 
 class CompanyRef(msgspec.Struct):

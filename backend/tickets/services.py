@@ -3,12 +3,16 @@ of tickets/domain.py and keeps its due instants in business time, in one transac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from backend.accounts import services as accounts
 from backend.accounts.domain import Actor, collect
 from backend.alc import services as alc
+from backend.attachments import services as attachments
+from backend.attachments.domain import safe_name
+from backend.attachments.services import IncomingFile
 from backend.audit.services import record
 from backend.clock import PRAGUE, aware, now
 from backend.db import locked, write_transaction
@@ -45,9 +49,10 @@ def _next_due(status: TicketStatus, first_response_due: datetime, resolution_due
 # --- opening -----------------------------------------------------------------------------------------
 
 
-async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
+async def open_ticket(actor: Actor, data: TicketIn, files: Sequence[IncomingFile] = ()) -> TicketOut:
     """A customer reports a problem. The ticket runs under the SLA contract's targets, or the
-    ALC defaults for ALC-only customers; other companies are pointed to PAY ordering."""
+    ALC defaults for ALC-only customers; other companies are pointed to PAY ordering. Files sent
+    with it hang on a first message without text (the description is the ticket's own)."""
     company_id = actor.company_scope()
     terms = await sla.terms_for(company_id)
     if terms is None:
@@ -105,6 +110,8 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
                 )
             ).returning(Ticket.id)
         )[0]["id"]
+        if files:
+            await _message_with_files(actor, ticket_id, "", created, files)
         await record(
             "ticket.opened",
             object_type="ticket",
@@ -122,6 +129,7 @@ async def open_ticket(actor: Actor, data: TicketIn) -> TicketOut:
                 "subject": subject,
                 "priority": PRIORITY_LABELS[priority],  # a msgid: the e-mail says it in the reader's language
                 "due": first_due.isoformat(),
+                "files": [safe_name(file.name) for file in files],
             },
             company_id,
         )
@@ -137,6 +145,7 @@ async def _change(
     action: TicketAction,
     body: str | None,
     extra: dict[Any, Any] | None = None,
+    files: Sequence[IncomingFile] = (),
 ) -> TicketOut:
     async with write_transaction():
         row = await locked(scoped(Ticket.select().where(Ticket.id == ticket_id), actor)).first()
@@ -188,17 +197,27 @@ async def _change(
         )
         await emit_ticket_step(ticket_id, target.value, row["company"])
         if body:
-            await TicketMessage.insert(
-                TicketMessage(
-                    ticket=ticket_id,
-                    author=actor.id,
-                    author_name=actor.full_name,
-                    from_staff=actor.is_staff,
-                    body=body,
-                    created_at=at,
-                )
-            )
+            await _message_with_files(actor, ticket_id, body, at, files)
     return await get_ticket(actor, ticket_id)
+
+
+async def _message_with_files(
+    actor: Actor, ticket_id: int, body: str, at: datetime, files: Sequence[IncomingFile]
+) -> int:
+    message_id = (
+        await TicketMessage.insert(
+            TicketMessage(
+                ticket=ticket_id,
+                author=actor.id,
+                author_name=actor.full_name,
+                from_staff=actor.is_staff,
+                body=body,
+                created_at=at,
+            )
+        ).returning(TicketMessage.id)
+    )[0]["id"]
+    await attachments.add_to_message(message_id, files)
+    return message_id
 
 
 def _body(raw: str | None, *, required: bool = True) -> str:
@@ -207,11 +226,13 @@ def _body(raw: str | None, *, required: bool = True) -> str:
     return domain.check_text(raw, field="body", message=N_("Write a message."))
 
 
-async def customer_reply(actor: Actor, ticket_id: int, body: str) -> TicketOut:
+async def customer_reply(
+    actor: Actor, ticket_id: int, body: str, files: Sequence[IncomingFile] = ()
+) -> TicketOut:
     """A reply from the company; it reopens a ticket that waited on them or was resolved."""
     if actor.is_staff:
         raise PermissionDenied(N_("This part of the portal is for customer accounts."))
-    return await _change(actor, ticket_id, TicketAction.CUSTOMER_REPLY, _body(body))
+    return await _change(actor, ticket_id, TicketAction.CUSTOMER_REPLY, _body(body), files=files)
 
 
 async def close_ticket(actor: Actor, ticket_id: int) -> TicketOut:
@@ -221,19 +242,29 @@ async def close_ticket(actor: Actor, ticket_id: int) -> TicketOut:
 
 
 async def staff_reply(
-    actor: Actor, ticket_id: int, body: str, *, wait_for_customer: bool = False
+    actor: Actor,
+    ticket_id: int,
+    body: str,
+    *,
+    wait_for_customer: bool = False,
+    files: Sequence[IncomingFile] = (),
 ) -> TicketOut:
     """An answer from the team; the first one records the first response. Asking the customer
     something stops the clock until they reply."""
     actor.require_staff()
     action = TicketAction.ASK_CUSTOMER if wait_for_customer else TicketAction.STAFF_REPLY
     async with write_transaction():
-        ticket = await _change(actor, ticket_id, action, _body(body))
+        ticket = await _change(actor, ticket_id, action, _body(body), files=files)
         row = await Ticket.select(Ticket.company, Ticket.created_by).where(Ticket.id == ticket_id).first()
         await enqueue_for_managers(
             row["company"],
             "ticket_answered",
-            {"number": ticket.number, "ticket_id": ticket_id, "subject": ticket.subject},
+            {
+                "number": ticket.number,
+                "ticket_id": ticket_id,
+                "subject": ticket.subject,
+                "files": [safe_name(file.name) for file in files],
+            },
             also=[row["created_by"]],
         )
     return ticket

@@ -12,6 +12,8 @@ from litestar.response import Template
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
+from backend.attachments.services import IncomingFile
+from backend.attachments.uploads import UPLOAD_FORM, received_files
 from backend.catalog import services as catalog
 from backend.entitlements.services import entitlements
 from backend.errors import N_, InvalidInput, NotFound
@@ -71,11 +73,11 @@ async def ticket_form(request: Request[Any, Any, Any], actor: CurrentActor) -> T
     return render(request, "tickets/new.html", **await _new_context(actor, {"priority": "normal"}, {}))
 
 
-@post("/", include_in_schema=False)
+@post("/", include_in_schema=False, **UPLOAD_FORM)
 async def ticket_submit(request: Request[Any, Any, Any], actor: CurrentActor, data: Form) -> Response[Any]:
     values = {name: form_value(data, name) for name in ("subject", "description", "priority", "product")}
     try:
-        created = await services.open_ticket(actor, decode_form(data, TicketIn))
+        created = await services.open_ticket(actor, decode_form(data, TicketIn), received_files(request))
     except InvalidInput as error:
         return render(
             request,
@@ -99,14 +101,17 @@ async def ticket_page(request: Request[Any, Any, Any], actor: CurrentActor, tick
     )
 
 
-@post("/{ticket_id:int}/{action:str}", include_in_schema=False)
+@post("/{ticket_id:int}/{action:str}", include_in_schema=False, **UPLOAD_FORM)
 async def ticket_action(
     request: Request[Any, Any, Any], actor: CurrentActor, ticket_id: RowId, action: FromPath[str], data: Form
 ) -> Response[Any]:
     """Reply (which reopens a waiting or resolved ticket) or close a resolved one."""
     if action not in _CUSTOMER_DONE:
         raise NotFound(N_("There is nothing at this address."))
-    _, outcome = await attempt(_customer_use_case(actor, ticket_id, action, data), _CUSTOMER_DONE[action])
+    files = received_files(request)
+    _, outcome = await attempt(
+        _customer_use_case(actor, ticket_id, action, data, files), _CUSTOMER_DONE[action]
+    )
     return respond(
         request,
         outcome,
@@ -126,9 +131,11 @@ _CUSTOMER_DONE = {
 }
 
 
-async def _customer_use_case(actor: Actor, ticket_id: int, action: str, data: dict[str, Any]) -> TicketOut:
+async def _customer_use_case(
+    actor: Actor, ticket_id: int, action: str, data: dict[str, Any], files: list[IncomingFile]
+) -> TicketOut:
     if action == "reply":
-        return await services.customer_reply(actor, ticket_id, decode_form(data, MessageIn).body)
+        return await services.customer_reply(actor, ticket_id, decode_form(data, MessageIn).body, files)
     return await services.close_ticket(actor, ticket_id)
 
 
@@ -183,14 +190,15 @@ async def staff_ticket_page(
     )
 
 
-@post("/{ticket_id:int}/{action:str}", include_in_schema=False)
+@post("/{ticket_id:int}/{action:str}", include_in_schema=False, **UPLOAD_FORM)
 async def staff_ticket_action(
     request: Request[Any, Any, Any], actor: CurrentActor, ticket_id: RowId, action: FromPath[str], data: Form
 ) -> Response[Any]:
     """Answer, ask the customer (the clock stops), resolve, or convert into a PAY order."""
     if action not in _STAFF_DONE:
         raise NotFound(N_("There is nothing at this address."))
-    _, outcome = await attempt(_staff_use_case(actor, ticket_id, action, data), _STAFF_DONE[action])
+    files = received_files(request)
+    _, outcome = await attempt(_staff_use_case(actor, ticket_id, action, data, files), _STAFF_DONE[action])
     return respond(
         request,
         outcome,
@@ -211,12 +219,14 @@ _STAFF_DONE: dict[str, str | Callable[[TicketOut], str]] = {
 }
 
 
-async def _staff_use_case(actor: Actor, ticket_id: int, action: str, data: dict[str, Any]) -> TicketOut:
+async def _staff_use_case(
+    actor: Actor, ticket_id: int, action: str, data: dict[str, Any], files: list[IncomingFile]
+) -> TicketOut:
     """The form, read into the Struct the staff API takes for the same action."""
     if action == "reply":
         answer = decode_form(data, StaffMessageIn)
         return await services.staff_reply(
-            actor, ticket_id, answer.body, wait_for_customer=answer.wait_for_customer
+            actor, ticket_id, answer.body, wait_for_customer=answer.wait_for_customer, files=files
         )
     if action == "resolve":
         return await services.resolve_ticket(actor, ticket_id, decode_form(data, ResolveIn).body)

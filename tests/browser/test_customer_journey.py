@@ -1,13 +1,15 @@
 """Journey 2: a customer checks what the company is entitled to, its credit and its tickets, and
-reports a problem to the Hotline."""
+reports a problem to the Hotline with a screenshot and a log file, which the engineer then sees."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.attachment_files import LOG, png
 from tests.browser.support import PortalPage
 
 pytestmark = pytest.mark.browser
@@ -60,6 +62,12 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
         "CATIA V5 stops with an error when opening the drawing of part 4711; yesterday it opened."
     )
     portal.label("Priority").select_option("high")
+    portal.label("Attach files (screenshots, logs, models)").set_input_files(
+        [
+            {"name": "Snímek obrazovky.png", "mimeType": "image/png", "buffer": png(320, 200)},
+            {"name": "catia-chyba.log", "mimeType": "text/plain", "buffer": LOG},
+        ]
+    )
     portal.check("ticket-new")
     portal.button("Send").click()
 
@@ -67,14 +75,39 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
     expect(heading).to_contain_text(re.compile(r"HOT-\d{4}-\d{5}|\w+-\d+"))
     expect(heading).to_contain_text("drawing does not open")
     expect(page.get_by_role("status")).to_be_visible()
+    files = page.get_by_role("list", name=portal.t("Attached files"))
+    expect(files.get_by_role("link", name="catia-chyba.log")).to_be_visible()
+    preview = files.get_by_role("img", name=portal.t("Preview of %(name)s", name="Snímek obrazovky.png"))
+    expect(preview).to_be_visible()
+    assert preview.evaluate("image => image.complete && image.naturalWidth") == 320
     portal.check("ticket")
+    ticket_page = urlsplit(page.url).path
 
     portal.label("Your reply").fill("It happens with other drawings too.")
     # a person drags the box bigger; the swap must not copy that inline style (CSP)
     portal.label("Your reply").evaluate("box => { box.style.height = '12rem'; }")
+    # the reply form is swapped in place by htmx; its file goes in the same multipart request
+    portal.label("Attach files (screenshots, logs, models)").set_input_files(
+        [{"name": "druhy-vykres.log", "mimeType": "text/plain", "buffer": LOG}]
+    )
     portal.button("Send the reply").click()
     expect(page.get_by_role("main")).to_contain_text("It happens with other drawings too.")
+    expect(page.get_by_role("link", name="druhy-vykres.log")).to_be_visible()
     expect(page.get_by_role("status")).to_be_focused()
 
     portal.nav().get_by_role("link", name=portal.t("Hotline"), exact=True).click()
     expect(page.get_by_role("row").filter(has_text="drawing does not open").first).to_be_visible()
+
+    # the engineer sees the same files on the staff side
+    portal.sign_out()
+    portal.sign_in("technik@podpora.example")
+    portal.goto(f"/staff{ticket_page}")
+    files = page.get_by_role("list", name=portal.t("Attached files"))
+    expect(files.get_by_role("link", name="catia-chyba.log")).to_be_visible()
+    expect(
+        files.get_by_role("img", name=portal.t("Preview of %(name)s", name="Snímek obrazovky.png"))
+    ).to_be_visible()
+    with page.expect_download() as downloaded:
+        files.get_by_role("link", name="catia-chyba.log").click()
+    assert downloaded.value.suggested_filename == "catia-chyba.log"
+    assert open(downloaded.value.path(), "rb").read() == LOG

@@ -26,6 +26,7 @@ from backend.credit.tables import CreditAccount
 from backend.demo import DEMO_PASSWORD, load_demo_data
 from backend.mailin.tables import InboundMail
 from backend.orders.tables import ServiceOrder
+from tests.attachment_files import png
 from tests.helpers import make_client
 
 ROLES = ("anonymous", "member", "manager", "other", "staff", "admin")
@@ -86,6 +87,9 @@ API: list[tuple[str, str, str, Any, str]] = [
     ("A's ticket", "GET", "/api/v1/tickets/{ticket_a}", None,              "401 ok ok 404 403 403"),
     ("write to A's ticket", "POST", "/api/v1/tickets/{ticket_a}/messages", MESSAGE,
                                                                            "401 ok ok 404 403 403"),
+    ("A's ticket's files", "GET", "/api/v1/tickets/{ticket_a}/attachments", None,
+                                                                           "401 ok ok 404 ok ok"),
+    ("A's file", "GET", "/api/v1/attachments/{attachment_a}", None,        "401 ok ok 404 ok ok"),
     ("ticket queue", "GET", "/api/v1/staff/tickets", None,                 "401 403 403 403 ok ok"),
     ("A's ticket (staff)", "GET", "/api/v1/staff/tickets/{ticket_a}", None, "401 403 403 403 ok ok"),
     ("answer A's ticket", "POST", "/api/v1/staff/tickets/{ticket_a}/messages", MESSAGE,
@@ -118,6 +122,9 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("orders", "GET", "/orders", None,                                     "login ok ok ok 403 403"),
     ("A's order", "GET", "/orders/{order_a}", None,                        "login ok ok 404 403 403"),
     ("A's ticket", "GET", "/tickets/{ticket_a}", None,                     "login ok ok 404 403 403"),
+    ("A's file", "GET", "/attachments/{attachment_a}", None,               "login ok ok 404 ok ok"),
+    ("A's image preview", "GET", "/attachments/{attachment_a}/preview", None,
+                                                                           "login ok ok 404 ok ok"),
     ("credit", "GET", "/credit", None,                                     "login ok ok ok 403 403"),
     ("entitlements", "GET", "/entitlements", None,                         "login ok ok ok 403 403"),
     ("staff home", "GET", "/staff", None,                                  "login 403 403 403 ok ok"),
@@ -178,15 +185,17 @@ async def world(app, stack: AsyncExitStack) -> tuple[dict[str, Any], dict[str, A
     assert contract.status_code == 201, contract.text
     ticket = await clients["manager"].post(
         "/api/v1/tickets",
-        json={
+        data={
             "subject": "Výkres se neotevře",
             "description": "Chyba při otevření.",
             "priority": "normal",
             "product": "ENOVIA VPM",
         },
+        files=[("files", ("snimek.png", png(), "image/png"))],
     )
     assert ticket.status_code == 201, ticket.text
     ids["ticket_a"] = ticket.json()["id"]
+    ids["attachment_a"] = ticket.json()["messages"][0]["attachments"][0]["id"]
     # an e-mail to the support mailbox the poller could not file
     raw = b"From: someone@elsewhere.example\r\nSubject: Hello\r\nMessage-ID: <m@x.example>\r\n\r\nHi\r\n"
     stray = InboundMail(
