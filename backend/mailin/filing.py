@@ -13,9 +13,10 @@ from backend.accounts.domain import Actor, Role
 from backend.accounts.services import actor_from_row
 from backend.accounts.tables import PortalUser
 from backend.alc import services as alc
+from backend.attachments.services import IncomingFile
 from backend.clock import now
 from backend.db import json_value, locked, write_transaction
-from backend.errors import N_, Conflict, DomainError
+from backend.errors import N_, Conflict, DomainError, TooLarge
 from backend.i18n import gettext, reset_language, use_language
 from backend.mailin.domain import REASONS, MailStatus, Reason, may_answer
 from backend.mailin.parse import IncomingMail
@@ -34,6 +35,7 @@ from backend.tickets.tables import Ticket, TicketMessage
 MERGE_HOPS = 10  # a merged ticket points at the one it went into; never followed round a loop
 NO_SUBJECT = N_("(no subject)")
 SHORTENED = N_("(The e-mail was longer; it has been shortened.)")
+FILES_ONLY = N_("(Sent by e-mail with the attached files only.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +88,32 @@ async def find_ticket(mail: IncomingMail) -> tuple[dict[str, Any] | None, bool]:
     return None, bool(claims)
 
 
-def _body(mail: IncomingMail, language: str) -> str:
-    text = mail.text.strip()
-    if len(text) <= BODY_MAX_LENGTH:
-        return text
+def _said(message: str, language: str) -> str:
     token = use_language(language)
     try:
-        note = gettext(SHORTENED)
+        return gettext(message)
     finally:
         reset_language(token)
+
+
+def message_body(text: str, has_files: bool, language: str) -> str:
+    """The reply's text as a ticket message takes it: never empty (files alone say so), never
+    longer than a message may be (shortened, and saying so)."""
+    text = text.strip()
+    if not text:
+        return _said(FILES_ONLY, language) if has_files else ""
+    if len(text) <= BODY_MAX_LENGTH:
+        return text
+    note = _said(SHORTENED, language)
     return text[: BODY_MAX_LENGTH - len(note) - 3].rstrip() + "\n\n" + note
+
+
+def incoming_files(mail: IncomingMail) -> list[IncomingFile]:
+    """The e-mail's attachments as the attachments feature takes them (it enforces the limits)."""
+    return [
+        IncomingFile(name=file.name, chunks=[file.data], declared_type=file.content_type, size=len(file.data))
+        for file in mail.attachments
+    ]
 
 
 async def _open(actor: Actor, mail: IncomingMail) -> int:
@@ -109,26 +127,20 @@ async def _open(actor: Actor, mail: IncomingMail) -> int:
         ]
         text = f"{mail.subject}\n{mail.text}".lower()
         product = next((p for p in covered if p.lower() in text), covered[0] if covered else None)
-    subject = " ".join(mail.subject.split())[:SUBJECT_MAX_LENGTH]
-    if not subject:
-        token = use_language(actor.language)
-        try:
-            subject = gettext(NO_SUBJECT)
-        finally:
-            reset_language(token)
-    data = TicketIn(
-        subject=subject, description=_body(mail, actor.language), priority="normal", product=product
-    )
-    return (await tickets.open_ticket(actor, data)).id
+    subject = " ".join(mail.subject.split())[:SUBJECT_MAX_LENGTH] or _said(NO_SUBJECT, actor.language)
+    files = incoming_files(mail)
+    description = message_body(mail.text, bool(files), actor.language)
+    data = TicketIn(subject=subject, description=description, priority="normal", product=product)
+    return (await tickets.open_ticket(actor, data, files)).id
 
 
-async def file_reply(actor: Actor, ticket_id: int, body: str) -> int:
-    """The reply as ``actor``'s message in the ticket, by the use case the page calls; the id of
-    the message it added."""
+async def file_reply(actor: Actor, ticket_id: int, body: str, files: list[IncomingFile]) -> int:
+    """The reply (and its files) as ``actor``'s message in the ticket, by the use case the page
+    calls; the id of the message it added."""
     if actor.is_staff:
-        await tickets.staff_reply(actor, ticket_id, body)
+        await tickets.staff_reply(actor, ticket_id, body, files=files)
     else:
-        await tickets.customer_reply(actor, ticket_id, body)
+        await tickets.customer_reply(actor, ticket_id, body, files=files)
     # the ticket's row lock (taken by the use case) is held until the commit: no other message
     # of this ticket can come in between
     added = (
@@ -159,7 +171,7 @@ async def _decide(mail: IncomingMail) -> tuple[Outcome, dict[str, Any] | None]:
             return Outcome(MailStatus.NOT_FILED, Reason.WRONG_COMPANY, ticket_id), person
         if ticket["status"] == TicketStatus.CLOSED.value:
             return Outcome(MailStatus.NOT_FILED, Reason.CLOSED_TICKET, ticket_id), person
-        if not mail.text.strip():
+        if not mail.text.strip() and not mail.attachments:
             return Outcome(MailStatus.NOT_FILED, Reason.NO_TEXT, ticket_id), person
         return Outcome(MailStatus.FILED, None, ticket_id), person
     if person is None:
@@ -169,7 +181,7 @@ async def _decide(mail: IncomingMail) -> tuple[Outcome, dict[str, Any] | None]:
         return Outcome(MailStatus.NOT_FILED, Reason.STAFF_NEW), person
     if await sla.terms_for(actor.company_id or 0) is None:
         return Outcome(MailStatus.NOT_FILED, Reason.NO_HOTLINE), person
-    if not mail.text.strip():
+    if not mail.text.strip() and not mail.attachments:
         return Outcome(MailStatus.NOT_FILED, Reason.NO_TEXT), person
     return Outcome(MailStatus.OPENED), person
 
@@ -242,24 +254,29 @@ async def _file(mail: IncomingMail, raw: bytes | None) -> Outcome | None:
             await _record(mail, outcome, None, None)
             return outcome
         assert outcome.ticket_id is not None
-        message_id = await file_reply(actor, outcome.ticket_id, _body(mail, actor.language))
+        files = incoming_files(mail)
+        body = message_body(mail.text, bool(files), actor.language)
+        message_id = await file_reply(actor, outcome.ticket_id, body, files)
         await _record(mail, outcome, None, message_id)
         return outcome
 
 
 async def file_mail(mail: IncomingMail, raw: bytes | None) -> Outcome | None:
     """File one e-mail; None when it was recorded before (by an earlier run, or another poller)."""
+    reason = Reason.REFUSED
     try:
         return await _file(mail, raw)
     except Conflict:
         if await is_recorded(mail.message_id):  # the Message-ID's unique index refused a second copy
             return None
+    except TooLarge:  # an attachment over the limits, or the ticket's room: nothing was stored
+        reason = Reason.TOO_LARGE
     except DomainError:  # the ticket refused the reply (its status changed meanwhile, say)
         pass
     async with write_transaction():
         if await is_recorded(mail.message_id):
             return None
         decided, person = await _decide(mail)
-        outcome = Outcome(MailStatus.NOT_FILED, Reason.REFUSED, decided.ticket_id)
+        outcome = Outcome(MailStatus.NOT_FILED, reason, decided.ticket_id)
         await _not_filed(mail, outcome, person, raw)
         return outcome

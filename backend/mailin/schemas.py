@@ -10,6 +10,7 @@ import msgspec
 class FileByHandIn(msgspec.Struct):
     ticket: Annotated[str, msgspec.Meta(max_length=40)]  # its number, HD-2026-00012
     author: int  # the person of the ticket's company it is filed as
+    without_files: bool = False  # the text only (its attachments are over the limits, say)
 
 
 class NotFiledOut(msgspec.Struct):
@@ -24,3 +25,4 @@ class NotFiledOut(msgspec.Struct):
     ticket_id: int | None
     ticket_number: str | None
     can_file: bool  # False: too large, nothing was fetched to file
+    files: list[str] = []  # the attachments' names (on one e-mail's page)

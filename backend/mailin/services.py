@@ -13,11 +13,10 @@ from backend.clock import now
 from backend.db import locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound
 from backend.mailin.domain import MailStatus, preview
-from backend.mailin.filing import file_reply
+from backend.mailin.filing import file_reply, incoming_files, message_body
 from backend.mailin.parse import read_mail
 from backend.mailin.schemas import FileByHandIn, NotFiledOut
 from backend.mailin.tables import InboundMail
-from backend.tickets.domain import BODY_MAX_LENGTH
 from backend.tickets.tables import Ticket
 
 LIST_LIMIT = 100
@@ -76,8 +75,11 @@ async def get_not_filed(actor: Actor, mail_id: int) -> NotFiledOut:
     row = await InboundMail.select(*_columns()).where(found).first()
     if row is None:
         raise NotFound(N_("This e-mail is not in the list any more."))
-    kept = await InboundMail.exists().where(found & InboundMail.raw.is_not_null())
-    return _out({**row, "has_raw": kept})
+    kept = await InboundMail.select(InboundMail.raw).where(found & InboundMail.raw.is_not_null()).first()
+    out = _out({**row, "has_raw": kept is not None})
+    if kept is not None:
+        out.files = [file.name for file in read_mail(bytes(kept["raw"])).attachments]
+    return out
 
 
 async def ticket_by_number(number: str) -> dict[str, Any] | None:
@@ -135,10 +137,11 @@ async def file_by_hand(actor: Actor, mail_id: int, data: FileByHandIn) -> int:
         if author is None:
             raise InvalidInput(N_("Choose a person of the ticket's company."), field="author")
         mail = read_mail(bytes(row["raw"]))
-        text = mail.text.strip()
-        if not text:
+        files = [] if data.without_files else incoming_files(mail)
+        body = message_body(mail.text, bool(files), author["language"])
+        if not body:
             raise InvalidInput(N_("The e-mail contains no text."), field="ticket")
-        message_id = await file_reply(actor_from_row(author), ticket["id"], text[:BODY_MAX_LENGTH])
+        message_id = await file_reply(actor_from_row(author), ticket["id"], body, files)
         await InboundMail.update(
             {
                 InboundMail.status: MailStatus.FILED_BY_HAND.value,

@@ -324,3 +324,60 @@ async def test_a_mailbox_that_is_down_fails_the_round_and_files_nothing(db, monk
         assert lease["expires_at"] <= now()
     finally:
         get_settings.cache_clear()
+
+
+async def test_a_reply_with_attachments_files_them_in_the_ticket_as_the_customers(
+    anonymous, app, plans, smtp, imap
+) -> None:
+    me, ticket_id = await customer_with_ticket(anonymous, app)
+    answer = await ticket_answer(smtp, me["user"]["email"])
+    reply = mail(me["user"]["email"], answer["Reply-To"], QUOTED, In_Reply_To=answer["Message-ID"])
+    log = b"CATIA V5 R2024 crash at 08:12\n" * 200
+    reply.add_attachment(log, maintype="text", subtype="plain", filename="catia.log")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    reply.add_attachment(png, maintype="image", subtype="png", filename="snímek obrazovky.png")
+    imap.deliver(reply.as_bytes())
+
+    assert (await fetch_mail()).filed == 1
+
+    files = (await anonymous.get(f"/api/v1/tickets/{ticket_id}/attachments")).json()
+    assert [f["name"] for f in files] == ["catia.log", "snímek obrazovky.png"]
+    downloaded = await anonymous.get(f"/api/v1/attachments/{files[0]['id']}")
+    assert downloaded.status_code == 200 and downloaded.content == log
+    message = (await anonymous.get(f"/api/v1/tickets/{ticket_id}")).json()["messages"][-1]
+    assert (
+        message["body"] == "Děkuji, po restartu to funguje." and message["author"] == me["user"]["full_name"]
+    )
+
+
+async def test_an_attachment_over_the_limit_files_nothing_and_staff_can_file_the_text(
+    anonymous, app, plans, smtp, imap, monkeypatch
+) -> None:
+    me, ticket_id = await customer_with_ticket(anonymous, app)
+    answer = await ticket_answer(smtp, me["user"]["email"])
+    monkeypatch.setenv("ATTACHMENT_MAX_FILE_BYTES", "1000")
+    get_settings.cache_clear()
+    reply = mail(me["user"]["email"], answer["Reply-To"], "Posílám velký log.")
+    reply.add_attachment(b"x" * 5000, maintype="text", subtype="plain", filename="velky.log")
+    imap.deliver(reply.as_bytes())
+
+    done = await fetch_mail()
+
+    assert done.statuses == ["not_filed"]
+    kept = await InboundMail.select().first()
+    assert kept["reason"] == "too_large" and kept["ticket"] == ticket_id and kept["raw"]
+    bodies = [r["body"] for r in await TicketMessage.select().where(TicketMessage.ticket == ticket_id)]
+    assert "Posílám velký log." not in bodies  # nothing half-filed
+    [polite] = [m for m in await sent_to(smtp, me["user"]["email"]) if m["Auto-Submitted"] == "auto-replied"]
+    assert "příliš velká" in polite.get_body(("plain",)).get_content()  # in the customer's Czech
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as staff:
+        number = (await Ticket.select(Ticket.number).where(Ticket.id == ticket_id).first())["number"]
+        page = await staff.get(f"/staff/mail/{kept['id']}")
+        assert "velky.log" in page.text
+        form = {"ticket": number, "author": str(me["user"]["id"])}
+        refused = await staff.post(f"/staff/mail/{kept['id']}/file", data=form)
+        assert refused.status_code == 422 and "velky.log" in refused.text
+        filed = await staff.post(f"/staff/mail/{kept['id']}/file", data={**form, "without_files": "on"})
+        assert filed.status_code == 303
+    bodies = [r["body"] for r in await TicketMessage.select().where(TicketMessage.ticket == ticket_id)]
+    assert bodies[-1] == "Posílám velký log."
