@@ -33,14 +33,38 @@ class NoDovecot(RuntimeError):
 
 
 class ImapServer:
-    def __init__(self) -> None:
+    """``tls=True``: also IMAP over TLS on ``tls_port`` and STARTTLS on ``port``, with a
+    self-signed certificate for 127.0.0.1 made for the run (``certificate`` is its file)."""
+
+    def __init__(self, *, tls: bool = False) -> None:
         self.directory: Path | None = None
         self.process: subprocess.Popen | None = None
-        self.port = 0
+        self.port = self.tls_port = 0
+        self.tls = tls
+        self.certificate: Path | None = None
+
+    def _url(self, scheme: str, port: int) -> str:
+        return f"{scheme}://{quote(USER, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{port}/INBOX"
 
     @property
     def url(self) -> str:
-        return f"imap://{quote(USER, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{self.port}/INBOX"
+        return self._url("imap", self.port)
+
+    @property
+    def tls_url(self) -> str:
+        return self._url("imaps", self.tls_port)
+
+    @property
+    def starttls_url(self) -> str:
+        return self._url("imap+starttls", self.port)
+
+    def _make_certificate(self, directory: Path) -> str:
+        self.certificate, key = directory / "cert.pem", directory / "key.pem"
+        request = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        for_loopback = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        files = ["-keyout", str(key), "-out", str(self.certificate)]
+        subprocess.run([*request, *for_loopback, *files], check=True, capture_output=True)
+        return f"ssl = yes\nssl_cert = <{self.certificate}\nssl_key = <{key}\n"
 
     def start(self) -> None:
         binary = shutil.which("dovecot") or (DOVECOT if os.path.exists(DOVECOT) else None)
@@ -48,6 +72,7 @@ class ImapServer:
             raise NoDovecot(HOW_TO_GET_IT)
         self.directory = Path(tempfile.mkdtemp(prefix="portal-imap-"))
         self.port = free_port()
+        self.tls_port = free_port() if self.tls else 0
         for name in ("run", "state", "mail", "home"):
             (self.directory / name).mkdir()
         me = pwd.getpwuid(os.getuid()).pw_name
@@ -63,6 +88,7 @@ class ImapServer:
             internal = login = me
             mail_user = ""
         d = self.directory
+        ssl_settings = self._make_certificate(d) if self.tls else "ssl = no\n"
         (d / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::{d / 'home'}\n")
         (d / "dovecot.conf").write_text(
             f"""base_dir = {d / "run"}
@@ -71,8 +97,7 @@ log_path = {d / "log"}
 info_log_path = {d / "log"}
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+{ssl_settings}disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
 default_internal_group = {internal}
@@ -93,7 +118,9 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.tls_port}
+    ssl = yes
   }}
 }}
 service anvil {{

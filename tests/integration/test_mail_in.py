@@ -381,3 +381,44 @@ async def test_an_attachment_over_the_limit_files_nothing_and_staff_can_file_the
         assert filed.status_code == 303
     bodies = [r["body"] for r in await TicketMessage.select().where(TicketMessage.ticket == ticket_id)]
     assert bodies[-1] == "Posílám velký log."
+
+
+def test_the_mailbox_is_read_over_tls_and_starttls_with_the_certificate_checked(monkeypatch) -> None:
+    import ssl
+
+    from backend.mailin.imap import Mailbox, parse_imap_url
+
+    server = ImapServer(tls=True)
+    server.start()
+    try:
+        server.deliver(mail("jana@firma.cz", SUPPORT, "Přes TLS.").as_bytes())
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        with pytest.raises(ssl.SSLCertVerificationError):  # a certificate nobody vouches for
+            Mailbox(parse_imap_url(server.tls_url))
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.certificate))  # now trusted, as a CA would be
+        for url in (server.tls_url, server.starttls_url):
+            mailbox = Mailbox(parse_imap_url(url))
+            try:
+                [uid] = mailbox.waiting()
+                assert b"P\xc5\x99es TLS." in (mailbox.whole(uid) or b"")
+                assert isinstance(mailbox.client._imap.sock, ssl.SSLSocket)  # encrypted either way
+            finally:
+                mailbox.close()
+    finally:
+        server.stop()
+
+
+def test_fetch_mail_without_a_mailbox_says_so() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "IMAP_URL"}
+    done = subprocess.run(
+        [*PORTAL, "fetch-mail"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "IMAP_URL is not set" in done.stderr
+    wrong = subprocess.run(
+        [*PORTAL, "fetch-mail"],
+        env={**env, "IMAP_URL": "imap://no-user-here"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert wrong.returncode == 2 and "configuration error: IMAP_URL" in wrong.stderr
