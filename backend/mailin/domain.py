@@ -27,6 +27,7 @@ class Reason(enum.StrEnum):
     STAFF_NEW = "staff_new"
     AUTOMATIC = "automatic"
     REFUSED = "refused"
+    UNREADABLE = "unreadable"
 
 
 # one sentence each: the staff read it in the list, the sender in the automatic answer
@@ -46,6 +47,7 @@ REASONS = {
     Reason.STAFF_NEW: N_("E-mail from the support team opens no tickets."),
     Reason.AUTOMATIC: N_("An automatic message (an auto-reply, a delivery report or a mailing list)."),
     Reason.REFUSED: N_("The ticket did not accept the reply."),
+    Reason.UNREADABLE: N_("The e-mail could not be read (its structure is broken)."),
 }
 STATUS_LABELS = {
     MailStatus.FILED: N_("Filed"),

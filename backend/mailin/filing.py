@@ -155,6 +155,8 @@ async def file_reply(actor: Actor, ticket_id: int, body: str, files: list[Incomi
 async def _decide(mail: IncomingMail) -> tuple[Outcome, dict[str, Any] | None]:
     """Where the e-mail goes (nothing written yet), with the person who sent it."""
     person = await _person(mail.sender)
+    if mail.unreadable:
+        return Outcome(MailStatus.NOT_FILED, Reason.UNREADABLE), person
     if mail.automatic:
         return Outcome(MailStatus.NOT_FILED, Reason.AUTOMATIC), person
     ticket, claimed = await find_ticket(mail)
@@ -214,7 +216,7 @@ async def _answer(mail: IncomingMail, reason: Reason, person: dict[str, Any] | N
 
 
 async def _record(mail: IncomingMail, outcome: Outcome, raw: bytes | None, message_id: int | None) -> None:
-    kept = outcome.status is MailStatus.NOT_FILED
+    kept = outcome.status is MailStatus.NOT_FILED and not mail.unreadable
     await InboundMail.insert(
         InboundMail(
             message_id=mail.message_id,

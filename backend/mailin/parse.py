@@ -41,6 +41,7 @@ class IncomingMail:
     attachments: list[Attachment] = field(default_factory=list)
     size: int = 0
     complete: bool = True  # False: only the headers were read (too large to fetch)
+    unreadable: bool = False  # the parser gave up on it: kept for the staff as it came
 
 
 def _header(message: Message, name: str) -> str:
@@ -211,4 +212,26 @@ def read_headers(raw_headers: bytes, size: int) -> IncomingMail:
         automatic=is_automatic(message),
         size=size,
         complete=False,
+    )
+
+
+def unreadable_mail(raw: bytes) -> IncomingMail:
+    """What can be said of a message the parser gives up on: its headers if they can be read,
+    else only its digest. Never answered (who would be told what?), kept for the staff."""
+    try:
+        found = read_headers(raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n", len(raw))
+    except Exception:  # not even the headers: known by the digest of the bytes
+        digest = hashlib.sha256(raw).hexdigest()
+        found = IncomingMail(f"<sha256-{digest}@portal>", "", "", "", [], [], automatic=True, size=len(raw))
+    return IncomingMail(
+        message_id=found.message_id,
+        sender=found.sender,
+        sender_name=found.sender_name,
+        subject=found.subject,
+        recipients=found.recipients,
+        references=found.references,
+        automatic=True,
+        size=len(raw),
+        complete=False,
+        unreadable=True,
     )

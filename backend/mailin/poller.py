@@ -16,7 +16,7 @@ from backend.mailin import lease
 from backend.mailin.domain import MailStatus
 from backend.mailin.filing import file_mail, is_recorded
 from backend.mailin.imap import Mailbox, parse_imap_url
-from backend.mailin.parse import read_headers, read_mail
+from backend.mailin.parse import read_headers, read_mail, unreadable_mail
 from backend.settings import get_settings
 
 logger = logging.getLogger("portal.mailin")
@@ -46,7 +46,11 @@ async def _one(mailbox: Mailbox, uid: int, size: int, headers: bytes, done: Roun
         raw = await asyncio.to_thread(mailbox.whole, uid)
         if raw is None:
             return
-        mail = read_mail(raw)
+        try:
+            mail = read_mail(raw)
+        except Exception:  # one broken message must not stop the mailbox: kept, never retried
+            logger.exception("mail message %s could not be parsed; kept as unreadable", uid)
+            mail = unreadable_mail(raw)
     outcome = None if await is_recorded(mail.message_id) else await file_mail(mail, raw)
     if outcome is None:
         done.already += 1

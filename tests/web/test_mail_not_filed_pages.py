@@ -113,3 +113,22 @@ async def test_staff_discard_an_e_mail_and_the_list_empties(anonymous, app, plan
 async def test_customers_cannot_see_the_mail_list(anonymous, plans) -> None:
     await register(anonymous)
     assert (await anonymous.get("/staff/mail")).status_code == 403
+
+
+async def test_a_message_the_parser_gives_up_on_is_kept_unanswered_and_can_be_discarded(app, plans) -> None:
+    from backend.mailin.parse import unreadable_mail
+    from backend.notifications.tables import OutboxMessage
+
+    raw = b"From: jana@firma.cz\r\nSubject: Rozbit\xc3\xa9\r\nMessage-ID: <broken@firma.cz>\r\n\r\n\xff\xfe"
+    outcome = await file_mail(unreadable_mail(raw), raw)
+    assert outcome is not None and outcome.reason == "unreadable"
+    row = await InboundMail.select().first()
+    assert (
+        row["message_id"] == "<broken@firma.cz>" and row["sender"] == "jana@firma.cz" and row["raw"] is None
+    )
+    assert await OutboxMessage.count() == 0  # nobody is told anything about a message nobody could read
+    assert unreadable_mail(b"\x00garbage").message_id.startswith("<sha256-")
+    async with signed_in_staff(app, language="en") as staff:
+        page = await staff.get(f"/staff/mail/{row['id']}")
+        assert "could not read this e-mail" in page.text and 'name="author"' not in page.text
+        assert (await staff.post(f"/staff/mail/{row['id']}/discard")).status_code == 303
