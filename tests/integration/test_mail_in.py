@@ -422,3 +422,23 @@ def test_fetch_mail_without_a_mailbox_says_so() -> None:
         text=True,
     )
     assert wrong.returncode == 2 and "configuration error: IMAP_URL" in wrong.stderr
+
+
+async def test_the_served_app_reads_the_mailbox_on_its_own(anonymous, app, plans, smtp, imap) -> None:
+    from tests.processes import served_portal
+
+    me, ticket_id = await customer_with_ticket(anonymous, app)
+    token = (await Ticket.select(Ticket.reply_token).where(Ticket.id == ticket_id).first())["reply_token"]
+    imap.deliver(mail(me["user"]["email"], f"podpora+t-{token}@example.cz", "Sama od sebe.").as_bytes())
+    environment = {
+        "IMAP_URL": imap.url,
+        "MAIL_FETCH_INTERVAL_SECONDS": "1",
+        "NOTIFICATION_INTERVAL_SECONDS": "0",
+    }
+    with served_portal(os.environ["DATABASE_URL"], **environment):
+        for _ in range(100):
+            if await InboundMail.count():
+                break
+            await asyncio.sleep(0.1)
+    assert (await InboundMail.select(InboundMail.status).first())["status"] == "filed"
+    assert imap.flags() == [(b"$PortalFiled",)]
