@@ -141,6 +141,7 @@ def _litestar(settings: Settings) -> Litestar:
             accounts_api.MeController,
             accounts_api.CompanyController,
             accounts_api.StaffUserController,
+            accounts_api.AresController,
             catalog_api.CatalogController,
             catalog_api.CatalogAdminController,
             orders_api.OrderController,

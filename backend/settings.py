@@ -97,6 +97,9 @@ class Settings:
     # ARES, the Czech business register (its public REST API)
     ares_base_url: str = "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest"
     ares_timeout_seconds: int = 5
+    # look-ups in ARES per window (LOGIN_THROTTLE_MINUTES) per client address at registration,
+    # per user when signed in: the portal must not become a way to scrape the register
+    ares_lookups_per_window: int = 20
     # Hotline attachments
     attachment_max_file_bytes: int = 25 * 1024 * 1024
     attachment_max_ticket_bytes: int = 100 * 1024 * 1024
@@ -182,6 +185,8 @@ class Settings:
                 "INVOICE_DUE_DAYS must not be negative; INVOICE_REMINDER_EVERY_DAYS and "
                 "ARES_TIMEOUT_SECONDS must be positive."
             )
+        if self.ares_lookups_per_window < 1:
+            raise SettingsError("ARES_LOOKUPS_PER_WINDOW must be positive.")
         if min(self.attachment_max_file_bytes, self.attachment_max_ticket_bytes) < 1:
             raise SettingsError("ATTACHMENT_MAX_FILE_BYTES and ATTACHMENT_MAX_TICKET_BYTES must be positive.")
         if self.attachment_store not in ("database", "filesystem"):
@@ -258,6 +263,7 @@ def load_settings() -> Settings:
             "ARES_BASE_URL", "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest"
         ).rstrip("/"),
         ares_timeout_seconds=_env_int("ARES_TIMEOUT_SECONDS", 5),
+        ares_lookups_per_window=_env_int("ARES_LOOKUPS_PER_WINDOW", 20),
         attachment_max_file_bytes=_env_int("ATTACHMENT_MAX_FILE_BYTES", 25 * 1024 * 1024),
         attachment_max_ticket_bytes=_env_int("ATTACHMENT_MAX_TICKET_BYTES", 100 * 1024 * 1024),
         attachment_store=os.environ.get("ATTACHMENT_STORE", "database").strip().lower(),

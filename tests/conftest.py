@@ -46,6 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "testserver.local,127.0.0.1,localhost")
     # webhook receivers in the tests listen on loopback
     os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "1")
+    # no test reaches the real ARES: a loopback port nobody listens on, unless a test starts the
+    # stand-in register (the ``ares`` fixture); served portals inherit this too
+    os.environ["ARES_BASE_URL"] = f"http://127.0.0.1:{pg_server.free_port()}"
 
     from backend.migrate import migrate
 
@@ -128,3 +131,18 @@ def smtp():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def ares_stub(monkeypatch):
+    """The stand-in ARES on loopback (tests/ares_register.py), with a one-second timeout."""
+    from backend.settings import get_settings
+    from tests.ares_register import AresRegister
+
+    with AresRegister() as register:
+        monkeypatch.setenv("ARES_BASE_URL", register.url)
+        monkeypatch.setenv("ARES_TIMEOUT_SECONDS", "1")
+        get_settings.cache_clear()
+        yield register
+    monkeypatch.undo()
+    get_settings.cache_clear()

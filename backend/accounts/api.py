@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, PathParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.utils.scope.state import ScopeState
 
-from backend.accounts import invitations, passwords, services, sessions, sign_in_code, tokens, two_factor
+from backend.accounts import (
+    ares,
+    invitations,
+    passwords,
+    services,
+    sessions,
+    sign_in_code,
+    tokens,
+    two_factor,
+)
 from backend.accounts.domain import Actor
 from backend.accounts.guards import customer, customer_manager, signed_in, staff_admin
 from backend.accounts.middleware import (
@@ -23,6 +32,7 @@ from backend.accounts.middleware import (
 )
 from backend.accounts.schemas import (
     AcceptInvitationIn,
+    AresCompanyOut,
     CodeIn,
     ColleagueOut,
     CompanyChange,
@@ -273,6 +283,24 @@ class CompanyController(Controller):
     @post("/invitations/{invitation_id:int}/revoke", guards=[customer_manager], status_code=200)
     async def revoke(self, actor: CurrentActor, invitation_id: RowId) -> InvitationOut:
         return await invitations.revoke_invitation(actor, invitation_id)
+
+
+class AresController(Controller):
+    """Company details from ARES, the Czech business register, for any signed-in user."""
+
+    path = "/api/v1/ares"
+    tags = ["company"]
+    guards = [signed_in]
+    dependencies = ACTOR
+
+    @get("/{ico:str}", summary="Company details from ARES")
+    async def company(
+        self, actor: CurrentActor, ico: Annotated[str, PathParameter(max_length=20)]
+    ) -> AresCompanyOut:
+        """A company's name, address and DIČ as ARES has them, by its IČO: 400 for an IČO that
+        cannot be one (8 digits with the check digit), 404 when ARES does not know it, 503 when
+        ARES does not answer. Counted per user (429 past ARES_LOOKUPS_PER_WINDOW)."""
+        return await ares.look_up(actor, ico)
 
 
 class StaffUserController(Controller):

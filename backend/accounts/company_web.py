@@ -7,11 +7,11 @@ from typing import Any
 from litestar import Request, Response, Router, get, post
 from litestar.response import Template
 
-from backend.accounts import guards, invitations, services, two_factor
+from backend.accounts import ares, guards, invitations, services, two_factor
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
 from backend.accounts.schemas import CompanyChange, InvitationIn, RequireSecondFactorIn
-from backend.accounts.web import Form, typed
+from backend.accounts.web import Form, fill_from_ares, typed
 from backend.errors import InvalidInput
 from backend.forms import decode_form
 from backend.i18n import gettext
@@ -61,6 +61,27 @@ async def company_details_submit(
         errors={},
         saved=True,
     )
+
+
+@post("/details/ares", include_in_schema=False)
+async def company_details_ares(
+    request: Request[Any, Any, Any], actor: CurrentActor, data: Form
+) -> Response[Any]:
+    """The details form filled in from ARES by the company's IČO, not yet saved: the manager
+    checks them and saves (or not)."""
+    fill = await fill_from_ares(ares.look_up_own_company(actor), typed(data))
+    template = "accounts/partials/_details.html" if is_htmx(request) else "accounts/company.html"
+    page = render(
+        request,
+        template,
+        status_code=fill.status_code,
+        values=fill.values,
+        errors=fill.errors,
+        ares=fill.note,
+        **await _company_context(actor),
+    )
+    page.headers.update(fill.headers())
+    return page
 
 
 @post("/invitations", include_in_schema=False)
@@ -147,6 +168,7 @@ router = Router(
             path="/",
             route_handlers=[
                 company_details_submit,
+                company_details_ares,
                 invitation_submit,
                 invitation_revoke,
                 colleague_deactivate,

@@ -32,6 +32,21 @@ class CompanyChange(msgspec.Struct):
     postal_code: Short | None = None
 
 
+class AresCompanyOut(msgspec.Struct):
+    """A company as ARES, the Czech business register, knows it: the details a form fills in.
+    ``street`` is written the Czech way (``Technická 2896/2``), ``postal_code`` as ``612 00``;
+    ``address`` is the register's own one-line address."""
+
+    ico: str
+    name: str
+    dic: str | None
+    street: str
+    city: str
+    postal_code: str
+    country_code: str
+    address: str
+
+
 class NewUserIn(msgspec.Struct):
     email: Short
     password: Secret

@@ -118,3 +118,16 @@ async def spend_email_check(client_address: str) -> None:
     if not await spend("email_check", client_address, get_settings().email_checks_per_address):
         minutes = get_settings().login_throttle_minutes
         raise TooManyRequests(EMAIL_CHECKS_REFUSED, retry_after=minutes * 60, field="email", minutes=minutes)
+
+
+ARES_LOOKUPS_REFUSED = N_(
+    "Too many look-ups in ARES. Wait %(minutes)s min and try again, or fill in the details yourself."
+)
+
+
+async def spend_ares_lookup(key: str) -> None:
+    """One look-up in ARES for ``key`` (a client address, or a user), at most
+    ARES_LOOKUPS_PER_WINDOW a window: the portal must not be a way to scrape the register."""
+    if not await spend("ares_lookup", key, get_settings().ares_lookups_per_window):
+        minutes = get_settings().login_throttle_minutes
+        raise TooManyRequests(ARES_LOOKUPS_REFUSED, retry_after=minutes * 60, field="ico", minutes=minutes)

@@ -5,6 +5,8 @@ The company page lives in ``company_web``, the person's own account and password
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
@@ -12,7 +14,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath
 from litestar.response import Template
 
-from backend.accounts import invitations, services, sessions, sign_in_code, two_factor
+from backend.accounts import ares, invitations, services, sessions, sign_in_code, two_factor
 from backend.accounts.domain import Actor
 from backend.accounts.middleware import (
     SESSION_COOKIE,
@@ -20,11 +22,19 @@ from backend.accounts.middleware import (
     expired_session_cookie,
     new_session_cookie,
 )
-from backend.accounts.schemas import AcceptInvitationIn, CodeIn, LoginIn, RegisterIn
-from backend.errors import InvalidInput, NotAuthenticated, TooManyRequests, status_for
+from backend.accounts.schemas import AcceptInvitationIn, AresCompanyOut, CodeIn, LoginIn, RegisterIn
+from backend.errors import (
+    InvalidInput,
+    MalformedInput,
+    NotAuthenticated,
+    NotFound,
+    TooManyRequests,
+    Unavailable,
+    status_for,
+)
 from backend.forms import decode_form
 from backend.i18n import current_language, gettext
-from backend.pages import FormBody, field_errors, form_value, render, safe_next, see_other
+from backend.pages import FormBody, field_errors, form_value, is_htmx, render, safe_next, see_other
 from backend.settings import get_settings
 
 Form = Annotated[dict[str, Any], FormBody]
@@ -39,6 +49,43 @@ async def _sign_in(request: Request[Any, Any, Any], actor: Actor, target: str) -
     response = see_other(target)
     response.set_cookie(await new_session_cookie(request, actor))
     return response
+
+
+# --- filling a company's details from ARES (registration and the company page) ------------------
+
+
+@dataclass
+class AresFill:
+    """What a look-up in ARES did to a form: its values, the IČO's error, the note to show."""
+
+    values: dict[str, str]
+    errors: dict[str, str]
+    note: dict[str, Any] | None
+    status_code: int = 200
+    retry_after: int | None = None
+    filled: tuple[str, ...] = ()  # the fields ARES wrote
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
+
+
+async def fill_from_ares(look_up: Awaitable[AresCompanyOut], typed_values: dict[str, str]) -> AresFill:
+    """The form filled with what ARES knows. An IČO that cannot be looked up is the field's error;
+    ARES not knowing it, or not answering, is a note: the person types the details in."""
+    try:
+        found = await look_up
+    except (InvalidInput, MalformedInput) as refused:
+        return AresFill(typed_values, field_errors(refused), None, 422)
+    except TooManyRequests as refused:
+        note = {"filled": False, "message": gettext(refused.message, **refused.params)}
+        return AresFill(typed_values, {}, note, 429, refused.retry_after)
+    except (NotFound, Unavailable) as unknown:
+        return AresFill(
+            typed_values, {}, {"filled": False, "message": gettext(unknown.message, **unknown.params)}
+        )
+    values, replaced = ares.filled_in(typed_values, found)
+    note = {"filled": True, "message": gettext(ares.FILLED), "replaced": replaced}
+    return AresFill(values, {}, note, filled=tuple(f for f in ares.FILLED_FIELDS if getattr(found, f)))
 
 
 # --- register ----------------------------------------------------------------------------------
@@ -64,6 +111,28 @@ async def register_submit(request: Request[Any, Any, Any], data: Form) -> Respon
             errors=field_errors(error),
         )
     return await _sign_in(request, actor, "/company?welcome=1")
+
+
+@post("/register/ares", include_in_schema=False)
+async def register_ares(request: Request[Any, Any, Any], data: Form) -> Template:
+    """The company's details from ARES by the IČO typed, written into the form: for htmx (the
+    IČO changed, or the button) the note and only the fields ARES filled, so that nothing typed
+    meanwhile is lost; the whole form again for a plain post."""
+    fill = await fill_from_ares(
+        ares.look_up_for_registration(form_value(data, "ico"), client_address(request)), typed(data)
+    )
+    template = "accounts/partials/_register_ares.html" if is_htmx(request) else "accounts/register.html"
+    page = render(
+        request,
+        template,
+        status_code=fill.status_code,
+        values=fill.values,
+        errors=fill.errors,
+        ares=fill.note,
+        filled=fill.filled,
+    )
+    page.headers.update(fill.headers())
+    return page
 
 
 @get("/register/check/{field:str}", include_in_schema=False)
@@ -241,6 +310,7 @@ router = Router(
     route_handlers=[
         register_page,
         register_submit,
+        register_ares,
         register_check,
         login_page,
         login_submit,

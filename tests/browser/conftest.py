@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ares_register import AresRegister
 from tests.browser.support import DESKTOP, PortalPage
 from tests.processes import served_portal
 
@@ -46,14 +47,19 @@ def portal_database() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def portal_url(portal_database: str) -> Iterator[str]:
-    """The portal with the demo data, served by `portal serve` on a free loopback port."""
-    with served_portal(
-        portal_database,
-        migrate=True,
-        demo_data=True,
-        NOTIFICATION_INTERVAL_SECONDS="0",  # e-mail is not what these tests look at
-        PORTAL_ENV="test",
-    ) as base:
+    """The portal with the demo data, served by `portal serve` on a free loopback port, asking
+    the stand-in ARES on loopback about IČOs."""
+    with (
+        AresRegister() as ares,
+        served_portal(
+            portal_database,
+            migrate=True,
+            demo_data=True,
+            NOTIFICATION_INTERVAL_SECONDS="0",  # e-mail is not what these tests look at
+            PORTAL_ENV="test",
+            ARES_BASE_URL=ares.url,
+        ) as base,
+    ):
         yield base
 
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from backend.demo import SERVICES
+from tests.ares_register import KNOWN, KNOWN_ICO
 from tests.browser.support import PortalPage
 from tests.helpers import valid_ico, wrong_check_digit
 
@@ -29,6 +30,17 @@ def test_a_company_registers_and_orders_a_pay_service(portal: PortalPage) -> Non
     expect(portal.heading("Register a company")).to_be_visible()
     portal.check("register")
 
+    # an IČO that ARES knows fills in the company's details, which stay editable
+    portal.label("Company ID (IČO)").fill(KNOWN_ICO)
+    portal.label("Company ID (IČO)").blur()
+    expect(page.locator("#ares-note")).to_contain_text(
+        portal.t("We filled in the details from ARES; check them.")
+    )
+    expect(portal.label("Company name")).to_have_value(KNOWN["obchodniJmeno"])
+    expect(portal.label("Street and number")).to_have_value("Antonínská 548/1")
+    expect(portal.label("Postal code")).to_have_value("601 90")
+    portal.check("register-from-ares")
+
     # a wrong check digit is refused while typing, before the form is sent
     ico = valid_ico(random.randrange(1_000_000, 9_999_999))
     portal.label("Company ID (IČO)").fill(wrong_check_digit(ico))
@@ -37,6 +49,10 @@ def test_a_company_registers_and_orders_a_pay_service(portal: PortalPage) -> Non
     portal.label("Company ID (IČO)").fill(ico)
     portal.label("Company ID (IČO)").blur()
     expect(page.locator("#ico-error")).to_be_empty()
+    # one ARES does not know: said, and the details are typed in by hand
+    expect(page.locator("#ares-note")).to_contain_text(
+        portal.t("ARES does not know the company ID (IČO) %(ico)s; fill in the details yourself.", ico=ico)
+    )
 
     # sending with a field missing keeps what was typed and says what to correct
     portal.label("Company name").fill(f"Konstrukční kancelář {ico}")

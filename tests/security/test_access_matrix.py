@@ -52,6 +52,7 @@ TOP_UP = {"amount": 100000, "note": "matrix", "idempotency_key": "matrix-top-up-
 NO_PLAN = {"plan_code": "SBP-NOPE"}
 RENAME = {"name": "Přejmenováno s.r.o."}
 FILE_MAIL = {"ticket": "HD-2000-00001", "author": "0"}
+REGISTERED_ICO = {"ico": "27788644"}
 
 # (what, method, path, JSON body or form, expected per role in ROLES order)
 # fmt: off
@@ -66,6 +67,8 @@ API: list[tuple[str, str, str, Any, str]] = [
                                                                            "401 403 pass 404 403 403"),
     ("invitations", "GET", "/api/v1/company/invitations", None,            "401 403 ok ok 403 403"),
     ("invite", "POST", "/api/v1/company/invitations", INVITE,              "401 403 ok ok 403 403"),
+    # ARES is a loopback port nobody listens on here: 503 is past every access check
+    ("company in ARES", "GET", "/api/v1/ares/27788644", None,              "401 503 503 503 503 503"),
     ("A's entitlements (staff)", "GET", "/api/v1/staff/companies/{company_a}/entitlements", None,
                                                                            "401 403 403 403 ok ok"),
     ("A's ALC contract", "POST", "/api/v1/staff/companies/{company_a}/alc-contracts", ALC,
@@ -119,6 +122,9 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("my account", "GET", "/account", None,                                "login ok ok ok ok ok"),
     ("company page", "GET", "/company", None,                              "login ok ok ok 403 403"),
     ("edit company", "POST", "/company/details", RENAME,                   "login 403 pass pass 403 403"),
+    ("fill company from ARES", "POST", "/company/details/ares", RENAME,     "login 403 pass pass 403 403"),
+    # open to visitors registering; an IČO already registered is refused (422) before ARES is asked
+    ("registration from ARES", "POST", "/register/ares", REGISTERED_ICO,  "pass pass pass pass pass pass"),
     ("orders", "GET", "/orders", None,                                     "login ok ok ok 403 403"),
     ("A's order", "GET", "/orders/{order_a}", None,                        "login ok ok 404 403 403"),
     ("A's ticket", "GET", "/tickets/{ticket_a}", None,                     "login ok ok 404 403 403"),
