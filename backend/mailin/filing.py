@@ -210,7 +210,7 @@ async def _answer(mail: IncomingMail, reason: Reason, person: dict[str, Any] | N
         "language": person["language"] if person else BILINGUAL,
         "company": person["company"] if person else None,
     }
-    context = {"subject": mail.subject or "–", "reason": REASONS[reason], "in_reply_to": mail.message_id}
+    context = {"reason": REASONS[reason], "in_reply_to": mail.message_id}
     await enqueue_for_user(recipient, "mail_not_filed", context)
     return True
 

@@ -66,11 +66,13 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "/tickets/%(ticket_id)s",
     ),
     # the automatic answer to an e-mail that could not be filed (in Czech and English: the
-    # sender may be nobody the portal knows); %(reason)s is one of backend/mailin/domain.py's
+    # sender may be nobody the portal knows); %(reason)s is one of backend/mailin/domain.py's.
+    # It never repeats the e-mail's subject or text: a forged sender must not make the portal
+    # carry a stranger's words to them
     "mail_not_filed": (
         N_("Your e-mail to technical support"),
         N_(
-            "Thank you for your e-mail “%(subject)s”. We could not add it to a ticket automatically: "
+            "Thank you for your e-mail. We could not add it to a ticket automatically: "
             "%(reason)s The support team will look at it. You can report a problem or answer a ticket "
             "in the portal."
         ),
