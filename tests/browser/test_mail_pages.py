@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import PortalPage
+from tests.browser.test_staff_journey import open_ticket
 from tests.imap_server import ImapServer
 from tests.processes import PORTAL, ROOT
 
@@ -28,7 +29,7 @@ def stray(sender: str, to: str, subject: str, body: str) -> bytes:
     return message.as_bytes()
 
 
-def test_staff_see_the_mail_not_filed_and_open_one(portal: PortalPage, portal_database: str) -> None:
+def test_staff_see_the_mail_not_filed_and_file_one_by_hand(portal: PortalPage, portal_database: str) -> None:
     tag = random.randrange(10_000, 99_999)
     imap = ImapServer()
     imap.start()
@@ -56,6 +57,7 @@ def test_staff_see_the_mail_not_filed_and_open_one(portal: PortalPage, portal_da
     finally:
         imap.stop()
 
+    open_ticket(portal, f"Licence server down ({tag})")  # by a person of Strojírny Vysočina
     portal.sign_in("technik@podpora.example")
     portal.nav().get_by_role("link", name=portal.t("Mail not filed"), exact=True).click()
     expect(portal.heading("Mail not filed")).to_be_visible()
@@ -72,3 +74,25 @@ def test_staff_see_the_mail_not_filed_and_open_one(portal: PortalPage, portal_da
     row.get_by_role("button", name=portal.t("File into a ticket…")).click()
     expect(portal.page.get_by_role("heading", level=1)).to_contain_text(f"({tag})")
     portal.check("staff-mail-detail")
+
+    # the manager wrote from a token the portal does not know: staff file it into his company's
+    # ticket, as him
+    portal.goto(f"/staff/tickets?search={tag}")
+    number = portal.page.locator("#ticket-queue a").first.inner_text()
+    portal.goto("/staff/mail")
+    portal.page.locator("tr", has_text=f"Re: Answer to your ticket ({tag})").get_by_role(
+        "button", name=portal.t("File into a ticket…")
+    ).click()
+    portal.label("Ticket number (HD-…)").fill(number)
+    portal.button("Find the ticket").click()
+    expect(portal.label("Filed as")).to_have_value(
+        portal.page.locator("#author option", has_text="spravce@vysocina.example").get_attribute("value")
+    )
+    portal.check("staff-mail-file")
+    portal.button("File into %(number)s", number=number).click()
+    expect(portal.page.get_by_role("status")).to_contain_text(
+        portal.t("The e-mail has been filed into the ticket.")
+    )
+    portal.goto("/staff/tickets?search=" + number)
+    portal.page.get_by_role("link", name=number, exact=True).click()
+    expect(portal.page.locator("main")).to_contain_text("Thanks, that fixed it.")
