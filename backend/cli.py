@@ -87,7 +87,13 @@ def _fetch_mail(_args: argparse.Namespace) -> int:
     if not get_settings().imap_url:
         print("fetch-mail: IMAP_URL is not set, so there is no mailbox to read", file=sys.stderr)
         return 2
-    done = asyncio.run(fetch_mail())
+    from imapclient.exceptions import IMAPClientError
+
+    try:
+        done = asyncio.run(fetch_mail())
+    except (OSError, IMAPClientError) as error:  # the mailbox is down, or refuses the sign-in
+        print(f"fetch-mail: cannot read the mailbox: {error}", file=sys.stderr)
+        return 1
     if done.busy:
         print("fetch-mail: another poller is reading the mailbox now; nothing done")
         return 0

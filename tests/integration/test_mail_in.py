@@ -423,6 +423,17 @@ def test_fetch_mail_without_a_mailbox_says_so() -> None:
         text=True,
     )
     assert wrong.returncode == 2 and "configuration error: IMAP_URL" in wrong.stderr
+    from tests.processes import free_port
+
+    down = f"imap://podpora:x@127.0.0.1:{free_port()}/INBOX"
+    refused = subprocess.run(
+        [*PORTAL, "fetch-mail"], env={**env, "IMAP_URL": down}, cwd=ROOT, capture_output=True, text=True
+    )
+    assert (
+        refused.returncode == 1
+        and "cannot read the mailbox" in refused.stderr
+        and "Traceback" not in refused.stderr
+    )
 
 
 async def test_the_served_app_reads_the_mailbox_on_its_own(anonymous, app, plans, smtp, imap) -> None:
