@@ -36,6 +36,10 @@ from backend.credit.scheduler import expiry_schedule
 from backend.db import database_lifespan
 from backend.entitlements import api as entitlements_api
 from backend.entitlements import web as entitlements_web
+from backend.invoices import api as invoices_api
+from backend.invoices import staff_web as invoices_staff_web
+from backend.invoices import web as invoices_web
+from backend.invoices.scheduler import invoice_schedule
 from backend.mailin import web as mailin_web
 from backend.mailin.poller import mail_poller
 from backend.notifications.sender import notification_sender
@@ -162,6 +166,7 @@ def _litestar(settings: Settings) -> Litestar:
             sla_api.StaffSlaController,
             audit_api.AuditController,
             webhooks_api.StaffWebhookController,
+            invoices_api.InvoiceController,
             reports_web.ReportsController,
             accounts_web.router,
             company_web.router,
@@ -185,6 +190,8 @@ def _litestar(settings: Settings) -> Litestar:
             audit_web.router,
             reports_web.router,
             webhooks_web.router,
+            invoices_web.router,
+            invoices_staff_web.router,
             mailin_web.router,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
@@ -194,7 +201,7 @@ def _litestar(settings: Settings) -> Litestar:
         middleware=[SessionMiddleware(), i18n.LanguageMiddleware, CsrfMiddleware()],
         before_request=check_request,
         before_send=[security_headers],
-        lifespan=[database_lifespan, expiry_schedule, notification_sender, mail_poller],
+        lifespan=[database_lifespan, expiry_schedule, notification_sender, invoice_schedule, mail_poller],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(jinja_environment(settings))

@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+from datetime import date
 
 from backend.settings import SettingsError, get_settings
 
@@ -70,6 +71,14 @@ def _expire_credit(_args: argparse.Namespace) -> int:
 
     booked = asyncio.run(expire_credit())
     print(f"expire-credit: {booked} expiry entr{'y' if booked == 1 else 'ies'} booked")
+    return 0
+
+
+def _issue_invoices(args: argparse.Namespace) -> int:
+    from backend.invoices.services import run_schedule
+
+    fees, reminders = asyncio.run(run_schedule(args.on))
+    print(f"issue-invoices: {fees} SLA fee invoice(s) issued, {reminders} overdue reminder(s) written")
     return 0
 
 
@@ -150,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "expire-credit", help="book the expiry of unused credit past its date (idempotent)"
     ).set_defaults(handler=_expire_credit)
+    invoices = commands.add_parser(
+        "issue-invoices",
+        help="issue the month's SLA fee invoices, remind overdue ones (idempotent; the app does it too)",
+    )
+    invoices.add_argument(
+        "--on", type=date.fromisoformat, help="act as on this day (YYYY-MM-DD), e.g. to catch up a missed run"
+    )
+    invoices.set_defaults(handler=_issue_invoices)
     commands.add_parser(
         "send-notifications",
         help="deliver the due e-mail notifications now (the app also does it on its own)",

@@ -1,6 +1,7 @@
 """A year of demo history, so that a first look at the portal shows real shapes: orders placed,
-quoted, accepted and completed month by month, SBP credit bought and drawn down by logged work,
-Hotline tickets answered (a few late). Everything goes through the same use cases as real work,
+quoted, accepted and completed month by month (and invoiced, paid, one corrected by a credit note,
+the last one overdue), SBP credit bought and drawn down by logged work, Hotline tickets answered
+(a few late). Everything goes through the same use cases as real work,
 run "as of" its day in the past (backend.clock.acting_at), so the rules hold for it too."""
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from decimal import Decimal
 from backend.accounts.services import actor_from_row
 from backend.accounts.tables import PortalUser
 from backend.clock import acting_at
+from backend.invoices import queries
+from backend.invoices import services as invoices
+from backend.invoices.schemas import CreditLineIn, CreditNoteIn, PaymentIn
+from backend.invoices.tables import Invoice
 from backend.orders import work, workflow
 from backend.orders.placing import submit_order
 from backend.orders.schemas import ApproveIn, OrderIn, QuoteIn
@@ -109,7 +114,43 @@ async def load_demo_history() -> int:
         with acting_at(_day(back, day=22)):
             await tickets.resolve_ticket(engineer, ticket.id, "Vyřešeno.")
         created += 1
+    await _settle_invoices(admin)
     # and this year's package, bought today: what the demo's credit page opens with
     bought = await request_plan(manager, "SBP-50")
     await decide(admin, bought.id, approve=True, note="")
     return created
+
+
+async def _settle_invoices(admin) -> None:
+    """The history's invoices (issued as its orders were completed and its plans approved) paid
+    ten days after issue, as a good customer pays, except the last month's, which is left overdue;
+    the training of eleven months ago got a credit note for a day that did not take place."""
+    rows = await Invoice.select().where(Invoice.kind == "invoice").order_by(Invoice.id)
+    if not rows:
+        return
+    latest = rows[-1]["id"]
+    training = next((row for row in rows if row["source_kind"] == "order"), None)
+    for row in rows:
+        if row["id"] == latest or (training and row["id"] == training["id"]):
+            continue  # the latest is left unpaid (overdue by now); the training is corrected first
+        with acting_at(_morning(row["issued_on"] + timedelta(days=10))):
+            await invoices.record_payment(
+                admin, row["id"], PaymentIn(amount=row["total"], note="Výpis z účtu")
+            )
+    if training is not None:
+        with acting_at(_morning(training["issued_on"] + timedelta(days=3))):
+            await invoices.issue_credit_note(
+                admin,
+                training["id"],
+                CreditNoteIn(
+                    reason="Druhý den školení se nekonal.", lines=[CreditLineIn(line=1, quantity=Decimal(1))]
+                ),
+            )
+        with acting_at(_morning(training["issued_on"] + timedelta(days=12))):
+            left = (await queries.get_invoice(admin, training["id"])).left_to_pay
+            await invoices.record_payment(admin, training["id"], PaymentIn(amount=left, note="Výpis z účtu"))
+
+
+def _morning(day) -> datetime:
+    """Nine in the morning of ``day`` (UTC), for acting on a past date."""
+    return datetime.combine(day, datetime.min.time(), UTC).replace(hour=9)

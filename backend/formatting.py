@@ -117,8 +117,9 @@ UNIT_FORMS = {
     "hour": Nn_("%(num)s hour", "%(num)s hours"),
     "day": Nn_("%(num)s day", "%(num)s days"),
     "piece": Nn_("%(num)s piece", "%(num)s pieces"),
+    "month": Nn_("%(num)s month", "%(num)s months"),
 }
-PER_UNIT = {"hour": N_("per hour"), "day": N_("per day"), "piece": N_("per piece")}
+PER_UNIT = {"hour": N_("per hour"), "day": N_("per day"), "piece": N_("per piece"), "month": N_("per month")}
 # how a rate reads for each unit (hourly services priced per day have a daily rate)
 RATE_LABELS = {"hour": N_("hourly rate"), "day": N_("daily rate"), "piece": N_("flat rate per piece")}
 
@@ -149,10 +150,11 @@ def _format_quantity(quantity: str, unit: str, language: str) -> str:
             "hour": pgettext("fraction", "%(num)s hours", num=number),
             "day": pgettext("fraction", "%(num)s days", num=number),
             "piece": pgettext("fraction", "%(num)s pieces", num=number),
+            "month": pgettext("fraction", "%(num)s months", num=number),
         }
         return fraction[unit]
     singular, plural = UNIT_FORMS[unit]
-    return ngettext(singular, plural, int(value), num=number)
+    return ngettext(singular, plural, abs(int(value)), num=number)  # a credit note's are negative
 
 
 def format_file_size(size: int) -> str:

@@ -21,6 +21,13 @@ from backend.attachments.tables import Attachment, AttachmentChunk
 from backend.audit.tables import AuditEvent
 from backend.catalog.tables import Service
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
+from backend.invoices.tables import (
+    CreditNoteNumberCounter,
+    Invoice,
+    InvoiceFile,
+    InvoiceNumberCounter,
+    InvoicePayment,
+)
 from backend.mailin.tables import InboundMail, MailAnswer, MailPollerLease
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
@@ -64,6 +71,11 @@ TABLES = [
     AuditEvent,
     WebhookEndpoint,
     WebhookDelivery,
+    Invoice,
+    InvoicePayment,
+    InvoiceFile,
+    InvoiceNumberCounter,
+    CreditNoteNumberCounter,
     InboundMail,
     MailAnswer,
     MailPollerLease,

@@ -18,6 +18,7 @@ from backend.audit.schemas import AuditEventOut
 from backend.catalog.tables import Service
 from backend.formatting import format_duration, format_money
 from backend.i18n import current_language, gettext
+from backend.invoices.tables import Invoice
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS
 from backend.orders.tables import ServiceOrder
 from backend.plans.tables import Plan, Subscription
@@ -66,6 +67,7 @@ async def _names(items: list[AuditEventOut]) -> dict[tuple[str, Any], Any]:
         "user": (PortalUser, PortalUser.full_name),
         "order": (ServiceOrder, ServiceOrder.number),
         "ticket": (Ticket, Ticket.number),
+        "invoice": (Invoice, Invoice.number),
         "invitation": (Invitation, Invitation.email),
         "service": (Service, Service.name_en if english else Service.name_cs),
         "plan": (Plan, Plan.name_en if english else Plan.name_cs),
@@ -97,6 +99,7 @@ def _href(kind: str, object_id: int | None, company_id: int | None) -> str | Non
     paths = {
         "order": f"/staff/orders/{object_id}",
         "ticket": f"/staff/tickets/{object_id}",
+        "invoice": f"/staff/invoices/{object_id}",
         "company": f"/staff/companies/{object_id}",
         "user": f"/staff/audit?person={object_id}",
         "service": "/staff/services",

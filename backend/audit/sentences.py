@@ -33,6 +33,10 @@ SENTENCES: dict[str, str] = {
     "plan.rejected": N_("%(actor)s turned down the request of %(company)s for %(object)s."),
     "sla.contract_started": N_("%(actor)s started an SLA contract for %(company)s."),
     "sla.terms_changed": N_("%(actor)s changed the SLA terms of %(company)s."),
+    "invoice.issued": N_("%(actor)s issued the invoice %(object)s to %(company)s."),
+    "invoice.credit_note_issued": N_("%(actor)s issued the credit note %(object)s to %(company)s."),
+    "invoice.payment": N_("%(actor)s recorded a payment on the invoice %(object)s."),
+    "invoice.paid": N_("%(actor)s recorded the payment that settles the invoice %(object)s."),
     "credit.topup": N_("%(actor)s topped up the credit of %(company)s by %(amount)s."),
     "credit.draw": N_("%(actor)s drew %(amount)s from the credit of %(company)s."),
     "credit.expiry": N_("%(amount)s of the credit of %(company)s expired unused."),
@@ -87,6 +91,7 @@ OBJECT_KINDS: dict[str, str] = {
     "ticket": N_("Ticket"),
     "api_token": N_("API token"),
     "webhook": N_("Webhook"),
+    "invoice": N_("Invoice"),
     "inbound_mail": N_("E-mail"),
 }
 
@@ -137,11 +142,28 @@ FIELD_LABELS: dict[str, str] = {
     "sessions": N_("Sessions ended"),
     "account": N_("Account active"),
     "billing": N_("Billing"),
+    "amount": N_("Amount"),
+    "paid_on": N_("Paid on"),
+    "left": N_("Left to pay"),
+    "total": N_("Total"),
+    "source": N_("Billed for"),
     "from": N_("Sender"),
     "author": N_("Filed as"),
     "subject": N_("Subject"),
 }
 MONEY_FIELDS = frozenset(
-    {"pay_price", "sbp_price", "price", "credit", "monthly_fee", "credit_drawn", "balance", "threshold"}
+    {
+        "pay_price",
+        "sbp_price",
+        "price",
+        "credit",
+        "monthly_fee",
+        "credit_drawn",
+        "balance",
+        "threshold",
+        "amount",
+        "left",
+        "total",
+    }
 )
 LANGUAGE_NAMES = {"cs": "čeština", "en": "English"}

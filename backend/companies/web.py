@@ -1,4 +1,5 @@
-"""The staff page of one company: its name and its ALC and SLA contracts, with their forms."""
+"""The staff page of one company: its name, its ALC and SLA contracts with their forms, and its
+latest invoices."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from backend.accounts import guards
 from backend.accounts import services as accounts
 from backend.alc import services as alc
 from backend.clock import today
+from backend.invoices import queries as invoices
+from backend.invoices.domain import KIND_LABELS
+from backend.invoices.domain import STATUS_LABELS as INVOICE_STATUS_LABELS
+from backend.invoices.schemas import InvoicePage
 from backend.pages import render, see_other
 from backend.params import RowId
 from backend.sla import services as sla
@@ -30,6 +35,9 @@ async def _company_context(company_id: int) -> dict[str, Any]:
         "today": today().isoformat(),
         "status_labels": STATUS_LABELS,
         "priority_labels": PRIORITY_LABELS,
+        "invoices": InvoicePage(items=await invoices.of_company(company_id), next_cursor=None),
+        "invoice_status_labels": INVOICE_STATUS_LABELS,
+        "invoice_kind_labels": KIND_LABELS,
     }
 
 

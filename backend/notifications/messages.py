@@ -131,6 +131,31 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         ),
         "/staff",
     ),
+    "invoice_issued": (
+        N_("Invoice %(number)s"),
+        N_(
+            "We have issued invoice %(number)s for %(amount)s, due on %(due_on)s. The invoice is attached "
+            "as a PDF (with the ISDOC inside for your accounting software); the payment details and a "
+            "QR code are in the portal."
+        ),
+        "/invoices/%(invoice_id)s",
+    ),
+    "credit_note_issued": (
+        N_("Credit note %(number)s"),
+        N_(
+            "We have issued credit note %(number)s for %(amount)s, correcting invoice %(original)s. "
+            "It is attached as a PDF."
+        ),
+        "/invoices/%(invoice_id)s",
+    ),
+    "invoice_overdue": (
+        N_("Invoice %(number)s is overdue"),
+        N_(
+            "Invoice %(number)s was due on %(due_on)s and %(amount)s of it is still unpaid. Please pay it "
+            "with the variable symbol %(variable_symbol)s, or tell us if you have paid it already."
+        ),
+        "/invoices/%(invoice_id)s",
+    ),
     "invitation": (
         N_("%(inviter)s invites you to the support portal of %(company)s"),
         N_(
@@ -146,7 +171,7 @@ LINK_LABELS = {"password_reset": N_("Choose a new password"), "invitation": N_("
 # kinds whose context holds a secret (a single-use link): the sender clears it once delivered
 SECRET_KINDS = frozenset({"password_reset", "invitation"})
 MONEY_FIELDS = frozenset({"gross", "balance", "threshold", "amount"})
-DATE_FIELDS = frozenset({"valid_until", "expires_at"})
+DATE_FIELDS = frozenset({"valid_until", "expires_at", "due_on"})
 INSTANT_FIELDS = frozenset({"due"})
 # a message with files names them and sends the reader to the portal for them: never attached
 FILES_ATTACHED = N_("Attached files (download them in the portal): %(files)s.")

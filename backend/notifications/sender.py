@@ -52,7 +52,7 @@ async def _deliver(message: EmailMessage) -> None:
     )
 
 
-def _email(row: dict, headers: dict[str, str] | None = None) -> EmailMessage:
+async def _email(row: dict, headers: dict[str, str] | None = None) -> EmailMessage:
     """The row's e-mail; ``headers`` (Date, Message-ID, threading: notifications/headers.py)."""
     composed = compose(row["kind"], json_value(row["context"]), row["language"])
     message = EmailMessage()
@@ -63,7 +63,17 @@ def _email(row: dict, headers: dict[str, str] | None = None) -> EmailMessage:
         message[name] = value
     message.set_content(composed.text)
     message.add_alternative(composed.html, subtype="html")
+    for attachment in json_value(row.get("attachments")) or []:
+        filename, content = await _attachment(attachment)
+        message.add_attachment(content, maintype="application", subtype="pdf", filename=filename)
     return message
+
+
+async def _attachment(reference: dict[str, Any]) -> tuple[str, bytes]:
+    """A file an outbox message names, read when it is sent (an invoice's PDF, as it was issued)."""
+    from backend.invoices.files import pdf_attachment
+
+    return await pdf_attachment(int(reference["invoice_id"]))
 
 
 async def _claim() -> list[dict]:
@@ -126,7 +136,7 @@ async def send_due() -> int:
         at = now()
         try:
             headers = await headers_for(row, json_value(row["context"]), at)
-            await asyncio.wait_for(_deliver(_email(row, headers)), SEND_CAP_SECONDS)
+            await asyncio.wait_for(_deliver(await _email(row, headers)), SEND_CAP_SECONDS)
         except Exception as error:  # any failure of one message is recorded and retried later
             await _failed(row, at, error)
             continue

@@ -11,7 +11,11 @@ from backend.notifications.tables import OutboxMessage
 
 
 async def _enqueue(
-    recipients: list[dict[str, Any]], kind: str, context: dict[str, Any], company_id: int | None
+    recipients: list[dict[str, Any]],
+    kind: str,
+    context: dict[str, Any],
+    company_id: int | None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> int:
     for person in recipients:
         await OutboxMessage.insert(
@@ -22,6 +26,7 @@ async def _enqueue(
                 recipient_email=person["email"],
                 language=person["language"],
                 context=context,
+                attachments=attachments or [],
             )
         )
     return len(recipients)
@@ -32,17 +37,22 @@ def _active(query):
 
 
 async def enqueue_for_managers(
-    company_id: int, kind: str, context: dict[str, Any], also: Iterable[int] = ()
+    company_id: int,
+    kind: str,
+    context: dict[str, Any],
+    also: Iterable[int] = (),
+    attachments: list[dict[str, Any]] | None = None,
 ) -> int:
     """One message per active customer manager of the company (and the users in ``also``, such as
-    whoever placed the order), each in their own language."""
+    whoever placed the order), each in their own language; ``attachments`` name files the sender
+    attaches when it sends (``{"invoice_id": 12}``: that invoice's PDF)."""
     people = await _active(
         PortalUser.select(PortalUser.id, PortalUser.email, PortalUser.language).where(
             (PortalUser.company == company_id)
             & ((PortalUser.role == Role.CUSTOMER_MANAGER.value) | PortalUser.id.is_in([*also, 0]))
         )
     )
-    return await _enqueue(people, kind, context, company_id)
+    return await _enqueue(people, kind, context, company_id, attachments)
 
 
 async def enqueue_for_staff(kind: str, context: dict[str, Any], company_id: int | None = None) -> int:

@@ -18,6 +18,8 @@ class OutboxMessage(Table, tablename="outbox_message"):
     recipient_email = Varchar(length=254)
     language = Varchar(length=5)
     context = JSON(default="{}")
+    # files sent with it, by reference ([{"invoice_id": 12}]: that invoice's PDF), read when sent
+    attachments = JSON(default="[]")
     created_at = Timestamptz(default=TimestamptzNow())
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow())

@@ -55,7 +55,14 @@ async def get_order(actor: Actor, order_id: int) -> OrderOut:
         .where(WorkLog.order == order_id)
         .order_by(WorkLog.logged_at)
     )
-    return order_out(row, actor, events, work, tickets.get(order_id))
+    from backend.invoices.tables import Invoice  # invoices refer to orders, not the other way round
+
+    invoice = (
+        await Invoice.select(Invoice.id, Invoice.number)
+        .where(Invoice.source_key == f"order:{order_id}")
+        .first()
+    )
+    return order_out(row, actor, events, work, tickets.get(order_id), invoice)
 
 
 async def _events_by_order(order_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -22,6 +22,7 @@ def order_out(
     events: list[dict[str, Any]],
     work: list[dict[str, Any]] | None = None,
     ticket: dict[str, Any] | None = None,
+    invoice: dict[str, Any] | None = None,
 ) -> OrderOut:
     status = OrderStatus(row["status"])
     billing = Billing(row["billing"])
@@ -57,6 +58,8 @@ def order_out(
         work_logs=[_work_log_out(work_log) for work_log in work or []],
         ticket_id=ticket["id"] if ticket else None,
         ticket_number=ticket["number"] if ticket else None,
+        invoice_id=invoice["id"] if invoice else None,
+        invoice_number=invoice["number"] if invoice else None,
     )
 
 
@@ -71,6 +74,7 @@ def _quote_out(row: dict[str, Any]) -> QuoteOut | None:
         note=row["quote_note"],
         expired=row["quote_valid_until"] < today(),
         revision=row["quote_revision"],
+        fixed=row["quote_fixed"],
     )
 
 

@@ -43,6 +43,7 @@ class QuoteOut(msgspec.Struct):
     note: str
     expired: bool
     revision: int = 1  # each re-quote is a new revision; an acceptance may name the one it accepts
+    fixed: bool = False  # time work billed at the quote, not by the time logged
 
 
 class HistoryEntry(msgspec.Struct):
@@ -98,6 +99,8 @@ class OrderOut(msgspec.Struct):
     work_logs: list[WorkLogOut] = []
     ticket_id: int | None = None  # the Hotline ticket it was converted from
     ticket_number: str | None = None
+    invoice_id: int | None = None  # the invoice that bills it, once completed
+    invoice_number: str | None = None
 
 
 class OrderPage(msgspec.Struct):
@@ -123,6 +126,8 @@ class QuoteIn(msgspec.Struct):
     net: Halere
     valid_until: date
     note: Note = ""
+    # time work: the quote is the price, billed whatever time is logged (else the time is billed)
+    fixed: bool = False
 
 
 class ApproveIn(msgspec.Struct):

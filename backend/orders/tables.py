@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -38,6 +38,8 @@ class ServiceOrder(Table, tablename="service_order"):
     quote_valid_until = Date(null=True, default=None)
     quote_note = Text(default="")
     quote_revision = Integer(default=0)  # 1 for the first quote, +1 for each re-quote
+    # the quote fixes the price of time work: the invoice bills it, not the time logged
+    quote_fixed = Boolean(default=False)
     # the work
     scheduled_for = Date(null=True, default=None)
     assigned_to = ForeignKey(references=PortalUser, null=True, on_delete=OnDelete.set_null)
@@ -72,6 +74,8 @@ class WorkLog(Table, tablename="work_log"):
     # discount): its minutes and their net in haléře, for the invoice that bills it
     pay_minutes = Integer(default=0)
     pay_net = BigInt(default=0)
+    # the order's billing when it was logged: on SBP only pay_minutes are invoiced, on PAY all of it
+    billing = Varchar(length=5, default="pay")
     logged_at = Timestamptz(default=TimestamptzNow())
 
 

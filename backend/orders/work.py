@@ -42,7 +42,14 @@ async def log_work(actor: Actor, order_id: int, minutes: int, note: str) -> Orde
         at = now()
         work_log_id = (
             await WorkLog.insert(
-                WorkLog(order=order_id, staff=actor.id, minutes=minutes, note=text, logged_at=at)
+                WorkLog(
+                    order=order_id,
+                    staff=actor.id,
+                    minutes=minutes,
+                    note=text,
+                    logged_at=at,
+                    billing=row["billing"],
+                )
             ).returning(WorkLog.id)
         )[0]["id"]
         paid = WorkDraw(drawn=0, credit_minutes=0, pay_minutes=0)

@@ -18,6 +18,7 @@ from backend.credit.domain import EntryKind
 from backend.db import locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, Money, Msg, NotFound
 from backend.i18n import gettext
+from backend.invoices import services as invoices
 from backend.money import MAX_AMOUNT, with_vat
 from backend.orders import domain
 from backend.orders.domain import Action, Billing, OrderStatus
@@ -138,6 +139,7 @@ async def quote_order(actor: Actor, order_id: int, data: QuoteIn) -> OrderOut:
         ServiceOrder.quote_valid_until: valid_until,
         ServiceOrder.quote_note: note,
         ServiceOrder.quote_revision: ServiceOrder.quote_revision + 1,  # a re-quote is a new revision
+        ServiceOrder.quote_fixed: data.fixed,
     }
     return await _transition_and_tell(
         actor, order_id, Action.QUOTE, "order_quoted", note=note, changes=changes, effect=priced
@@ -177,7 +179,8 @@ async def start_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
 
 
 async def complete_order(actor: Actor, order_id: int, note: str = "") -> OrderOut:
-    """Finish the work. A flat-rate service on SBP draws its SBP price (× pieces) now, once."""
+    """Finish the work. A flat-rate service on SBP draws its SBP price (× pieces) now, once; the
+    work billed as PAY (the quote, the time logged, what credit did not cover) is invoiced."""
     text = domain.check_note(note)
 
     async def draw_flat_price(row: Row) -> dict[Column, Any]:
@@ -197,7 +200,12 @@ async def complete_order(actor: Actor, order_id: int, note: str = "") -> OrderOu
         )
         return {ServiceOrder.credit_drawn: row["credit_drawn"] + cost}
 
-    return await _transition(actor, order_id, Action.COMPLETE, note=text, effect=draw_flat_price)
+    async with write_transaction():
+        await _transition(actor, order_id, Action.COMPLETE, note=text, effect=draw_flat_price)
+        # the invoice is issued with the completion, in its transaction (invoices/services.py)
+        invoice_id = await invoices.invoice_completed_order(await locked_order(actor, order_id), actor)
+    await invoices.render_soon(invoice_id)
+    return await get_order(actor, order_id)
 
 
 async def continue_as_pay(actor: Actor, order_id: int, note: str = "") -> OrderOut:

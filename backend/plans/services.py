@@ -13,6 +13,7 @@ from backend.credit import services as credit
 from backend.db import json_value, locked, write_transaction
 from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import current_language
+from backend.invoices import services as invoices
 from backend.money import CURRENCY, with_vat
 from backend.notifications.services import enqueue_for_managers
 from backend.plans.schemas import PlanAdminOut, PlanChange, PlanOut, SubscriptionOut
@@ -151,8 +152,9 @@ async def pending_subscriptions(actor: Actor) -> list[SubscriptionOut]:
 
 async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str = "") -> SubscriptionOut:
     """Approve (after payment) or reject a plan request. An approved SBP plan books its credit,
-    valid for the plan's months, in the same transaction."""
+    valid for the plan's months, and is invoiced at its price, in the same transaction."""
     actor.require_staff_admin()
+    invoice_id = None
     async with write_transaction():
         row = await locked(
             Subscription.select(*Subscription.all_columns()).where(Subscription.id == subscription_id)
@@ -191,11 +193,13 @@ async def decide(actor: Actor, subscription_id: int, *, approve: bool, note: str
             await credit.top_up_from_plan(
                 row["company"], row["credit"], row["validity_months"], actor, subscription_id, plan["code"]
             )
+            invoice_id = await invoices.invoice_plan_purchase(row, plan, actor)
         await enqueue_for_managers(
             row["company"],
             "plan_approved" if approve else "plan_rejected",
             {"plan": {"cs": plan["name_cs"], "en": plan["name_en"]}, "note": note},
         )
+    await invoices.render_soon(invoice_id)
     return await _one(subscription_id)
 
 

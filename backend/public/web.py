@@ -15,6 +15,7 @@ from backend.entitlements.services import entitlements
 from backend.errors import N_, InvalidInput, NotAuthenticated
 from backend.forms import decode_form
 from backend.i18n import LANGUAGE_COOKIE
+from backend.invoices import queries as invoices
 from backend.orders import queries as orders
 from backend.orders.domain import STATUS_LABELS as ORDER_STATUS_LABELS
 from backend.orders.domain import OrderStatus
@@ -80,6 +81,7 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[Any] | Template
     if actor.is_staff:
         return see_other("/staff")
     rights = await entitlements(actor)
+    unpaid, due = await invoices.unpaid_of(actor.company_scope())
     return render(
         request,
         "public/dashboard.html",
@@ -94,6 +96,8 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[Any] | Template
         order_status_labels=ORDER_STATUS_LABELS,
         ticket_status_labels=TICKET_STATUS_LABELS,
         priority_labels=PRIORITY_LABELS,
+        unpaid_invoices=unpaid,
+        amount_due=due,
     )
 
 

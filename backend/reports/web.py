@@ -12,10 +12,11 @@ from litestar.response import Template
 
 from backend.accounts import guards
 from backend.accounts.api import ACTOR, CurrentActor
-from backend.clock import PRAGUE
+from backend.clock import PRAGUE, today
 from backend.errors import N_, NotFound
 from backend.formatting import format_month, whole_crowns
 from backend.i18n import gettext
+from backend.invoices import queries as invoices
 from backend.orders.domain import STATUS_LABELS
 from backend.pages import render
 from backend.reports import exports, services
@@ -95,6 +96,9 @@ async def reports_page(request: Request[Any, Any, Any], actor: CurrentActor) -> 
         priority_labels=PRIORITY_LABELS,
         sender_problem=explain_smtp_error(report.sender.last_error) if report.sender.failing else None,
         names=exports.REPORT_NAMES,
+        receivables=await invoices.receivables(actor),
+        book_since=today().replace(day=1).isoformat(),
+        book_until=today().isoformat(),
         **charts(report),
     )
 

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 
 from backend.errors import N_, InvalidInput
 
-# what a receiver can subscribe to. Invoice events ("invoice.issued", "invoice.paid") join this
-# list, with their emit() calls, when invoices exist; nothing else needs to change.
+# what a receiver can subscribe to
 EVENTS: dict[str, str] = {
     "order.submitted": N_("Order submitted"),
     "quote.accepted": N_("Quote accepted"),
@@ -26,6 +25,8 @@ EVENTS: dict[str, str] = {
     "credit.low": N_("Credit running low"),
     "credit.expired": N_("Credit expired"),
     "subscription.approved": N_("Subscription approved"),
+    "invoice.issued": N_("Invoice issued"),
+    "invoice.paid": N_("Invoice paid"),
 }
 TEST_EVENT = "webhook.test"  # the "send test event" button's; goes to one endpoint whatever it wants
 # an order step (its new status) and the event it is

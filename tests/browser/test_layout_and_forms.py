@@ -23,7 +23,7 @@ ROLES = {
 }
 # a record's own page reached from a list (an order, a ticket, a company), checked once per list
 HREFS = "links => links.map(link => link.getAttribute('href'))"
-DETAIL_LINK = re.compile(r"^/(staff/)?(orders|tickets|companies)/\d+$")
+DETAIL_LINK = re.compile(r"^/(staff/)?(orders|tickets|companies|invoices)/\d+$")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -51,6 +51,10 @@ THRESHOLD = {"threshold": 500000}
 TOP_UP = {"amount": 100000, "note": "matrix", "idempotency_key": "matrix-top-up-1"}
 NO_PLAN = {"plan_code": "SBP-NOPE"}
 RENAME = {"name": "Přejmenováno s.r.o."}
+NO_PAYMENT = {"amount": 0}
+NO_REASON = {"reason": ""}
+MANUAL = {"company_id": 1, "lines": []}
+BOOK = f"since={date.today().replace(day=1).isoformat()}&until={date.today().isoformat()}"
 FILE_MAIL = {"ticket": "HD-2000-00001", "author": "0"}
 REGISTERED_ICO = {"ico": "27788644"}
 
@@ -113,6 +117,16 @@ API: list[tuple[str, str, str, Any, str]] = [
     ("plan requests", "GET", "/api/v1/staff/subscriptions", None,          "401 403 403 403 403 ok"),
     ("approve A's plan request", "POST", "/api/v1/staff/subscriptions/{subscription_a}/approve", {},
                                                                            "401 403 403 403 403 pass"),
+    # invoices: customers read their company's, staff every company's; staff admin issues, pays, credits
+    ("own invoices", "GET", "/api/v1/invoices", None,                      "401 ok ok ok ok ok"),
+    ("A's invoice", "GET", "/api/v1/invoices/{invoice_a}", None,           "401 ok ok 404 ok ok"),
+    ("A's invoice PDF", "GET", "/api/v1/invoices/{invoice_a}/pdf", None,   "401 ok ok 404 ok ok"),
+    ("A's invoice ISDOC", "GET", "/api/v1/invoices/{invoice_a}/isdoc", None, "401 ok ok 404 ok ok"),
+    ("issue an invoice", "POST", "/api/v1/invoices", MANUAL,               "401 403 403 403 403 pass"),
+    ("pay A's invoice", "POST", "/api/v1/invoices/{invoice_a}/payments", NO_PAYMENT,
+                                                                           "401 403 403 403 403 pass"),
+    ("credit A's invoice", "POST", "/api/v1/invoices/{invoice_a}/credit-notes", NO_REASON,
+                                                                           "401 403 403 403 403 pass"),
     # audit and reports
     ("audit log", "GET", "/api/v1/staff/audit", None,                      "401 403 403 403 403 ok"),
     ("reports", "GET", "/api/v1/staff/reports", None,                      "401 403 403 403 403 ok"),
@@ -143,6 +157,17 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("plan admin", "GET", "/staff/plans", None,                            "login 403 403 403 403 ok"),
     ("audit log", "GET", "/staff/audit", None,                             "login 403 403 403 403 ok"),
     ("reports", "GET", "/staff/reports", None,                             "login 403 403 403 403 ok"),
+    ("invoices", "GET", "/invoices", None,                                 "login ok ok ok 403 403"),
+    ("A's invoice", "GET", "/invoices/{invoice_a}", None,                  "login ok ok 404 403 403"),
+    ("invoices (staff)", "GET", "/staff/invoices", None,                   "login 403 403 403 ok ok"),
+    ("A's invoice (staff)", "GET", "/staff/invoices/{invoice_a}", None,    "login 403 403 403 ok ok"),
+    ("new invoice form", "GET", "/staff/invoices/new", None,               "login 403 403 403 403 ok"),
+    ("issue an invoice", "POST", "/staff/invoices", {"company_id": ""},    "login 403 403 403 403 pass"),
+    ("pay A's invoice", "POST", "/staff/invoices/{invoice_a}/payments", {"amount": ""},
+                                                                           "login 403 403 403 403 pass"),
+    ("credit A's invoice", "POST", "/staff/invoices/{invoice_a}/credit-notes", NO_REASON,
+                                                                           "login 403 403 403 403 pass"),
+    ("invoice book", "GET", "/staff/invoices/book/csv?" + BOOK, None,      "login 403 403 403 403 ok"),
     ("mail not filed", "GET", "/staff/mail", None,                         "login 403 403 403 ok ok"),
     ("a stray e-mail", "GET", "/staff/mail/{mail_a}", None,                "login 403 403 403 ok ok"),
     ("file a stray e-mail", "POST", "/staff/mail/{mail_a}/file", FILE_MAIL,
@@ -213,6 +238,15 @@ async def world(app, stack: AsyncExitStack) -> tuple[dict[str, Any], dict[str, A
     request = await clients["manager"].post("/api/v1/subscriptions", json={"plan_code": ids["plan_code"]})
     assert request.status_code == 201, request.text
     ids["subscription_a"] = request.json()["id"]
+    invoice = await clients["admin"].post(
+        "/api/v1/invoices",
+        json={
+            "company_id": ids["company_a"],
+            "lines": [{"description": "Matice", "quantity": 1, "unit_price": 100}],
+        },
+    )
+    assert invoice.status_code == 201, invoice.text
+    ids["invoice_a"] = invoice.json()["id"]
     return ids, clients
 
 

@@ -1,0 +1,248 @@
+"""Invoice pages: the customer's list and document, the staff list and document with the "mark
+paid" and "credit note" forms (inline errors, htmx in place), and the manual invoice form."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.invoices.tables import Invoice, InvoicePayment
+from tests.helpers import make_client, register, signed_in_staff
+from tests.integration.invoicing import complete_pay_order, load_plans
+
+pytestmark = pytest.mark.db
+
+EN = {"accept-language": "en"}
+HTMX = {"hx-request": "true"}
+
+
+def plain(text: str) -> str:
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+@pytest.fixture
+async def plans(db) -> None:
+    await load_plans()
+
+
+@pytest.fixture
+async def invoiced(anonymous, app, plans) -> dict:
+    """A customer (English) with a completed flat order and its invoice."""
+    me = await register(anonymous, language="en", name="Strojírny Vysočina s.r.o.")
+    async with signed_in_staff(app) as staff:
+        order = await complete_pay_order(anonymous, staff, service_code="INSTALLATION", quantity=3)
+    return {"me": me, "order": order, "invoice_id": order["invoice_id"]}
+
+
+async def test_customer_finds_the_invoice_from_the_order_and_the_list(anonymous, invoiced) -> None:
+    order_page = await anonymous.get(f"/orders/{invoiced['order']['id']}")
+    assert f'href="/invoices/{invoiced["invoice_id"]}"' in order_page.text
+    listing = await anonymous.get("/invoices")
+    assert listing.status_code == 200
+    assert invoiced["order"]["invoice_number"] in listing.text and "invoice-issued" in listing.text
+    assert "CZK 10,527.00" in plain(listing.text)
+    detail = plain((await anonymous.get(f"/invoices/{invoiced['invoice_id']}")).text)
+    for expected in (
+        "Payment details",
+        "CZ4720100000002001234567",
+        "2001234567/2010",
+        "VAT recapitulation",
+        "CZK 8,700.00",
+        "CZK 1,827.00",
+        "CZK 10,527.00",
+        "Strojírny Vysočina s.r.o.",
+        "Date of taxable supply",
+    ):
+        assert expected in detail, expected
+    assert 'name="amount"' not in detail  # no staff forms for a customer
+
+
+async def test_status_filter_swaps_the_list_in_place(anonymous, invoiced) -> None:
+    paid = await anonymous.get("/invoices?status=paid", headers=HTMX)
+    assert paid.text.lstrip().startswith('<section id="invoice-list"')
+    assert "No invoices in this status." in paid.text
+    unpaid = await anonymous.get("/invoices?status=unpaid", headers=HTMX)
+    assert invoiced["order"]["invoice_number"] in unpaid.text
+    assert (await anonymous.get("/invoices?status=bogus")).status_code == 422
+
+
+async def test_dashboard_and_credit_page_link_the_invoices(anonymous, invoiced) -> None:
+    dashboard = plain((await anonymous.get("/dashboard")).text)
+    assert "1 unpaid" in dashboard and "CZK 10,527.00" in dashboard and 'href="/invoices"' in dashboard
+    assert 'href="/invoices"' in (await anonymous.get("/credit")).text
+
+
+async def test_another_company_sees_nothing(app, invoiced) -> None:
+    async with make_client(app) as other:
+        await register(other)
+        assert (await other.get(f"/invoices/{invoiced['invoice_id']}")).status_code == 404
+        assert invoiced["order"]["invoice_number"] not in (await other.get("/invoices")).text
+
+
+async def test_staff_admin_marks_paid_in_place_and_wrong_amounts_are_inline(app, anonymous, invoiced) -> None:
+    invoice_id = invoiced["invoice_id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        page = await admin.get(f"/staff/invoices/{invoice_id}")
+        assert page.status_code == 200 and 'name="amount"' in page.text and 'name="reason"' in page.text
+        wrong = await admin.post(
+            f"/staff/invoices/{invoice_id}/payments", data={"amount": "1.500", "paid_on": ""}, headers=HTMX
+        )
+        assert wrong.status_code == 422
+        assert wrong.text.lstrip().startswith('<article id="invoice-detail"')
+        assert 'aria-invalid="true"' in wrong.text and "could mean two amounts" in wrong.text
+        too_much = await admin.post(f"/staff/invoices/{invoice_id}/payments", data={"amount": "20 000"})
+        assert too_much.status_code == 422 and "Only CZK 10,527.00 is left" in plain(too_much.text)
+        part = await admin.post(
+            f"/staff/invoices/{invoice_id}/payments", data={"amount": "5 000"}, headers=HTMX
+        )
+        assert (
+            part.status_code == 200
+            and "Payment recorded." in part.text
+            and "invoice-partly_paid" in part.text
+        )
+        done = await admin.post(f"/staff/invoices/{invoice_id}/payments", data={"amount": "5 527"})
+        assert done.status_code == 303
+    assert await InvoicePayment.count() == 2
+    assert "invoice-paid" in (await anonymous.get(f"/invoices/{invoice_id}")).text
+    assert "Nothing is left to pay" in (await anonymous.get(f"/invoices/{invoice_id}")).text
+
+
+async def test_credit_note_form_whole_or_chosen_lines(app, invoiced) -> None:
+    invoice_id = invoiced["invoice_id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        no_reason = await admin.post(
+            f"/staff/invoices/{invoice_id}/credit-notes", data={"scope": "all", "reason": ""}
+        )
+        assert no_reason.status_code == 422 and "Give a reason." in no_reason.text
+        too_much = await admin.post(
+            f"/staff/invoices/{invoice_id}/credit-notes",
+            data={"scope": "lines", "line-1-quantity": "4", "reason": "Jedna instalace navíc"},
+        )
+        assert too_much.status_code == 422
+        assert 'id="line-1-quantity"' in too_much.text and "left to credit" in too_much.text
+        issued = await admin.post(
+            f"/staff/invoices/{invoice_id}/credit-notes",
+            data={"scope": "lines", "line-1-quantity": "1", "reason": "Jedna instalace se nekonala"},
+        )
+        assert issued.status_code == 303
+        note_path = issued.headers["location"]
+        note = plain((await admin.get(note_path)).text)
+        assert (
+            "Credit note DOD-" in note and "Jedna instalace se nekonala" in note and "-CZK 3,509.00" in note
+        )
+    assert await Invoice.count().where(Invoice.kind == "credit_note") == 1
+
+
+async def test_only_staff_admin_sees_and_uses_the_forms(app, invoiced) -> None:
+    invoice_id = invoiced["invoice_id"]
+    async with signed_in_staff(app) as staff:
+        page = await staff.get(f"/staff/invoices/{invoice_id}")
+        assert page.status_code == 200 and 'name="amount"' not in page.text
+        assert (
+            await staff.post(f"/staff/invoices/{invoice_id}/payments", data={"amount": "1"})
+        ).status_code == 403
+        assert (await staff.get("/staff/invoices/new")).status_code == 403
+        listing = await staff.get("/staff/invoices?search=Vysočina")
+        assert invoiced["order"]["invoice_number"] in listing.text
+    assert await InvoicePayment.count() == 0
+
+
+async def test_manual_invoice_form_marks_the_wrong_row_and_issues(app, invoiced) -> None:
+    company_id = invoiced["me"]["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        form = await admin.get(f"/staff/invoices/new?company_id={company_id}")
+        assert form.status_code == 200 and 'name="lines-4-description"' in form.text
+        data = {
+            "company_id": str(company_id),
+            "taxable_supply_on": "",
+            "lines-0-description": "Konzultace",
+            "lines-0-quantity": "2",
+            "lines-0-unit": "hour",
+            "lines-0-unit_price": "1 500",
+            "lines-0-vat_rate_percent": "21",
+            "lines-2-description": "Cestovné",
+            "lines-2-quantity": "abc",
+            "lines-2-unit": "piece",
+            "lines-2-unit_price": "800",
+            "lines-2-vat_rate_percent": "21",
+        }
+        wrong = await admin.post("/staff/invoices", data=data)
+        assert wrong.status_code == 422
+        marked = wrong.text.split('id="lines-2-quantity"')[1].split(">")[0]
+        assert 'aria-invalid="true"' in marked
+        assert "Enter a number" in wrong.text
+        assert await Invoice.count() == 1
+        issued = await admin.post("/staff/invoices", data={**data, "lines-2-quantity": "1"})
+        assert issued.status_code == 303, issued.text
+        page = plain((await admin.get(issued.headers["location"])).text)
+        assert "Konzultace" in page and "Cestovné" in page and "CZK 3,800.00" in page
+    assert await Invoice.count() == 2
+
+
+async def test_staff_company_page_lists_its_invoices(app, invoiced) -> None:
+    async with signed_in_staff(app) as staff:
+        page = await staff.get(f"/staff/companies/{invoiced['me']['company']['id']}")
+        assert invoiced["order"]["invoice_number"] in page.text
+
+
+async def test_receivables_in_the_reports_and_the_invoice_book_export(app, invoiced) -> None:
+    import io
+    from datetime import UTC, date, datetime, timedelta
+
+    from openpyxl import load_workbook
+
+    from backend.clock import acting_at
+
+    company_id = invoiced["me"]["company"]["id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        with acting_at(datetime.now(UTC) - timedelta(days=30)):
+            old = await admin.post(
+                "/api/v1/invoices",
+                json={
+                    "company_id": company_id,
+                    "lines": [{"description": "Stará práce", "quantity": 1, "unit_price": 100_000}],
+                },
+            )
+        assert old.status_code == 201, old.text
+        report = plain((await admin.get("/staff/reports")).text)
+        assert "Receivables" in report and "Strojírny Vysočina s.r.o." in report
+        assert "CZK 1,210.00" in report  # the overdue one
+        assert "CZK 10,527.00" in report  # due, not yet overdue
+        since = (date.today() - timedelta(days=40)).isoformat()
+        until = date.today().isoformat()
+        csv = await admin.get(f"/staff/invoices/book/csv?since={since}&until={until}")
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        text = csv.content.decode("utf-8-sig")
+        lines = text.strip().splitlines()
+        assert len(lines) == 3  # in the order of their numbers
+        assert lines[1].startswith(invoiced["order"]["invoice_number"]) and lines[2].startswith(
+            old.json()["number"]
+        )
+        assert ";1000,00;210,00;1210,00;0,00;1210,00;" in lines[2]
+        xlsx = await admin.get(f"/staff/invoices/book/xlsx?since={since}&until={until}")
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet.max_row == 3 and sheet.cell(3, 1).value == old.json()["number"]
+        empty = await admin.get(f"/staff/invoices/book/csv?since={until}&until={since}")
+        assert empty.status_code == 422
+    async with signed_in_staff(app) as staff:
+        assert (await staff.get(f"/staff/invoices/book/csv?since={since}&until={until}")).status_code == 403
+
+
+async def test_the_quote_form_fixes_the_price_of_time_work(anonymous, app, plans) -> None:
+    from datetime import date, timedelta
+
+    from tests.helpers import order_payload
+
+    await register(anonymous, language="en")
+    placed = (
+        await anonymous.post("/api/v1/orders", json=order_payload(service_code="MACROS", quantity=4))
+    ).json()
+    async with signed_in_staff(app) as staff:
+        page = await staff.get(f"/staff/orders/{placed['id']}")
+        assert 'name="fixed"' in page.text
+        valid = (date.today() + timedelta(days=10)).isoformat()
+        quoted = await staff.post(
+            f"/staff/orders/{placed['id']}/quote", data={"net": "5 000", "valid_until": valid, "fixed": "on"}
+        )
+        assert quoted.status_code == 303, quoted.text
+        order = (await staff.get(f"/api/v1/staff/orders/{placed['id']}")).json()
+    assert order["quote"]["fixed"] is True and order["quote"]["net"] == 500_000
