@@ -80,7 +80,7 @@ def jinja_environment(settings: Settings) -> Environment:
         trim_blocks=True,
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+        gettext=i18n.gettext, ngettext=i18n.ngettext, pgettext=i18n.pgettext, newstyle=True
     )
     # the same newstyle gettext, without a round through the template context per call
     environment.globals.update(gettext=i18n.template_gettext, _=i18n.template_gettext)

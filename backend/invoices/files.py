@@ -11,7 +11,7 @@ import logging
 
 from piccolo.columns.combination import WhereRaw
 
-from backend.errors import InvalidInput
+from backend.errors import N_, InvalidInput, Unavailable
 from backend.invoices.document import InvoiceDocument, decode
 from backend.invoices.outputs import render_all
 from backend.invoices.qr import qr_svg
@@ -28,7 +28,13 @@ async def ensure_files(invoice_id: int) -> InvoiceFile | dict:
     if kept is not None:
         return kept
     row = await Invoice.select(Invoice.snapshot).where(Invoice.id == invoice_id).first()
-    rendered = await asyncio.to_thread(render_all, decode(row["snapshot"]))
+    try:
+        rendered = await asyncio.to_thread(render_all, decode(row["snapshot"]))
+    except Exception as exc:  # the invoice stands; its files come with the next schedule round
+        logger.exception("invoices: rendering the files of invoice %s failed", invoice_id)
+        raise Unavailable(
+            N_("The invoice's PDF is not ready yet. Please try again in a few minutes.")
+        ) from exc
     await InvoiceFile.insert(
         InvoiceFile(invoice=invoice_id, pdf=rendered.pdf, isdoc=rendered.isdoc)
     ).on_conflict(target=InvoiceFile.invoice, action="DO NOTHING")

@@ -32,6 +32,7 @@ from backend.invoices.schemas import (
     ReceivablesOut,
 )
 from backend.invoices.tables import Invoice, InvoicePayment
+from backend.orders.tables import ServiceOrder
 from backend.pagination import decode_cursor, encode_cursor, page_size
 from backend.search import matching, search_terms
 
@@ -227,6 +228,11 @@ async def get_invoice(actor: Actor, invoice_id: int) -> InvoiceOut:
             .first()
         )
         original = DocumentRef(**first)
+    order = None
+    if row["source_kind"] == "order" and row["source_id"] is not None:
+        order = (
+            await ServiceOrder.select(ServiceOrder.number).where(ServiceOrder.id == row["source_id"]).first()
+        )
     payments = (
         await InvoicePayment.select()
         .where(InvoicePayment.invoice == invoice_id)
@@ -274,6 +280,7 @@ async def get_invoice(actor: Actor, invoice_id: int) -> InvoiceOut:
         original=original,
         reason=document.reason,
         note=document.note,
+        order_number=order["number"] if order else None,
         issued_at=aware(row["issued_at"]),
         qr_payment=qr[0] if (qr := payment_qr(document, summary.left_to_pay)) else None,
         pdf_url=f"/api/v1/invoices/{invoice_id}/pdf",

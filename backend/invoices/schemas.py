@@ -143,6 +143,7 @@ class InvoiceOut(InvoiceSummary, kw_only=True):
     reason: str | None
     note: str | None
     issued_at: datetime
+    order_number: str | None = None  # the order an order's invoice bills (source_id is its id)
     qr_payment: str | None = None  # the QR platba text (SPD) while something is left to pay
     pdf_url: str = ""
     isdoc_url: str = ""

@@ -79,3 +79,25 @@ async def test_qr_payment_for_what_is_left(anonymous, app, invoice) -> None:
         done = await admin.post(f"/api/v1/invoices/{invoice['id']}/payments", json={"amount": rest})
         assert done.json()["qr_payment"] is None
     assert "<svg" not in (await anonymous.get(f"/invoices/{invoice['id']}")).text
+
+
+async def test_a_pdf_that_cannot_be_rendered_now_is_a_503_problem_and_the_invoice_stands(
+    anonymous, invoice, monkeypatch
+) -> None:
+    """Files lost (or never written: a crash after the issuing commit) and WeasyPrint failing: the
+    download says to come back, the invoice itself is unchanged, and the next try renders it."""
+    from backend.invoices import files
+
+    await InvoiceFile.delete().where(InvoiceFile.invoice == invoice["id"])
+
+    def broken(_document):
+        raise OSError("Pango is missing")
+
+    monkeypatch.setattr(files, "render_all", broken)
+    response = await anonymous.get(invoice["pdf_url"])
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "try again" in response.json()["detail"]
+    assert (await anonymous.get(f"/api/v1/invoices/{invoice['id']}")).json() == invoice
+    monkeypatch.undo()
+    assert (await anonymous.get(invoice["pdf_url"])).content.startswith(b"%PDF")
