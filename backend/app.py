@@ -27,6 +27,8 @@ from backend.attachments import api as attachments_api
 from backend.attachments import web as attachments_web
 from backend.audit import api as audit_api
 from backend.audit import web as audit_web
+from backend.canned import api as canned_api
+from backend.canned import web as canned_web
 from backend.catalog import api as catalog_api
 from backend.catalog import web as catalog_web
 from backend.companies import web as companies_web
@@ -159,6 +161,7 @@ def _litestar(settings: Settings) -> Litestar:
             tickets_api.TicketController,
             tickets_api.StaffTicketController,
             attachments_api.AttachmentController,
+            canned_api.CannedReplyController,
             entitlements_api.EntitlementsController,
             entitlements_api.StaffEntitlementsController,
             alc_api.StaffAlcController,
@@ -184,6 +187,7 @@ def _litestar(settings: Settings) -> Litestar:
             entitlements_web.router,
             tickets_web.router,
             attachments_web.router,
+            canned_web.router,
             companies_web.router,
             alc_web.router,
             sla_web.router,

@@ -355,6 +355,77 @@ async def _load_demo_orders() -> int:
     return created
 
 
+CANNED_REPLIES = (
+    (
+        "Poděkování a potvrzení přijetí",
+        "Dobrý den, {customer_name},\n\ntiket {ticket_number} jsme převzali a díváme se na něj. "
+        "Ozveme se, jakmile budeme vědět víc.\n\nS pozdravem\n{engineer_name}",
+        "Hello {customer_name},\n\nwe have taken ticket {ticket_number} and are looking into it. "
+        "We will be in touch as soon as we know more.\n\nKind regards\n{engineer_name}",
+    ),
+    (
+        "Prosba o log a snímek obrazovky",
+        "Dobrý den, {customer_name},\n\nk tiketu {ticket_number} prosíme o log CATIA (%TEMP%\\CATIA*.log) "
+        "a snímek obrazovky s chybovou hláškou.\n\nDěkujeme\n{engineer_name}",
+        "Hello {customer_name},\n\nfor ticket {ticket_number}, please send us the CATIA log "
+        "(%TEMP%\\CATIA*.log) and a screenshot of the error message.\n\nThank you\n{engineer_name}",
+    ),
+    (
+        "Restart licenčního serveru",
+        "Dobrý den, {customer_name},\n\nrestartujte prosím službu DS License Server a poté CATIA. "
+        "Pokud chyba přetrvá, odpovězte na tento tiket ({ticket_number}).\n\n{engineer_name}",
+        "",
+    ),
+)
+
+
+async def _load_demo_team() -> int:
+    """Canned replies, and one open ticket an engineer has taken, with a note for the team."""
+    from backend.accounts.services import actor_from_row
+    from backend.canned.schemas import CannedReplyIn
+    from backend.canned.services import create_reply
+    from backend.canned.tables import CannedReply
+    from backend.tickets import assignment
+    from backend.tickets import services as tickets
+    from backend.tickets import time as ticket_time
+    from backend.tickets.schemas import TicketIn, TimeLogIn
+    from backend.tickets.tables import Ticket
+
+    admin = await PortalUser.select().where(PortalUser.email == "vedouci@podpora.example").first()
+    engineer = await PortalUser.select().where(PortalUser.email == "technik@podpora.example").first()
+    member = await PortalUser.select().where(PortalUser.email == "konstrukter@vysocina.example").first()
+    if admin is None or engineer is None or member is None:
+        return 0
+    created = 0
+    for title, body_cs, body_en in CANNED_REPLIES:
+        if not await CannedReply.exists().where(CannedReply.title == title):
+            await create_reply(
+                actor_from_row(admin), CannedReplyIn(title=title, body_cs=body_cs, body_en=body_en)
+            )
+            created += 1
+    subject = "Výkres se po otevření zobrazí bez kót"
+    if not await Ticket.exists().where(Ticket.subject == subject):
+        staff = actor_from_row(engineer)
+        ticket = await tickets.open_ticket(
+            actor_from_row(member),
+            TicketIn(
+                subject=subject,
+                description="Po otevření výkresu z ENOVIA chybí všechny kóty; v lokální kopii jsou.",
+                priority="high",
+                product="ENOVIA VPM",
+            ),
+        )
+        await assignment.take(staff, ticket.id)
+        await tickets.add_note(
+            staff, ticket.id, "Stejné hlášení měla Morava v létě: vinou byla mapovací tabulka atributů."
+        )
+        await ticket_time.log_time(
+            staff, ticket.id, TimeLogIn(minutes=25, note="Reprodukce na testovacím serveru.")
+        )
+        created += 1
+    return created
+
+
 async def load_demo_data() -> int:
     """Returns how many records it created (0 on a second run)."""
     created = 0
@@ -401,4 +472,4 @@ async def load_demo_data() -> int:
     from backend.demo_history import load_demo_history
 
     created += await _load_demo_contracts() + await _load_demo_plans() + await load_demo_history()
-    return created + await _load_demo_package() + await _load_demo_orders()
+    return created + await _load_demo_package() + await _load_demo_orders() + await _load_demo_team()

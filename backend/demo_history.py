@@ -21,8 +21,10 @@ from backend.orders.placing import submit_order
 from backend.orders.schemas import ApproveIn, OrderIn, QuoteIn
 from backend.orders.tables import ServiceOrder
 from backend.plans.services import decide, request_plan
+from backend.tickets import assignment, ratings
 from backend.tickets import services as tickets
-from backend.tickets.schemas import TicketIn
+from backend.tickets import time as ticket_time
+from backend.tickets.schemas import RatingIn, TicketIn, TimeLogIn
 
 # months back → (service, quantity, PAY quote in crowns or None for SBP work, hours of SBP work, what)
 MONTHS = {
@@ -38,13 +40,14 @@ MONTHS = {
     2: ("INTERVENTION", "6", None, 7, "Úprava postprocesoru pro nové pětiosé centrum."),
     1: ("INTERVENTION", "5", None, 5, "Konzultace k přechodu na 3DEXPERIENCE."),
 }
+# months back → (subject, priority, answered after hours, minutes logged, rated good / bad / not)
 TICKETS = {
-    10: ("Pád CATIA při otevírání sestavy", "high", 1),
-    8: ("Licence ENOVIA se neobnovuje", "critical", 1),
-    6: ("Chybí knihovna normálií", "normal", 30),  # answered late: a breach in the report
-    4: ("Pomalé ukládání výkresů", "normal", 2),
-    2: ("Postprocesor generuje špatné posuvy", "high", 1),
-    1: ("Dotaz k aktualizaci na R2025", "low", 3),
+    10: ("Pád CATIA při otevírání sestavy", "high", 1, 45, "good"),
+    8: ("Licence ENOVIA se neobnovuje", "critical", 1, 90, "good"),
+    6: ("Chybí knihovna normálií", "normal", 30, 20, "bad"),  # answered late: a breach in the report
+    4: ("Pomalé ukládání výkresů", "normal", 2, 60, "good"),
+    2: ("Postprocesor generuje špatné posuvy", "high", 1, 120, None),
+    1: ("Dotaz k aktualizaci na R2025", "low", 3, 15, "good"),
 }
 
 
@@ -98,7 +101,9 @@ async def load_demo_history() -> int:
         with acting_at(_day(back, day=14)):
             await workflow.complete_order(engineer, order.id)
         created += 1
-    for back, (subject, priority, answer_after_hours) in sorted(TICKETS.items(), reverse=True):
+    for back, (subject, priority, answer_after_hours, minutes, verdict) in sorted(
+        TICKETS.items(), reverse=True
+    ):
         with acting_at(_day(back, day=18)):
             ticket = await tickets.open_ticket(
                 manager,
@@ -110,9 +115,17 @@ async def load_demo_history() -> int:
                 ),
             )
         with acting_at(_day(back, day=18) + timedelta(hours=answer_after_hours)):
+            await assignment.take(engineer, ticket.id)
             await tickets.staff_reply(engineer, ticket.id, "Děkujeme, díváme se na to.")
+            await ticket_time.log_time(
+                engineer, ticket.id, TimeLogIn(minutes=minutes, note="Rozbor a odpověď.")
+            )
         with acting_at(_day(back, day=22)):
             await tickets.resolve_ticket(engineer, ticket.id, "Vyřešeno.")
+        if verdict:
+            with acting_at(_day(back, day=23)):
+                comment = "" if verdict == "good" else "Knihovna pořád chybí u dvou konstruktérů."
+                await ratings.rate_ticket(manager, ticket.id, RatingIn(verdict=verdict, comment=comment))
         created += 1
     await _settle_invoices(admin)
     # and this year's package, bought today: what the demo's credit page opens with

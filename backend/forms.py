@@ -133,8 +133,9 @@ def _collect(
         if raw is None or (raw.strip() == "" and kind.base is not str):
             if kind.optional and raw is not None:
                 values[name] = None
-            elif not has_default:
-                errors[name] = InvalidInput(N_("Fill this in."), field=name)
+            elif not has_default:  # what the API says of the field missing from its body
+                message, params = describe(kind, f"Object missing required field `{name}`")
+                errors[name] = InvalidInput(message, field=name, **params)
             continue
         try:
             value = _read(kind, raw)

@@ -19,6 +19,7 @@ from backend.accounts.tables import (
 from backend.alc.tables import AlcContract
 from backend.attachments.tables import Attachment, AttachmentChunk
 from backend.audit.tables import AuditEvent
+from backend.canned.tables import CannedReply
 from backend.catalog.tables import Service
 from backend.credit.tables import CreditAccount, CreditAllocation, CreditEntry, CreditLot
 from backend.invoices.tables import (
@@ -34,7 +35,7 @@ from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, 
 from backend.plans.tables import Plan, Subscription
 from backend.settings import PROJECT_ROOT
 from backend.sla.tables import SlaContract
-from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter
+from backend.tickets.tables import Ticket, TicketMessage, TicketNumberCounter, TicketRating, TicketTime
 from backend.webhooks.tables import WebhookDelivery, WebhookEndpoint
 
 # parents before children: tests empty them in reverse order
@@ -68,6 +69,9 @@ TABLES = [
     Attachment,
     AttachmentChunk,
     TicketNumberCounter,
+    TicketTime,
+    TicketRating,
+    CannedReply,
     AuditEvent,
     WebhookEndpoint,
     WebhookDelivery,

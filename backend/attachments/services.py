@@ -54,12 +54,13 @@ class IncomingFile:
 
 
 def visible_to(actor: Actor, message: dict[str, Any]) -> bool:
-    """Whether ``actor`` may see the files of ``message`` (a row with its ticket's ``company``).
-    The one access rule of attachments: staff see all; a customer only their company's tickets'.
-    Internal notes (TicketMessage marked internal by the team's work) are staff-only: their files
-    must be hidden from customers here, by that column, and nowhere else."""
+    """Whether ``actor`` may see the files of ``message`` (a row with its ticket's ``company`` and
+    its ``internal`` flag). The one access rule of attachments: staff see all; a customer only
+    their company's tickets', and never the files of an internal note."""
     if actor.is_staff:
         return True
+    if message["internal"]:
+        return False
     return actor.company_id is not None and message["company"] == actor.company_id
 
 
@@ -82,6 +83,7 @@ def _columns() -> tuple[Any, ...]:
         Attachment.ticket_message.ticket.as_alias("ticket"),
         Attachment.ticket_message.ticket.company.as_alias("company"),
         Attachment.ticket_message.from_staff.as_alias("from_staff"),
+        Attachment.ticket_message.internal.as_alias("internal"),
     )
 
 

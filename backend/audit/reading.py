@@ -183,11 +183,17 @@ def _amount(item: AuditEventOut) -> str:
     return ""
 
 
+# the one field of a dict "after" a sentence's %(after)s names
+AFTER_FIELD = {"ticket.assigned": "assignee", "ticket.merged": "merged_into", "ticket.merged_in": "from"}
+
+
 def _after(item: AuditEventOut) -> str:
     if item.action == "user.language":
         return sentences.LANGUAGE_NAMES.get(item.after, str(item.after))
     if item.action == "credit.threshold":
         return format_money(item.after) if isinstance(item.after, int) else gettext("no warning")
+    if item.action in AFTER_FIELD and isinstance(item.after, dict):
+        return str(item.after.get(AFTER_FIELD[item.action], ""))
     if item.action == "order.work_logged" and isinstance(item.after, dict):
         return format_duration(int(item.after.get("minutes", 0)))
     return _value("", item.after, item.object_type)

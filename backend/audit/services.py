@@ -151,6 +151,22 @@ async def browse(
     )
 
 
+TICKET_HISTORY_LENGTH = 100
+
+
+async def ticket_history(actor: Actor, ticket_id: int) -> list[AuditEventOut]:
+    """One ticket's events, oldest first, for the support team on the ticket's page (who opened,
+    took, assigned, answered, noted, merged, resolved and rated it, and when)."""
+    actor.require_staff()
+    rows = (
+        await AuditEvent.select(*AuditEvent.all_columns(), AuditEvent.company.name.as_alias("company_name"))
+        .where((AuditEvent.object_type == "ticket") & (AuditEvent.object_id == ticket_id))
+        .order_by(AuditEvent.id, ascending=False)
+        .limit(TICKET_HISTORY_LENGTH)
+    )
+    return [_out(row) for row in reversed(rows)]
+
+
 async def filter_choices(actor: Actor) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The companies and the people a staff admin can filter the log by, by name."""
     actor.require_staff_admin()

@@ -158,7 +158,7 @@ async def file_by_hand(actor: Actor, mail_id: int, data: FileByHandIn) -> int:
             object_id=ticket["id"],
             actor=actor,
             company_id=ticket["company"],
-            after={"from": row["sender"], "author": author["email"]},
+            after={"sender": row["sender"], "filed_as": author["email"]},
         )
     return ticket["id"]
 
@@ -181,5 +181,5 @@ async def discard(actor: Actor, mail_id: int) -> None:
             object_id=mail_id,
             actor=actor,
             company_id=None,
-            after={"from": row["sender"], "subject": row["subject"]},
+            after={"sender": row["sender"], "subject": row["subject"]},
         )

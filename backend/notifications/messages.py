@@ -65,6 +65,28 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         N_("The support team has answered your ticket %(number)s: %(subject)s."),
         "/tickets/%(ticket_id)s",
     ),
+    "ticket_assigned": (
+        N_("Ticket %(number)s is yours"),
+        N_("%(assigned_by)s has assigned the Hotline ticket %(number)s to you: %(subject)s."),
+        "/staff/tickets/%(ticket_id)s",
+    ),
+    "ticket_resolved": (
+        N_("Your ticket %(number)s is resolved"),
+        N_(
+            "The support team has resolved your ticket %(number)s: %(subject)s. Did the answer help? "
+            "One click on the link below tells us, no sign-in needed. If the problem is back, reply "
+            "on the ticket in the portal."
+        ),
+        "/ticket-rating/%(token)s",
+    ),
+    "ticket_merged": (
+        N_("Your ticket %(number)s continues as %(target_number)s"),
+        N_(
+            "Your ticket %(number)s (%(subject)s) reported the same problem as %(target_number)s, so we "
+            "have merged them: its messages are now in %(target_number)s, where we go on."
+        ),
+        "/tickets/%(ticket_id)s",
+    ),
     # the automatic answer to an e-mail that could not be filed (in Czech and English: the
     # sender may be nobody the portal knows); %(reason)s is one of backend/mailin/domain.py's.
     # It never repeats the e-mail's subject or text: a forged sender must not make the portal
@@ -167,9 +189,13 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
 }
 # the link's text where "Open in the portal" would say too little
-LINK_LABELS = {"password_reset": N_("Choose a new password"), "invitation": N_("Accept the invitation")}
+LINK_LABELS = {
+    "password_reset": N_("Choose a new password"),
+    "invitation": N_("Accept the invitation"),
+    "ticket_resolved": N_("Rate the answer"),
+}
 # kinds whose context holds a secret (a single-use link): the sender clears it once delivered
-SECRET_KINDS = frozenset({"password_reset", "invitation"})
+SECRET_KINDS = frozenset({"password_reset", "invitation", "ticket_resolved"})
 MONEY_FIELDS = frozenset({"gross", "balance", "threshold", "amount"})
 DATE_FIELDS = frozenset({"valid_until", "expires_at", "due_on"})
 INSTANT_FIELDS = frozenset({"due"})

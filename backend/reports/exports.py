@@ -21,7 +21,18 @@ from backend.orders.domain import STATUS_LABELS
 from backend.reports.schemas import Reports
 from backend.sla.domain import PRIORITY_LABELS
 
-REPORT_NAMES = ("orders-by-status", "orders-by-service", "revenue", "credit", "sla", "breaches")
+REPORT_NAMES = (
+    "orders-by-status",
+    "orders-by-service",
+    "revenue",
+    "credit",
+    "sla",
+    "breaches",
+    "ticket-time",
+    "satisfaction",
+    "satisfaction-by-engineer",
+)
+CONTRACT_NAMES = {"sla": "SLA", "alc": "ALC"}
 CSV_DELIMITER = ";"  # the list separator of a Czech Windows: the file opens in columns
 CROWNS_FORMAT = '#,##0.00 "Kč"'
 
@@ -79,6 +90,32 @@ def rows(report: Reports, name: str, service_names: dict[str, str]) -> list[list
         return [_header(N_("Ticket"), N_("Company"), N_("Priority"), N_("Due"))] + [
             [b.number, b.company, gettext(PRIORITY_LABELS[b.priority]), format_datetime(b.due)]
             for b in report.breaches
+        ]
+    if name == "ticket-time":
+        return [_header(month, N_("Company"), N_("Contract"), N_("Tickets"), N_("Minutes"))] + [
+            [
+                r.month,
+                r.company,
+                CONTRACT_NAMES.get(r.contract, r.contract),
+                r.tickets,
+                r.minutes,
+            ]
+            for r in report.ticket_time
+        ]
+    if name == "satisfaction":
+        return [_header(month, N_("Good"), N_("Bad"), N_("Share good (%)"))] + [
+            [r.month, r.good, r.bad, "" if r.share_good_percent is None else r.share_good_percent]
+            for r in report.satisfaction
+        ]
+    if name == "satisfaction-by-engineer":
+        return [_header(N_("Engineer"), N_("Good"), N_("Bad"), N_("Share good (%)"))] + [
+            [
+                r.engineer or gettext(N_("(nobody assigned)")),
+                r.good,
+                r.bad,
+                "" if r.share_good_percent is None else r.share_good_percent,
+            ]
+            for r in report.satisfaction_by_engineer
         ]
     raise KeyError(name)
 

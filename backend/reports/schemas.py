@@ -51,6 +51,30 @@ class SenderHealth(msgspec.Struct):
     last_error: str
 
 
+class TicketTimeRow(msgspec.Struct):
+    month: str  # YYYY-MM, Prague, of when the time was logged
+    company_id: int
+    company: str
+    contract: str  # the terms the tickets ran under: "sla" or "alc"
+    tickets: int  # tickets with time logged that month
+    minutes: int
+
+
+class SatisfactionRow(msgspec.Struct):
+    month: str  # of the rating
+    good: int
+    bad: int
+    share_good_percent: int | None
+
+
+class EngineerSatisfaction(msgspec.Struct):
+    engineer_id: int | None  # the assignee when the ticket was resolved; None: nobody was
+    engineer: str
+    good: int
+    bad: int
+    share_good_percent: int | None
+
+
 class Reports(msgspec.Struct):
     months: list[str]
     orders_by_status: list[MonthCounts]
@@ -61,3 +85,6 @@ class Reports(msgspec.Struct):
     breaches: list[Breach]
     sender: SenderHealth
     services: list[str]
+    ticket_time: list[TicketTimeRow] = []
+    satisfaction: list[SatisfactionRow] = []
+    satisfaction_by_engineer: list[EngineerSatisfaction] = []

@@ -21,13 +21,17 @@ from backend.reports.schemas import (
     Breach,
     CountRow,
     CreditReport,
+    EngineerSatisfaction,
     MonthCounts,
     Reports,
     RevenueRow,
+    SatisfactionRow,
     SenderHealth,
     SlaRow,
+    TicketTimeRow,
 )
-from backend.tickets.tables import Ticket
+from backend.tickets.tables import Ticket, TicketRating, TicketTime
+from backend.tickets.time import month_of as prague_month
 
 MONTHS = 12
 EXPIRY_HORIZON_DAYS = 90
@@ -170,6 +174,75 @@ async def _sla(months: list[str], at: datetime) -> tuple[list[SlaRow], list[Brea
     return rows, breaches
 
 
+async def _ticket_time(months: list[str]) -> list[TicketTimeRow]:
+    """Minutes logged on tickets per Prague month and company, under the contract the tickets ran
+    on (contracts keep no included hours: the totals are what they are measured against)."""
+    since = _start_of(months[0])
+    logs = await TicketTime.select(
+        TicketTime.logged_at,
+        TicketTime.minutes,
+        TicketTime.ticket,
+        TicketTime.ticket.company.as_alias("company_id"),
+        TicketTime.ticket.company.name.as_alias("company"),
+        TicketTime.ticket.terms.as_alias("contract"),
+    ).where(TicketTime.logged_at >= since)
+    minutes: Counter = Counter()
+    tickets: dict[tuple[str, int, str, str], set[int]] = defaultdict(set)
+    for log in logs:
+        key = (prague_month(log["logged_at"]), log["company_id"], log["company"], log["contract"])
+        minutes[key] += log["minutes"]
+        tickets[key].add(log["ticket"])
+    return [
+        TicketTimeRow(
+            month=key[0],
+            company_id=key[1],
+            company=key[2],
+            contract=key[3],
+            tickets=len(tickets[key]),
+            minutes=total,
+        )
+        for key, total in sorted(minutes.items(), key=lambda item: (item[0][0], item[0][2], item[0][3]))
+        if key[0] in months
+    ]
+
+
+def _share(good: int, bad: int) -> int | None:
+    return 100 * good // (good + bad) if good + bad else None
+
+
+async def _satisfaction(months: list[str]) -> tuple[list[SatisfactionRow], list[EngineerSatisfaction]]:
+    """Ratings given per Prague month, and per engineer (the assignee at the resolution rated)
+    over the same months."""
+    since = _start_of(months[0])
+    rated = await TicketRating.select(
+        TicketRating.rated_at,
+        TicketRating.good,
+        TicketRating.engineer,
+        TicketRating.engineer.full_name.as_alias("engineer_name"),
+    ).where(TicketRating.rated_at.is_not_null() & (TicketRating.rated_at >= since))
+    good: Counter = Counter()
+    bad: Counter = Counter()
+    by_engineer: dict[int | None, list[Any]] = {}
+    for row in rated:
+        month = prague_month(row["rated_at"])
+        (good if row["good"] else bad)[month] += 1
+        entry = by_engineer.setdefault(row["engineer"], [row["engineer_name"] or "", 0, 0])
+        entry[1 if row["good"] else 2] += 1
+    per_month = [
+        SatisfactionRow(month=m, good=good[m], bad=bad[m], share_good_percent=_share(good[m], bad[m]))
+        for m in months
+    ]
+    per_engineer = [
+        EngineerSatisfaction(
+            engineer_id=engineer_id, engineer=name, good=g, bad=b, share_good_percent=_share(g, b)
+        )
+        for engineer_id, (name, g, b) in sorted(
+            by_engineer.items(), key=lambda item: (item[0] is None, item[1][0])
+        )
+    ]
+    return per_month, per_engineer
+
+
 def _instant(value: datetime | str) -> datetime:
     """An aggregate's timestamp: SQLite hands MIN() back as text, without Piccolo's conversion."""
     return aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
@@ -207,6 +280,7 @@ async def reports(actor: Actor) -> Reports:
     months = last_months(at)
     by_status, by_service = await _orders(months)
     sla_rows, breaches = await _sla(months, at)
+    satisfaction, by_engineer = await _satisfaction(months)
     return Reports(
         months=months,
         orders_by_status=by_status,
@@ -217,6 +291,9 @@ async def reports(actor: Actor) -> Reports:
         breaches=breaches,
         sender=await sender_health(),
         services=[row["code"] for row in await Service.select(Service.code).order_by(Service.sort_order)],
+        ticket_time=await _ticket_time(months),
+        satisfaction=satisfaction,
+        satisfaction_by_engineer=by_engineer,
     )
 
 
@@ -237,6 +314,9 @@ def shown(report: Reports) -> Reports:
         or report.revenue[index].quoted
         or report.revenue[index].completed
         or report.sla[index].tickets
+        or report.satisfaction[index].good
+        or report.satisfaction[index].bad
+        or any(row.month == report.months[index] for row in report.ticket_time)
     ]
     first = min(busy, default=len(report.months) - 1)
     return msgspec.structs.replace(
@@ -246,4 +326,5 @@ def shown(report: Reports) -> Reports:
         orders_by_service=report.orders_by_service[first:],
         revenue=report.revenue[first:],
         sla=report.sla[first:],
+        satisfaction=report.satisfaction[first:],
     )

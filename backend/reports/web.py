@@ -85,6 +85,7 @@ async def reports_page(request: Request[Any, Any, Any], actor: CurrentActor) -> 
         "reports/page.html",
         report=report,
         month_names=_month_labels(report.months)[0],
+        month_name=dict(zip(report.months, _month_labels(report.months)[0], strict=True)),
         month_lines=_month_labels(report.months)[1],
         service_totals={
             s: sum(c.count for m in report.orders_by_service for c in m.counts if c.key == s)

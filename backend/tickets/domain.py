@@ -121,3 +121,41 @@ class Clock:
         if at <= due:
             return business_minutes_between(at, due, self.calendar)
         return -business_minutes_between(due, at, self.calendar)
+
+
+@dataclass(frozen=True, slots=True)
+class MergeSide:
+    """What the merge rules need to know of one ticket."""
+
+    id: int
+    company: int
+    status: TicketStatus
+    merged_into: int | None
+    order: int | None
+
+
+def check_merge(duplicate: MergeSide, target: MergeSide | None) -> None:
+    """A duplicate goes into another open ticket of the same company; a ticket a PAY order was
+    made from stays as it is (the order names it)."""
+    field = "target_number"
+    if target is None:
+        raise InvalidInput(N_("There is no ticket with this number."), field=field)
+    if target.id == duplicate.id:
+        raise InvalidInput(N_("A ticket cannot be merged into itself."), field=field)
+    if target.company != duplicate.company:
+        raise InvalidInput(N_("Only tickets of the same company can be merged."), field=field)
+    if duplicate.merged_into is not None:
+        raise InvalidInput(N_("This ticket has been merged already."), field=field)
+    if duplicate.order is not None:
+        raise InvalidInput(
+            N_("A PAY order was created from this ticket; it stays as it is so the order can name it."),
+            field=field,
+        )
+    if duplicate.status is TicketStatus.CLOSED:
+        raise InvalidInput(N_("A closed ticket cannot be merged."), field=field)
+    if target.merged_into is not None:
+        raise InvalidInput(
+            N_("That ticket was itself merged into another one; choose that one."), field=field
+        )
+    if target.status is TicketStatus.CLOSED:
+        raise InvalidInput(N_("That ticket is closed; merge into an open or resolved one."), field=field)

@@ -27,11 +27,61 @@ class TicketIn(msgspec.Struct):
 
 class MessageIn(msgspec.Struct):
     body: Text
+    internal: bool = False  # internal notes are the support team's: a customer sending true is refused
 
 
 class StaffMessageIn(msgspec.Struct):
     body: Text
     wait_for_customer: bool = False
+    internal: bool = False  # a note for the team: the customer never sees it; the status and clock stay
+
+
+class AssignIn(msgspec.Struct):
+    # a member of the support team; null: nobody
+    user_id: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
+
+
+class MergeIn(msgspec.Struct):
+    target_number: Annotated[str, msgspec.Meta(max_length=40)]  # the ticket the duplicate goes into
+
+
+class TimeLogIn(msgspec.Struct):
+    minutes: Annotated[
+        int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)
+    ]  # the rule (1 to a day) is in tickets/time.py
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class TimeLogOut(msgspec.Struct):
+    id: int
+    minutes: int
+    note: str
+    staff: str
+    logged_at: datetime
+
+
+class TimeLogs(msgspec.Struct):
+    items: list[TimeLogOut]
+    total_minutes: int
+
+
+Verdict = Annotated[
+    Literal["good", "bad"], msgspec.Meta(extra={"error": N_("Choose whether the answer helped.")})
+]
+
+
+class RatingIn(msgspec.Struct):
+    verdict: Verdict
+    comment: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class RatingOut(msgspec.Struct):
+    resolution: int  # which resolution of the ticket it rates: 1, 2, ...
+    asked_at: datetime
+    verdict: Literal["good", "bad"] | None  # None: not rated (yet)
+    comment: str
+    rated_at: datetime | None
+    engineer: str | None  # the assignee when it was resolved
 
 
 class ResolveIn(msgspec.Struct):
@@ -50,9 +100,17 @@ class MessageOut(msgspec.Struct):
     at: datetime
     from_staff: bool
     attachments: list[AttachmentOut] = msgspec.field(default_factory=list)
+    # always set; the defaults keep the published schema's required fields as they were (additions only)
+    id: int = 0
+    internal: bool = False  # a note among the support team (staff see these only)
 
 
 class CompanyRef(msgspec.Struct):
+    id: int
+    name: str
+
+
+class StaffRef(msgspec.Struct):
     id: int
     name: str
 
@@ -82,6 +140,10 @@ class TicketOut(msgspec.Struct):
     order_id: int | None
     order_number: str | None
     actions: list[str]
+    assignee: StaffRef | None = None
+    merged_into_id: int | None = None  # a duplicate merged into this ticket
+    merged_into_number: str | None = None
+    rating: RatingOut | None = None  # the latest resolution's rating, once it was asked for
 
 
 class TicketPage(msgspec.Struct):

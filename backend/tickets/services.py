@@ -16,7 +16,7 @@ from backend.attachments.services import IncomingFile
 from backend.audit.services import record
 from backend.clock import PRAGUE, aware, now
 from backend.db import locked, write_transaction
-from backend.errors import N_, InvalidInput, NotFound, PermissionDenied
+from backend.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from backend.i18n import gettext
 from backend.notifications.services import enqueue_for_managers, enqueue_for_staff
 from backend.numbering import next_in_year
@@ -25,7 +25,8 @@ from backend.orders.schemas import OrderIn
 from backend.orders.tables import ServiceOrder
 from backend.sla import services as sla
 from backend.sla.domain import PRIORITY_LABELS, Priority
-from backend.tickets import domain
+from backend.tickets import domain, ratings
+from backend.tickets import time as ticket_time
 from backend.tickets.domain import Clock, TicketAction, TicketStatus
 from backend.tickets.queries import clock_of, get_ticket, scoped
 from backend.tickets.schemas import ConvertIn, TicketIn, TicketOut
@@ -196,13 +197,21 @@ async def _change(
             after=target.value,
         )
         await emit_ticket_step(ticket_id, target.value, row["company"])
+        if target is TicketStatus.RESOLVED:
+            await ratings.ask_for_rating(row, at)
         if body:
             await _message_with_files(actor, ticket_id, body, at, files)
     return await get_ticket(actor, ticket_id)
 
 
 async def _message_with_files(
-    actor: Actor, ticket_id: int, body: str, at: datetime, files: Sequence[IncomingFile]
+    actor: Actor,
+    ticket_id: int,
+    body: str,
+    at: datetime,
+    files: Sequence[IncomingFile],
+    *,
+    internal: bool = False,
 ) -> int:
     message_id = (
         await TicketMessage.insert(
@@ -211,6 +220,7 @@ async def _message_with_files(
                 author=actor.id,
                 author_name=actor.full_name,
                 from_staff=actor.is_staff,
+                internal=internal,
                 body=body,
                 created_at=at,
             )
@@ -227,11 +237,13 @@ def _body(raw: str | None, *, required: bool = True) -> str:
 
 
 async def customer_reply(
-    actor: Actor, ticket_id: int, body: str, files: Sequence[IncomingFile] = ()
+    actor: Actor, ticket_id: int, body: str, files: Sequence[IncomingFile] = (), *, internal: bool = False
 ) -> TicketOut:
     """A reply from the company; it reopens a ticket that waited on them or was resolved."""
     if actor.is_staff:
         raise PermissionDenied(N_("This part of the portal is for customer accounts."))
+    if internal:
+        raise PermissionDenied(N_("Internal notes are for the support team; send your message as a reply."))
     return await _change(actor, ticket_id, TicketAction.CUSTOMER_REPLY, _body(body), files=files)
 
 
@@ -247,11 +259,19 @@ async def staff_reply(
     body: str,
     *,
     wait_for_customer: bool = False,
+    internal: bool = False,
     files: Sequence[IncomingFile] = (),
 ) -> TicketOut:
     """An answer from the team; the first one records the first response. Asking the customer
-    something stops the clock until they reply."""
+    something stops the clock until they reply. ``internal``: a note for the team instead."""
     actor.require_staff()
+    if internal:
+        if wait_for_customer:
+            raise InvalidInput(
+                N_("An internal note does not go to the customer, so it cannot ask them anything."),
+                field="wait_for_customer",
+            )
+        return await add_note(actor, ticket_id, body, files)
     action = TicketAction.ASK_CUSTOMER if wait_for_customer else TicketAction.STAFF_REPLY
     async with write_transaction():
         ticket = await _change(actor, ticket_id, action, _body(body), files=files)
@@ -268,6 +288,30 @@ async def staff_reply(
             also=[row["created_by"]],
         )
     return ticket
+
+
+async def add_note(actor: Actor, ticket_id: int, body: str, files: Sequence[IncomingFile] = ()) -> TicketOut:
+    """A note among the support team in the thread. The customer never sees it (not in pages, the
+    API or e-mail), and it is no answer: the status, the clock and the first response stay."""
+    actor.require_staff()
+    text = _body(body)
+    async with write_transaction():
+        row = await locked(Ticket.select().where(Ticket.id == ticket_id)).first()
+        if row is None:
+            raise NotFound(N_("Ticket not found."))
+        if row["merged_into"] is not None:
+            raise Conflict(N_("This ticket was merged into another one: write there."))
+        at = now()
+        await _message_with_files(actor, ticket_id, text, at, files, internal=True)
+        await Ticket.update({Ticket.updated_at: at}).where(Ticket.id == ticket_id)
+        await record(
+            "ticket.note_added",
+            object_type="ticket",
+            object_id=ticket_id,
+            actor=actor,
+            company_id=row["company"],
+        )
+    return await get_ticket(actor, ticket_id)
 
 
 async def resolve_ticket(actor: Actor, ticket_id: int, body: str = "") -> TicketOut:
@@ -300,6 +344,7 @@ async def convert_to_order(actor: Actor, ticket_id: int, data: ConvertIn) -> Tic
             await ServiceOrder.select(ServiceOrder.number).where(ServiceOrder.id == order_id).first()
         )["number"]
         await Ticket.update({Ticket.order: order_id}).where(Ticket.id == ticket_id)
+        await ticket_time.carry_into_order(actor, ticket_id, row["number"], order_id)
         message = gettext(
             N_("This goes beyond the Hotline; we have created order %(number)s for it."), number=order_number
         )

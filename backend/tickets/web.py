@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from backend.accounts import guards
+from backend.accounts import services as accounts
 from backend.accounts.api import ACTOR, CurrentActor
 from backend.accounts.domain import Actor
 from backend.attachments.services import IncomingFile
 from backend.attachments.uploads import UPLOAD_FORM, received_files
+from backend.audit import reading as audit_reading
+from backend.audit import services as audit
+from backend.canned import services as canned
 from backend.catalog import services as catalog
 from backend.entitlements.services import entitlements
 from backend.errors import N_, InvalidInput, NotFound
@@ -23,9 +28,21 @@ from backend.pages import FormBody, attempt, field_errors, form_value, is_htmx, 
 from backend.params import RowId
 from backend.sla.domain import PRIORITY_LABELS, PRIORITY_MEANINGS, Priority
 from backend.sla.services import alc_terms
-from backend.tickets import queries, services
+from backend.tickets import assignment, merge, queries, ratings, services
+from backend.tickets import time as ticket_time
 from backend.tickets.domain import STAFF_STATUS_LABELS, STATUS_LABELS
-from backend.tickets.schemas import ConvertIn, MessageIn, ResolveIn, StaffMessageIn, TicketIn, TicketOut
+from backend.tickets.schemas import (
+    AssignIn,
+    ConvertIn,
+    MergeIn,
+    MessageIn,
+    RatingIn,
+    ResolveIn,
+    StaffMessageIn,
+    TicketIn,
+    TicketOut,
+    TimeLogIn,
+)
 
 Form = Annotated[dict[str, Any], FormBody]
 LABELS = {"status_labels": STATUS_LABELS, "priority_labels": PRIORITY_LABELS}
@@ -128,6 +145,7 @@ async def ticket_action(
 _CUSTOMER_DONE = {
     "reply": N_("Your reply has been sent."),
     "close": N_("The ticket is closed. Thank you."),
+    "rate": N_("Thank you for your rating."),
 }
 
 
@@ -135,8 +153,61 @@ async def _customer_use_case(
     actor: Actor, ticket_id: int, action: str, data: dict[str, Any], files: list[IncomingFile]
 ) -> TicketOut:
     if action == "reply":
-        return await services.customer_reply(actor, ticket_id, decode_form(data, MessageIn).body, files)
+        reply = decode_form(data, MessageIn)
+        return await services.customer_reply(actor, ticket_id, reply.body, files, internal=reply.internal)
+    if action == "rate":
+        return await ratings.rate_ticket(actor, ticket_id, decode_form(data, RatingIn))
     return await services.close_ticket(actor, ticket_id)
+
+
+# --- the rating link of the "resolved" e-mail: open to anyone who has it --------------------------
+
+
+@get("/{token:str}", include_in_schema=False)
+async def rating_link_page(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+    try:
+        asked = await ratings.request_for_link(token)
+    except NotFound as gone:
+        return render(request, "tickets/rate.html", status_code=404, asked=None, gone=gettext(gone.message))
+    verdict = request.query_params.get("verdict")
+    return render(
+        request,
+        "tickets/rate.html",
+        asked=asked,
+        token=token,
+        values={"verdict": verdict if verdict in ("good", "bad") else "", "comment": ""},
+        errors={},
+        done=None,
+    )
+
+
+@post("/{token:str}", include_in_schema=False)
+async def rating_link_submit(
+    request: Request[Any, Any, Any], token: FromPath[str], data: Form
+) -> Response[Any]:
+    try:
+        asked = await ratings.request_for_link(token)
+    except NotFound as gone:
+        return render(request, "tickets/rate.html", status_code=404, asked=None, gone=gettext(gone.message))
+    values = {name: form_value(data, name) for name in ("verdict", "comment")}
+    try:
+        number = await ratings.rate_by_link(token, decode_form(data, RatingIn))
+    except InvalidInput as error:
+        return render(
+            request,
+            "tickets/rate.html",
+            status_code=422,
+            asked=asked,
+            token=token,
+            values=values,
+            errors=field_errors(error),
+            done=None,
+        )
+    except NotFound as gone:
+        return render(request, "tickets/rate.html", status_code=404, asked=None, gone=gettext(gone.message))
+    return render(
+        request, "tickets/rate.html", asked=asked, token=token, values=values, errors={}, done=number
+    )
 
 
 # --- staff -------------------------------------------------------------------------------------------
@@ -149,18 +220,32 @@ async def staff_queue_page(
     search: FromQuery[str | None] = None,
     priority: FromQuery[str | None] = None,
     show: FromQuery[str | None] = None,
+    assigned: FromQuery[str | None] = None,
+    company: FromQuery[str | None] = None,
 ) -> Template:
     """The queue, the most urgent first; searched and filtered by plain GET, or in place (htmx
     swaps only the list, so the search box keeps the focus as the person types)."""
-    chosen = {"search": (search or "").strip(), "priority": priority or "", "show": show or ""}
+    chosen = {
+        "search": (search or "").strip(),
+        "priority": priority or "",
+        "show": show or "",
+        "assigned": assigned or "",
+        "company": company if company and company.isdigit() and len(company) < 10 else "",
+    }
     tickets = await queries.staff_queue(
-        actor, search=chosen["search"], priority=chosen["priority"] or None, show=chosen["show"] or None
+        actor,
+        search=chosen["search"],
+        priority=chosen["priority"] or None,
+        show=chosen["show"] or None,
+        assigned=chosen["assigned"] or None,
+        company=int(chosen["company"]) if chosen["company"] else None,
     )
     return render(
         request,
         "tickets/partials/_staff_queue.html" if is_htmx(request) else "tickets/staff_queue.html",
         tickets=tickets,
         sizes=await queries.staff_queue_sizes(actor),
+        companies=await queries.queue_companies(actor),
         priorities=list(Priority),
         filtered=any(chosen.values()),
         soon_minutes=SOON_MINUTES,
@@ -170,23 +255,73 @@ async def staff_queue_page(
 
 
 async def _staff_ticket_context(actor: Actor, ticket_id: int) -> dict[str, Any]:
+    ticket = await queries.get_ticket(actor, ticket_id)
     return {
-        "ticket": await queries.get_ticket(actor, ticket_id),
+        "ticket": ticket,
         "services": await catalog.list_services(),
+        "staff_members": await accounts.list_staff(),
+        "canned_replies": await canned.list_replies(actor),
+        "time": await ticket_time.time_logs(actor, ticket_id),
+        "merge_targets": await queries.merge_targets(actor, ticket),
+        "history": await audit_reading.describe(await audit.ticket_history(actor, ticket_id)),
         **STAFF_LABELS,
     }
 
 
+async def _filled(actor: Actor, ticket_id: int, canned_id: str | None) -> tuple[str | None, str | None]:
+    """A canned reply filled in for the ticket, or why it could not be (it was removed meanwhile)."""
+    if not canned_id:
+        return None, None
+    if not canned_id.isdigit() or len(canned_id) > 9:
+        return None, gettext(canned.NOT_FOUND)
+    try:
+        return (await canned.fill_for_ticket(actor, int(canned_id), ticket_id)).body, None
+    except NotFound as error:
+        return None, gettext(error.message)
+
+
 @get("/{ticket_id:int}", include_in_schema=False)
 async def staff_ticket_page(
-    request: Request[Any, Any, Any], actor: CurrentActor, ticket_id: RowId
+    request: Request[Any, Any, Any],
+    actor: CurrentActor,
+    ticket_id: RowId,
+    canned_reply: FromQuery[str | None] = None,
 ) -> Template:
+    """The ticket with everything staff do on it. ``canned_reply``: the reply box comes filled with
+    that canned reply (the picker's plain GET, for a browser without JavaScript)."""
+    filled, problem = await _filled(actor, ticket_id, canned_reply)
     return render(
         request,
         "tickets/staff_ticket.html",
-        message=None,
+        message=problem,
+        failed=problem is not None,
         errors={},
+        form={"body": filled} if filled is not None else None,
+        prefilled=filled is not None,
+        chosen_canned=canned_reply or "",
         **await _staff_ticket_context(actor, ticket_id),
+    )
+
+
+@get("/{ticket_id:int}/canned", include_in_schema=False)
+async def staff_canned_fill(
+    request: Request[Any, Any, Any],
+    actor: CurrentActor,
+    ticket_id: RowId,
+    canned_reply: FromQuery[str | None] = None,
+) -> Response[Any]:
+    """For htmx: the reply box alone, filled with the chosen canned reply; a plain request gets
+    the whole page with it."""
+    if not is_htmx(request):
+        return see_other(f"/staff/tickets/{ticket_id}?{urlencode({'canned_reply': canned_reply or ''})}")
+    await queries.get_ticket(actor, ticket_id)
+    filled, problem = await _filled(actor, ticket_id, canned_reply)
+    return render(
+        request,
+        "tickets/partials/_reply_body.html",
+        form={"body": filled or ""},
+        prefilled=filled is not None,
+        errors={"body": problem} if problem else {},
     )
 
 
@@ -198,7 +333,10 @@ async def staff_ticket_action(
     if action not in _STAFF_DONE:
         raise NotFound(N_("There is nothing at this address."))
     files = received_files(request)
-    _, outcome = await attempt(_staff_use_case(actor, ticket_id, action, data, files), _STAFF_DONE[action])
+    done = _STAFF_DONE[action]
+    if action == "reply" and _is_note(data):
+        done = N_("The internal note has been added.")
+    _, outcome = await attempt(_staff_use_case(actor, ticket_id, action, data, files), done)
     return respond(
         request,
         outcome,
@@ -210,8 +348,14 @@ async def staff_ticket_action(
     )
 
 
-_STAFF_DONE: dict[str, str | Callable[[TicketOut], str]] = {
+_STAFF_DONE: dict[str, str | Callable[[Any], str]] = {
     "reply": N_("The answer has been sent."),
+    "take": N_("The ticket is yours."),
+    "assign": N_("The assignment has been saved."),
+    "merge": lambda merged: gettext(
+        N_("The ticket has been merged into %(number)s."), number=merged.merged_into_number
+    ),
+    "time": N_("The time has been logged."),
     "resolve": N_("The ticket is resolved."),
     "convert": lambda converted: gettext(
         N_("Order %(number)s has been created."), number=converted.order_number
@@ -219,15 +363,35 @@ _STAFF_DONE: dict[str, str | Callable[[TicketOut], str]] = {
 }
 
 
+def _is_note(data: dict[str, Any]) -> bool:
+    try:
+        return decode_form(data, StaffMessageIn).internal
+    except InvalidInput:
+        return False  # the use case reports what is wrong with the form
+
+
 async def _staff_use_case(
     actor: Actor, ticket_id: int, action: str, data: dict[str, Any], files: list[IncomingFile]
-) -> TicketOut:
+) -> Any:
     """The form, read into the Struct the staff API takes for the same action."""
     if action == "reply":
         answer = decode_form(data, StaffMessageIn)
         return await services.staff_reply(
-            actor, ticket_id, answer.body, wait_for_customer=answer.wait_for_customer, files=files
+            actor,
+            ticket_id,
+            answer.body,
+            wait_for_customer=answer.wait_for_customer,
+            internal=answer.internal,
+            files=files,
         )
+    if action == "take":
+        return await assignment.take(actor, ticket_id)
+    if action == "assign":
+        return await assignment.assign(actor, ticket_id, decode_form(data, AssignIn).user_id)
+    if action == "merge":
+        return await merge.merge_ticket(actor, ticket_id, decode_form(data, MergeIn).target_number)
+    if action == "time":
+        return await ticket_time.log_time(actor, ticket_id, decode_form(data, TimeLogIn))
     if action == "resolve":
         return await services.resolve_ticket(actor, ticket_id, decode_form(data, ResolveIn).body)
     return await services.convert_to_order(actor, ticket_id, decode_form(data, ConvertIn))
@@ -244,9 +408,10 @@ router = Router(
         ),
         Router(
             path="/staff/tickets",
-            route_handlers=[staff_queue_page, staff_ticket_page, staff_ticket_action],
+            route_handlers=[staff_queue_page, staff_ticket_page, staff_canned_fill, staff_ticket_action],
             guards=[guards.staff],
             dependencies=ACTOR,
         ),
+        Router(path="/ticket-rating", route_handlers=[rating_link_page, rating_link_submit]),
     ],
 )

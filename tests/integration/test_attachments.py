@@ -473,3 +473,30 @@ async def test_add_to_message_takes_sync_and_async_chunks_and_refuses_as_uploads
                 message_id, [IncomingFile(name="big.bin", chunks=streamed([b"x" * 2000] * 2))]
             )
     assert await counts() == before
+
+
+async def test_the_files_of_an_internal_note_are_the_support_teams_only(anonymous, app, hotline) -> None:
+    """A note's file is listed for staff, and for the customer nowhere: not in the ticket, not in
+    its file list, not by its address, not as a preview, not on the page."""
+    await alc_customer(anonymous, app)
+    ticket_id = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()["id"]
+    async with signed_in_staff(app) as staff:
+        noted = await staff.post(
+            f"/api/v1/staff/tickets/{ticket_id}/messages",
+            data={"body": "Zákazník má starou licenci.", "internal": "true"},
+            files=[("files", ("licence-interni.png", png(), "image/png"))],
+        )
+        assert noted.status_code == 201, noted.text
+        (note,) = [m for m in noted.json()["messages"] if m["internal"]]
+        (file,) = note["attachments"]
+        assert (await staff.get(file["url"])).status_code == 200
+        assert [a["name"] for a in (await staff.get(f"/api/v1/tickets/{ticket_id}/attachments")).json()] == [
+            "licence-interni.png"
+        ]
+    seen = (await anonymous.get(f"/api/v1/tickets/{ticket_id}")).json()
+    assert all(not m["attachments"] for m in seen["messages"])
+    assert (await anonymous.get(f"/api/v1/tickets/{ticket_id}/attachments")).json() == []
+    assert (await anonymous.get(f"/api/v1/attachments/{file['id']}")).status_code == 404
+    assert (await anonymous.get(f"/attachments/{file['id']}")).status_code == 404
+    assert (await anonymous.get(f"/attachments/{file['id']}/preview")).status_code == 404
+    assert "licence-interni" not in (await anonymous.get(f"/tickets/{ticket_id}")).text

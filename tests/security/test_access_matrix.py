@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from backend.accounts.tables import Company, PortalUser
+from backend.canned.tables import CannedReply
 from backend.credit.tables import CreditAccount
 from backend.demo import DEMO_PASSWORD, load_demo_data
 from backend.mailin.tables import InboundMail
@@ -57,6 +58,10 @@ MANUAL = {"company_id": 1, "lines": []}
 BOOK = f"since={date.today().replace(day=1).isoformat()}&until={date.today().isoformat()}"
 FILE_MAIL = {"ticket": "HD-2000-00001", "author": "0"}
 REGISTERED_ICO = {"ico": "27788644"}
+NOBODY = {"user_id": None}
+NO_TARGET = {"target_number": "HD-1999-00001"}
+GOOD = {"verdict": "good"}
+EMPTY_REPLY = {"title": "", "body_cs": ""}
 
 # (what, method, path, JSON body or form, expected per role in ROLES order)
 # fmt: off
@@ -101,6 +106,27 @@ API: list[tuple[str, str, str, Any, str]] = [
     ("A's ticket (staff)", "GET", "/api/v1/staff/tickets/{ticket_a}", None, "401 403 403 403 ok ok"),
     ("answer A's ticket", "POST", "/api/v1/staff/tickets/{ticket_a}/messages", MESSAGE,
                                                                            "401 403 403 403 ok ok"),
+    ("rate A's ticket", "POST", "/api/v1/tickets/{ticket_a}/rating", GOOD, "401 pass pass 404 403 403"),
+    ("take A's ticket", "POST", "/api/v1/staff/tickets/{ticket_a}/take", None, "401 403 403 403 ok ok"),
+    ("assign A's ticket", "POST", "/api/v1/staff/tickets/{ticket_a}/assignee", NOBODY,
+                                                                           "401 403 403 403 ok ok"),
+    ("merge A's ticket", "POST", "/api/v1/staff/tickets/{ticket_a}/merge", NO_TARGET,
+                                                                           "401 403 403 403 pass pass"),
+    ("A's ticket time", "GET", "/api/v1/staff/tickets/{ticket_a}/time-logs", None,
+                                                                           "401 403 403 403 ok ok"),
+    ("log time on A's ticket", "POST", "/api/v1/staff/tickets/{ticket_a}/time-logs", NO_WORK,
+                                                                           "401 403 403 403 pass pass"),
+    # canned replies
+    ("canned replies", "GET", "/api/v1/staff/canned-replies", None,       "401 403 403 403 ok ok"),
+    ("a canned reply", "GET", "/api/v1/staff/canned-replies/{canned}", None, "401 403 403 403 ok ok"),
+    ("fill a canned reply", "GET", "/api/v1/staff/canned-replies/{canned}/filled/{ticket_a}", None,
+                                                                           "401 403 403 403 ok ok"),
+    ("add a canned reply", "POST", "/api/v1/staff/canned-replies", EMPTY_REPLY,
+                                                                           "401 403 403 403 403 pass"),
+    ("edit a canned reply", "PUT", "/api/v1/staff/canned-replies/{canned}", EMPTY_REPLY,
+                                                                           "401 403 403 403 403 pass"),
+    ("remove a canned reply", "DELETE", "/api/v1/staff/canned-replies/{canned_removable}", None,
+                                                                           "401 403 403 403 403 ok"),
     # credit
     ("own credit", "GET", "/api/v1/credit", None,                          "401 ok ok ok 403 403"),
     ("low-credit threshold", "PUT", "/api/v1/credit/threshold", THRESHOLD, "401 403 ok ok 403 403"),
@@ -145,6 +171,9 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("A's file", "GET", "/attachments/{attachment_a}", None,               "login ok ok 404 ok ok"),
     ("A's image preview", "GET", "/attachments/{attachment_a}/preview", None,
                                                                            "login ok ok 404 ok ok"),
+    ("rate A's ticket", "POST", "/tickets/{ticket_a}/rate", GOOD,          "login pass pass 404 403 403"),
+    ("a rating link", "GET", "/ticket-rating/not-a-token", None,           "404 404 404 404 404 404"),
+    ("rate by a link", "POST", "/ticket-rating/not-a-token", GOOD,         "404 404 404 404 404 404"),
     ("credit", "GET", "/credit", None,                                     "login ok ok ok 403 403"),
     ("entitlements", "GET", "/entitlements", None,                         "login ok ok ok 403 403"),
     ("staff home", "GET", "/staff", None,                                  "login 403 403 403 ok ok"),
@@ -153,6 +182,14 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("approve A's order", "POST", "/staff/orders/{order_a}/approve", NOTE, "login 403 403 403 pass pass"),
     ("ticket queue", "GET", "/staff/tickets", None,                        "login 403 403 403 ok ok"),
     ("A's ticket (staff)", "GET", "/staff/tickets/{ticket_a}", None,       "login 403 403 403 ok ok"),
+    ("take A's ticket", "POST", "/staff/tickets/{ticket_a}/take", NOTE,    "login 403 403 403 pass pass"),
+    ("log time on A's ticket", "POST", "/staff/tickets/{ticket_a}/time", NO_WORK,
+                                                                           "login 403 403 403 pass pass"),
+    ("canned reply picker", "GET", "/staff/tickets/{ticket_a}/canned?canned_reply={canned}", None,
+                                                                           "login 403 403 403 pass pass"),
+    ("canned replies", "GET", "/staff/canned-replies", None,              "login 403 403 403 403 ok"),
+    ("a canned reply", "GET", "/staff/canned-replies/{canned}", None,     "login 403 403 403 403 ok"),
+    ("add a canned reply", "POST", "/staff/canned-replies", EMPTY_REPLY,  "login 403 403 403 403 pass"),
     ("credit admin", "GET", "/staff/credit", None,                         "login 403 403 403 403 ok"),
     ("plan admin", "GET", "/staff/plans", None,                            "login 403 403 403 403 ok"),
     ("audit log", "GET", "/staff/audit", None,                             "login 403 403 403 403 ok"),
@@ -199,6 +236,8 @@ async def world(app, stack: AsyncExitStack) -> tuple[dict[str, Any], dict[str, A
     ids["manager_a"] = manager["id"]
     order = await ServiceOrder.select(ServiceOrder.id).where(ServiceOrder.company == ids["company_a"]).first()
     ids["order_a"] = order["id"]
+    canned = await CannedReply.select(CannedReply.id).order_by(CannedReply.id)
+    ids["canned"], ids["canned_removable"] = canned[0]["id"], canned[-1]["id"]
 
     clients: dict[str, Any] = {}
     for role in ROLES:

@@ -1,0 +1,137 @@
+"""The team's forms on the staff ticket page, the canned-reply admin page and the rating forms
+read into the API's Structs: the same bad value gets the API's message, inline, in both languages."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from backend.canned.tables import CannedReply
+from backend.tickets.tables import Ticket, TicketMessage, TicketRating, TicketTime
+from tests.helpers import load_catalogue, register, signed_in_staff
+from tests.integration.test_tickets import give_alc, ticket
+from tests.web.test_ticket_forms import HTMX, PRODUCT, speak
+
+pytestmark = pytest.mark.db
+
+
+def inline_error(page: str, field: str) -> str:
+    found = re.search(rf'<small id="{field}-error" class="field-error"[^>]*>(.*?)</small>', page, re.S)
+    assert found, f"no error slot for {field}"
+    return html.unescape(found.group(1)).strip()
+
+
+async def opened(anonymous, app) -> tuple[dict, int]:
+    await load_catalogue()
+    me = await register(anonymous, language="en", full_name="Karel Zákazník")
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        await give_alc(admin, me["company"]["id"])
+    created = await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))
+    assert created.status_code == 201, created.text
+    return me, created.json()["id"]
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+async def test_an_internal_note_from_the_page_is_marked_and_stays_with_the_team(
+    anonymous, app, language
+) -> None:
+    _, tid = await opened(anonymous, app)
+    async with signed_in_staff(app, language=language) as staff:
+        posted = await staff.post(
+            f"/staff/tickets/{tid}/reply", data={"body": "Jen pro tým.", "internal": "on"}
+        )
+        assert posted.status_code == 303
+        fragment = await staff.post(
+            f"/staff/tickets/{tid}/reply", data={"body": "Druhá poznámka.", "internal": "on"}, headers=HTMX
+        )
+        assert fragment.status_code == 200 and fragment.text.startswith('<article id="ticket-panel">')
+        assert fragment.text.count('class="internal-note"') == 2
+        assert (
+            "Interní poznámka byla přidána." if language == "cs" else "The internal note has been added."
+        ) in (fragment.text)
+        # an empty note: the API's message, inline, and the note tab still chosen
+        empty = await staff.post(f"/staff/tickets/{tid}/reply", data={"body": " ", "internal": "on"})
+        api = await staff.post(f"/api/v1/staff/tickets/{tid}/messages", json={"body": " ", "internal": True})
+        assert empty.status_code == 422 and api.status_code == 422
+        assert inline_error(empty.text, "body") == api.json()["errors"]["body"]
+        assert 'value="on" checked' in empty.text
+    assert await TicketMessage.count().where(TicketMessage.internal == True) == 2  # noqa: E712
+    assert (await Ticket.select(Ticket.status).first())["status"] == "new"
+    page = await anonymous.get(f"/tickets/{tid}")
+    assert "Jen pro tým." not in page.text and "Druhá poznámka." not in page.text
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+async def test_time_merge_and_assignment_forms_say_what_the_api_says(anonymous, app, language) -> None:
+    me, tid = await opened(anonymous, app)
+    async with signed_in_staff(app, language=language) as staff:
+        await speak(staff, language)
+        page = await staff.post(f"/staff/tickets/{tid}/time", data={"minutes": "0", "note": "x"})
+        api = await staff.post(f"/api/v1/staff/tickets/{tid}/time-logs", json={"minutes": 0, "note": "x"})
+        assert page.status_code == 422 and api.status_code == 422
+        assert inline_error(page.text, "minutes") == api.json()["errors"]["minutes"]
+        words = await staff.post(f"/staff/tickets/{tid}/time", data={"minutes": "hodina"})
+        assert words.status_code == 422 and inline_error(words.text, "minutes")
+        assert await TicketTime.count() == 0
+        logged = await staff.post(f"/staff/tickets/{tid}/time", data={"minutes": "1 20", "note": "Rozbor"})
+        assert logged.status_code == 303
+        assert (await TicketTime.select(TicketTime.minutes).first())["minutes"] == 120
+
+        page = await staff.post(f"/staff/tickets/{tid}/merge", data={"target_number": "HD-1999-00009"})
+        api = await staff.post(f"/api/v1/staff/tickets/{tid}/merge", json={"target_number": "HD-1999-00009"})
+        assert page.status_code == 422 and api.status_code == 422
+        assert inline_error(page.text, "target_number") == api.json()["errors"]["target_number"]
+        assert 'value="HD-1999-00009"' in page.text
+
+        page = await staff.post(f"/staff/tickets/{tid}/assign", data={"user_id": str(me["user"]["id"])})
+        api = await staff.post(f"/api/v1/staff/tickets/{tid}/assignee", json={"user_id": me["user"]["id"]})
+        assert (
+            page.status_code == 422 and inline_error(page.text, "user_id") == api.json()["errors"]["user_id"]
+        )
+        taken = await staff.post(f"/staff/tickets/{tid}/take", data={}, headers=HTMX)
+        assert taken.status_code == 200 and "Jana Technická" in taken.text
+        nobody = await staff.post(f"/staff/tickets/{tid}/assign", data={"user_id": ""})
+        assert nobody.status_code == 303
+    assert (await Ticket.select(Ticket.assignee).first())["assignee"] is None
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+async def test_the_canned_reply_admin_page_marks_an_unknown_placeholder(anonymous, app, language) -> None:
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True, language=language) as admin:
+        fields = {"title": "Pozdrav", "body_cs": "Dobrý den {jmeno}", "body_en": ""}
+        page = await admin.post("/staff/canned-replies", data=fields)
+        api = await admin.post("/api/v1/staff/canned-replies", json=fields)
+        assert page.status_code == 422 and api.status_code == 422
+        assert inline_error(page.text, "body_cs") == api.json()["errors"]["body_cs"]
+        assert "{jmeno}" in inline_error(page.text, "body_cs")
+        assert 'value="Pozdrav"' in page.text and "Dobrý den {jmeno}</textarea>" in page.text
+        assert await CannedReply.count() == 0
+        saved = await admin.post(
+            "/staff/canned-replies", data={**fields, "body_cs": "Dobrý den, {customer_name}"}
+        )
+        assert saved.status_code == 303
+        reply_id = (await CannedReply.select(CannedReply.id).first())["id"]
+        edit = await admin.get(f"/staff/canned-replies/{reply_id}")
+        assert edit.status_code == 200 and "Dobrý den, {customer_name}</textarea>" in edit.text
+        changed = await admin.post(f"/staff/canned-replies/{reply_id}", data={"title": "", "body_cs": "x"})
+        assert changed.status_code == 422 and inline_error(changed.text, "title")
+        removed = await admin.post(f"/staff/canned-replies/{reply_id}/delete", data={})
+        assert removed.status_code == 303 and await CannedReply.count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+async def test_the_rating_form_without_a_choice_says_so_inline(anonymous, app, language) -> None:
+    _, tid = await opened(anonymous, app)
+    await speak(anonymous, language)
+    async with signed_in_staff(app) as staff:
+        await staff.post(f"/api/v1/staff/tickets/{tid}/resolve", json={"body": "Hotovo."})
+    page = await anonymous.post(f"/tickets/{tid}/rate", data={"comment": "Nevím"})
+    api = await anonymous.post(f"/api/v1/tickets/{tid}/rating", json={"comment": "Nevím"})
+    assert page.status_code == 422 and api.status_code in (400, 422)
+    assert inline_error(page.text, "verdict") == api.json()["errors"]["verdict"]
+    assert "Nevím</textarea>" in page.text
+    rated = await anonymous.post(f"/tickets/{tid}/rate", data={"verdict": "good"}, headers=HTMX)
+    assert rated.status_code == 200 and 'id="ticket-rating"' in rated.text
+    assert (await TicketRating.select(TicketRating.good).first())["good"] is True
