@@ -454,3 +454,31 @@ async def test_the_served_app_reads_the_mailbox_on_its_own(anonymous, app, plans
             await asyncio.sleep(0.1)
     assert (await InboundMail.select(InboundMail.status).first())["status"] == "filed"
     assert imap.flags() == [(b"$PortalFiled",)]
+
+
+async def test_a_reply_to_a_merged_ticket_goes_where_the_team_carries_on(
+    anonymous, app, plans, smtp, imap
+) -> None:
+    """A merged duplicate is closed; its customer answering its old e-mail expects to be heard:
+    the reply lands in the ticket it was merged into (and reopens nothing it should not)."""
+    me, duplicate_id = await customer_with_ticket(anonymous, app)
+    answer = await ticket_answer(smtp, me["user"]["email"])
+    second = await anonymous.post(
+        "/api/v1/tickets", json={"subject": "CATIA zase padá", "description": "Totéž.", "priority": "high"}
+    )
+    target = second.json()
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        merged = await admin.post(
+            f"/api/v1/staff/tickets/{duplicate_id}/merge", json={"target_number": target["number"]}
+        )
+        assert merged.status_code == 200, merged.text
+    imap.deliver(mail(me["user"]["email"], answer["Reply-To"], "Posílám log k pádu.").as_bytes())
+
+    assert (await fetch_mail()).statuses == ["filed"]
+
+    recorded = await InboundMail.select().first()
+    assert recorded["ticket"] == target["id"]
+    into = [r["body"] for r in await TicketMessage.select().where(TicketMessage.ticket == target["id"])]
+    assert into[-1] == "Posílám log k pádu."
+    duplicate = await Ticket.select(Ticket.status).where(Ticket.id == duplicate_id).first()
+    assert duplicate["status"] == "closed"
