@@ -106,6 +106,33 @@ async def test_staff_admin_marks_paid_in_place_and_wrong_amounts_are_inline(app,
     assert "Nothing is left to pay" in (await anonymous.get(f"/invoices/{invoice_id}")).text
 
 
+async def test_after_a_payment_or_credit_note_the_forms_come_back_fresh(app, invoiced) -> None:
+    """A booked amount does not stay in the field (a second click would book it again): the
+    field then offers what is left, written the Czech way; the credit note form is empty again."""
+    invoice_id = invoiced["invoice_id"]
+    cs = HTMX
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True, language="cs") as admin:
+        part = await admin.post(
+            f"/staff/invoices/{invoice_id}/payments",
+            data={"amount": "1 234,56", "paid_on": "", "note": "první splátka"},
+            headers=cs,
+        )
+        assert part.status_code == 200, part.text
+        assert 'value="9 292,44"' in part.text and "1 234,56" not in part.text
+        assert 'name="note" maxlength="500" value=""' in part.text
+        credited = await admin.post(
+            f"/staff/invoices/{invoice_id}/credit-notes",
+            data={"scope": "lines", "line-1-quantity": "1", "reason": "Jedna instalace se nekonala"},
+            headers=cs,
+        )
+        assert credited.status_code == 200, credited.text
+        assert 'value="1"' not in credited.text and "Jedna instalace se nekonala" not in credited.text
+        assert 'value="lines" checked' not in credited.text
+        # what is left after the credit note: 10 527,00 − 1 234,56 − 3 509,00
+        assert 'value="5 783,44"' in credited.text
+    assert await InvoicePayment.count() == 1
+
+
 async def test_credit_note_form_whole_or_chosen_lines(app, invoiced) -> None:
     invoice_id = invoiced["invoice_id"]
     async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
