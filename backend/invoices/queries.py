@@ -118,6 +118,7 @@ def _summary(row: Row, balance: Balance, on: date) -> InvoiceSummary:
         currency="CZK",
         source_kind=row["source_kind"],
         source_id=row["source_id"],
+        overpaid=balance.overpaid if kind is Kind.INVOICE else 0,
     )
 
 
@@ -292,10 +293,11 @@ async def get_invoice(actor: Actor, invoice_id: int) -> InvoiceOut:
 
 
 async def receivables(actor: Actor) -> ReceivablesOut:
-    """What is owed: per company, what is left to pay and not yet due, and what is overdue."""
+    """What is owed: per company, what is left to pay and not yet due, what is overdue, and what
+    we owe back (paid beyond what a later credit note left to pay)."""
     actor.require_staff_admin()
     rows = await Invoice.select(*_columns()).where(
-        (Invoice.kind == Kind.INVOICE.value) & WhereRaw(f"{LEFT_SQL} > 0")
+        (Invoice.kind == Kind.INVOICE.value) & WhereRaw(f"{LEFT_SQL} <> 0")
     )
     by_company: dict[int, CompanyReceivables] = {}
     for item in await _summaries(rows):
@@ -303,6 +305,9 @@ async def receivables(actor: Actor) -> ReceivablesOut:
             item.company.id,
             CompanyReceivables(company=item.company, invoices=0, due=0, overdue=0, oldest_due_on=None),
         )
+        if item.overpaid:
+            entry.to_refund += item.overpaid
+            continue
         entry.invoices += 1
         if item.status == Status.OVERDUE:
             entry.overdue += item.left_to_pay
@@ -310,8 +315,9 @@ async def receivables(actor: Actor) -> ReceivablesOut:
             entry.due += item.left_to_pay
         if entry.oldest_due_on is None or item.due_on < entry.oldest_due_on:
             entry.oldest_due_on = item.due_on
-    companies = sorted(by_company.values(), key=lambda c: (-c.overdue, -c.due, c.company.name))
+    companies = sorted(by_company.values(), key=lambda c: (-c.overdue, -c.due, -c.to_refund, c.company.name))
     return ReceivablesOut(
+        to_refund=sum(c.to_refund for c in companies),
         due=sum(c.due for c in companies),
         overdue=sum(c.overdue for c in companies),
         invoices=sum(c.invoices for c in companies),

@@ -254,6 +254,39 @@ async def test_receivables_in_the_reports_and_the_invoice_book_export(app, invoi
         assert (await staff.get(f"/staff/invoices/book/csv?since={since}&until={until}")).status_code == 403
 
 
+async def test_a_credit_note_after_full_payment_shows_what_is_to_be_refunded(
+    app, anonymous, invoiced
+) -> None:
+    from datetime import date
+
+    invoice_id = invoiced["invoice_id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        paid = await admin.post(f"/staff/invoices/{invoice_id}/payments", data={"amount": "10 527"})
+        assert paid.status_code == 303
+        credited = await admin.post(
+            f"/staff/invoices/{invoice_id}/credit-notes",
+            data={"scope": "lines", "line-1-quantity": "1", "reason": "Jedna instalace se nekonala"},
+        )
+        assert credited.status_code == 303
+        staff_page = plain((await admin.get(f"/staff/invoices/{invoice_id}")).text)
+        assert "Overpaid: CZK 3,509.00 to refund" in staff_page and "invoice-overpaid" in staff_page
+        report = plain((await admin.get("/staff/reports")).text)
+        assert "Overpaid, to refund" in report and "CZK 3,509.00" in report
+        today = date.today().isoformat()
+        book = (await admin.get(f"/staff/invoices/book/csv?since={today}&until={today}")).content
+        rows = book.decode("utf-8-sig").strip().splitlines()
+        assert "Overpaid, to refund (CZK)" in rows[0]
+        (row,) = [row for row in rows if row.startswith(invoiced["order"]["invoice_number"])]
+        assert ";10527,00;0,00;3509,00;Overpaid;" in row
+    api = (await anonymous.get(f"/api/v1/invoices/{invoice_id}")).json()
+    assert api["status"] == "overpaid" and api["overpaid"] == 350_900 and api["left_to_pay"] == 0
+    customer = plain((await anonymous.get(f"/invoices/{invoice_id}")).text)
+    assert "Overpaid: CZK 3,509.00 to refund" in customer and "Nothing is left to pay" not in customer
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True, language="cs") as admin:
+        czech = plain((await admin.get(f"/staff/invoices/{invoice_id}")).text)
+        assert "Přeplatek k vrácení 3 509,00 Kč" in czech
+
+
 async def test_the_quote_form_fixes_the_price_of_time_work(anonymous, app, plans) -> None:
     from datetime import date, timedelta
 
