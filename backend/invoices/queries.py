@@ -54,7 +54,11 @@ FILTER_LABELS = {
 
 
 def _columns() -> tuple[Any, ...]:
-    return (*Invoice.all_columns(), Invoice.company.name.as_alias("company_name"))
+    return (
+        *Invoice.all_columns(),
+        Invoice.company.name.as_alias("company_name"),
+        Invoice.original.number.as_alias("original_number"),
+    )
 
 
 def visible_to(actor: Actor, query: Select) -> Select:
@@ -119,6 +123,7 @@ def _summary(row: Row, balance: Balance, on: date) -> InvoiceSummary:
         source_kind=row["source_kind"],
         source_id=row["source_id"],
         overpaid=balance.overpaid if kind is Kind.INVOICE else 0,
+        original_number=row.get("original_number"),
     )
 
 
@@ -150,8 +155,22 @@ async def list_invoices(
     if terms := search_terms(search):
         query = query.where(matching((Invoice.number, Invoice.company.name), terms))
     if cursor:
-        query = query.where(Invoice.id < decode_cursor("i", cursor))
-    rows = await query.order_by(Invoice.id, ascending=False).limit(size + 1)
+        # newest first by the issue date, then the number: the cursor names the last row shown
+        last = (
+            await Invoice.select(Invoice.issued_on, Invoice.number)
+            .where(Invoice.id == decode_cursor("i", cursor))
+            .first()
+        )
+        if last is not None:
+            query = query.where(
+                (Invoice.issued_on < last["issued_on"])
+                | ((Invoice.issued_on == last["issued_on"]) & (Invoice.number < last["number"]))
+            )
+    rows = (
+        await query.order_by(Invoice.issued_on, ascending=False)
+        .order_by(Invoice.number, ascending=False)
+        .limit(size + 1)
+    )
     more = len(rows) > size
     rows = rows[:size]
     return InvoicePage(
@@ -173,7 +192,8 @@ async def of_company(company_id: int, limit: int = 20) -> list[InvoiceSummary]:
     rows = (
         await Invoice.select(*_columns())
         .where(Invoice.company == company_id)
-        .order_by(Invoice.id, ascending=False)
+        .order_by(Invoice.issued_on, ascending=False)
+        .order_by(Invoice.number, ascending=False)
         .limit(limit)
     )
     return await _summaries(rows)

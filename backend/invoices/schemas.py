@@ -127,6 +127,7 @@ class InvoiceSummary(msgspec.Struct):
     source_kind: str
     source_id: int | None
     overpaid: int = 0  # paid beyond what credit notes left to pay: to be refunded
+    original_number: str | None = None  # a credit note's: the invoice it corrects
 
 
 class InvoiceOut(InvoiceSummary, kw_only=True):

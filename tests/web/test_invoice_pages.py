@@ -287,6 +287,54 @@ async def test_a_credit_note_after_full_payment_shows_what_is_to_be_refunded(
         assert "Přeplatek k vrácení 3 509,00 Kč" in czech
 
 
+async def test_lists_are_newest_first_by_issue_date_and_credit_notes_name_their_invoice(
+    app, anonymous, invoiced
+) -> None:
+    """An invoice issued later but dated earlier (a back-dated one) sorts by its date, not by
+    when its row was written; a credit note has a status of its own and says what it corrects."""
+    from datetime import UTC, datetime, timedelta
+
+    from backend.clock import acting_at
+
+    company_id = invoiced["me"]["company"]["id"]
+    order_number = invoiced["order"]["invoice_number"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        with acting_at(datetime.now(UTC) - timedelta(days=30)):
+            old = await admin.post(
+                "/api/v1/invoices",
+                json={
+                    "company_id": company_id,
+                    "lines": [{"description": "Stará práce", "quantity": 1, "unit_price": 100_000}],
+                },
+            )
+        assert old.status_code == 201, old.text
+        note = await admin.post(
+            f"/api/v1/invoices/{invoiced['invoice_id']}/credit-notes", json={"reason": "Storno"}
+        )
+        assert note.status_code == 201, note.text
+        # the same day: by number, descending (FA-… before DOD-…); the back-dated one (written
+        # last, the highest id) comes last
+        expected = [order_number, note.json()["number"], old.json()["number"]]
+        staff_list = plain((await admin.get("/staff/invoices")).text)
+        walked: list[str] = []
+        cursor = ""
+        while True:
+            page = (await admin.get(f"/api/v1/invoices?limit=1{cursor}")).json()
+            walked += [item["number"] for item in page["items"]]
+            if not page["next_cursor"]:
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+    assert walked == expected
+    positions = [staff_list.index(number) for number in expected]
+    assert positions == sorted(positions)
+    customer_list = plain((await anonymous.get("/invoices")).text)
+    positions = [customer_list.index(number) for number in expected]
+    assert positions == sorted(positions)
+    start = customer_list.index(expected[1])
+    row = customer_list[start : customer_list.index("</tr>", start)]
+    assert f"corrects {order_number}" in row and "invoice-issued" in row and "Credit note" in row
+
+
 async def test_the_quote_form_fixes_the_price_of_time_work(anonymous, app, plans) -> None:
     from datetime import date, timedelta
 
