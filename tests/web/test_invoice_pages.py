@@ -335,6 +335,19 @@ async def test_lists_are_newest_first_by_issue_date_and_credit_notes_name_their_
     assert f"corrects {order_number}" in row and "invoice-issued" in row and "Credit note" in row
 
 
+async def test_credit_note_hint_writes_quantities_the_pages_way(app, invoiced) -> None:
+    company_id = invoiced["me"]["company"]["id"]
+    line = {"description": "Konzultace", "quantity": "1.5", "unit": "hour", "unit_price": 165_000}
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True, language="cs") as admin:
+        issued = await admin.post("/api/v1/invoices", json={"company_id": company_id, "lines": [line]})
+        assert issued.status_code == 201, issued.text
+        czech = plain((await admin.get(f"/staff/invoices/{issued.json()['id']}")).text)
+        assert "(nejvýše 1,5 hodiny)" in czech and "1.5" not in czech
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        english = plain((await admin.get(f"/staff/invoices/{issued.json()['id']}")).text)
+        assert "(at most 1.5 hours)" in english
+
+
 async def test_the_quote_form_fixes_the_price_of_time_work(anonymous, app, plans) -> None:
     from datetime import date, timedelta
 
