@@ -187,6 +187,19 @@ async def unpaid_of(company_id: int) -> tuple[int, int]:
     return len(summaries), sum(item.left_to_pay for item in summaries)
 
 
+async def overdue_of(company_id: int) -> tuple[int, date | None]:
+    """What is left to pay on the company's overdue invoices, and the oldest of their due dates."""
+    on = today()
+    rows = await Invoice.select(*_columns()).where(
+        (Invoice.company == company_id)
+        & (Invoice.kind == Kind.INVOICE.value)
+        & (Invoice.due_on < on)
+        & WhereRaw(f"{LEFT_SQL} > 0")
+    )
+    summaries = await _summaries(rows)
+    return sum(item.left_to_pay for item in summaries), min((item.due_on for item in summaries), default=None)
+
+
 async def of_company(company_id: int, limit: int = 20) -> list[InvoiceSummary]:
     """The company's latest documents, for the staff company page."""
     rows = (

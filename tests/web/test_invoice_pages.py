@@ -71,6 +71,35 @@ async def test_dashboard_and_credit_page_link_the_invoices(anonymous, invoiced) 
     assert 'href="/invoices"' in (await anonymous.get("/credit")).text
 
 
+async def test_dashboard_says_in_red_what_is_overdue_and_since_when(app, anonymous, invoiced) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backend.clock import acting_at
+
+    before = plain((await anonymous.get("/dashboard")).text)
+    assert "overdue" not in before and "CZK 10,527.00 due" not in before  # the headline, once
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        with acting_at(datetime.now(UTC) - timedelta(days=30)):
+            old = await admin.post(
+                "/api/v1/invoices",
+                json={
+                    "company_id": invoiced["me"]["company"]["id"],
+                    "lines": [{"description": "Stará práce", "quantity": 1, "unit_price": 100_000}],
+                },
+            )
+        assert old.status_code == 201, old.text
+    due_on = old.json()["due_on"]
+    dashboard = plain((await anonymous.get("/dashboard")).text)
+    assert "CZK 11,737.00" in dashboard and "2 unpaid invoices" in dashboard
+    note = dashboard[dashboard.index('class="overdue-note"') :]
+    note = note[: note.index("</p>")]
+    assert 'href="/invoices?status=overdue"' in note and "CZK 1,210.00 is overdue" in note
+    from datetime import date
+
+    assert f"{date.fromisoformat(due_on):%b} {date.fromisoformat(due_on).day}" in note
+    assert dashboard.count("CZK 11,737.00") == 1
+
+
 async def test_another_company_sees_nothing(app, invoiced) -> None:
     async with make_client(app) as other:
         await register(other)
