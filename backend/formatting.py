@@ -106,11 +106,21 @@ def whole_crowns(halere: int) -> str:
 
 
 def amount_input(halere: int) -> str:
-    """Haléře as the value of an amount field, with the language's decimal mark and no grouping,
-    so it is easy to edit: `1650,00` / `1650.00` (backend.forms.parse_money reads either back)."""
-    return format_decimal(
-        to_decimal_czk(halere), format="0.00", locale=current_language(), group_separator=False
-    )
+    """Haléře as the value of an amount field, with the language's decimal mark: `1 650,00` in
+    Czech (thousands apart by a plain space, as Czech writes them), `1650.00` in English (a comma
+    there would be read as a decimal mark by a Czech eye; backend.forms.parse_money reads either)."""
+    language = current_language()
+    shown = format_decimal(to_decimal_czk(halere), format="0.00", locale=language, group_separator=False)
+    if language != "cs":
+        return shown
+    whole, fraction = shown.split(",")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.removeprefix("-")
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return f"{sign}{' '.join(groups)},{fraction}"
 
 
 UNIT_FORMS = {

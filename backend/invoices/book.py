@@ -36,6 +36,7 @@ def book_rows(documents: list[tuple[InvoiceSummary, InvoiceDocument]]) -> list[l
         gettext(N_("Total (CZK)")),
         gettext(N_("Paid (CZK)")),
         gettext(N_("Left to pay (CZK)")),
+        gettext(N_("Overpaid, to refund (CZK)")),
         gettext(N_("Status")),
         gettext(N_("Corrects")),
     ]
@@ -60,6 +61,7 @@ def book_rows(documents: list[tuple[InvoiceSummary, InvoiceDocument]]) -> list[l
             Crowns(item.total),
             Crowns(item.paid),
             Crowns(item.left_to_pay),
+            Crowns(item.overpaid),
             gettext(STATUS_LABELS[Status(item.status)]) if item.kind == Kind.INVOICE else "",
             document.original_number or "",
         ]

@@ -86,7 +86,7 @@ class InvoiceDocument(msgspec.Struct, frozen=True, kw_only=True):
     issued_on: date
     taxable_supply_on: date  # DUZP
     due_on: date
-    variable_symbol: str  # digits only, at most 10 (the number's digits)
+    variable_symbol: str  # digits only, at most 10: an invoice's number's; a credit note's original's
     payment_method: str  # "bank_transfer"
     supplier: Party
     customer: Party

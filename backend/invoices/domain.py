@@ -55,6 +55,7 @@ class Status(enum.StrEnum):
     PAID = "paid"
     OVERDUE = "overdue"  # due date passed (Prague), not fully paid
     CREDITED = "credited"  # taken back in full by credit notes
+    OVERPAID = "overpaid"  # more was paid than is owed after credit notes: to be refunded
 
 
 STATUS_LABELS = {
@@ -63,6 +64,7 @@ STATUS_LABELS = {
     Status.PAID: N_("Paid"),
     Status.OVERDUE: N_("Overdue"),
     Status.CREDITED: N_("Credited"),
+    Status.OVERPAID: N_("Overpaid"),
 }
 KIND_LABELS = {Kind.INVOICE: N_("Invoice"), Kind.CREDIT_NOTE: N_("Credit note")}
 SOURCE_LABELS = {
@@ -143,13 +145,21 @@ class Balance:
     def left(self) -> int:
         return max(self.total - self.credited - self.paid, 0)
 
+    @property
+    def overpaid(self) -> int:
+        """What was paid beyond what is owed once credit notes took their part: owed back."""
+        return max(self.paid - (self.total - self.credited), 0)
+
 
 def status_of(kind: Kind, balance: Balance, due_on: date, today: date) -> Status:
     """What a person sees: a credit note is simply issued; an invoice is paid once what is left
     after payments and credit notes is nothing, overdue after its due date (Prague) while any is
-    left, partly paid while some was paid."""
+    left, partly paid while some was paid; overpaid when a credit note came after the payments
+    and some of the money is to be given back."""
     if kind is Kind.CREDIT_NOTE:
         return Status.ISSUED
+    if balance.overpaid > 0:
+        return Status.OVERPAID
     if balance.left == 0:
         return Status.CREDITED if balance.paid == 0 and balance.credited > 0 else Status.PAID
     if due_on < today:

@@ -44,6 +44,7 @@ class Original:
     number: str
     issued_on: date
     credited_lines: list[list[int]]
+    variable_symbol: str  # a credit note is paid (refunded) under the invoice's symbol
 
 
 def supplier() -> Party:
@@ -130,7 +131,9 @@ async def issue(
         issued_on=issued_on,
         taxable_supply_on=taxable_supply_on,
         due_on=domain.due_date(issued_on, settings.invoice_due_days),
-        variable_symbol=domain.variable_symbol(number),
+        # a refund must match the invoice it corrects; the credit note's own digits would repeat
+        # an unrelated invoice's symbol (DOD-2026-00001 and FA-2026-00001)
+        variable_symbol=original.variable_symbol if original else domain.variable_symbol(number),
         payment_method="bank_transfer",
         supplier=supplier(),
         customer=await customer_of(company_id),

@@ -54,7 +54,11 @@ FILTER_LABELS = {
 
 
 def _columns() -> tuple[Any, ...]:
-    return (*Invoice.all_columns(), Invoice.company.name.as_alias("company_name"))
+    return (
+        *Invoice.all_columns(),
+        Invoice.company.name.as_alias("company_name"),
+        Invoice.original.number.as_alias("original_number"),
+    )
 
 
 def visible_to(actor: Actor, query: Select) -> Select:
@@ -118,6 +122,8 @@ def _summary(row: Row, balance: Balance, on: date) -> InvoiceSummary:
         currency="CZK",
         source_kind=row["source_kind"],
         source_id=row["source_id"],
+        overpaid=balance.overpaid if kind is Kind.INVOICE else 0,
+        original_number=row.get("original_number"),
     )
 
 
@@ -149,8 +155,22 @@ async def list_invoices(
     if terms := search_terms(search):
         query = query.where(matching((Invoice.number, Invoice.company.name), terms))
     if cursor:
-        query = query.where(Invoice.id < decode_cursor("i", cursor))
-    rows = await query.order_by(Invoice.id, ascending=False).limit(size + 1)
+        # newest first by the issue date, then the number: the cursor names the last row shown
+        last = (
+            await Invoice.select(Invoice.issued_on, Invoice.number)
+            .where(Invoice.id == decode_cursor("i", cursor))
+            .first()
+        )
+        if last is not None:
+            query = query.where(
+                (Invoice.issued_on < last["issued_on"])
+                | ((Invoice.issued_on == last["issued_on"]) & (Invoice.number < last["number"]))
+            )
+    rows = (
+        await query.order_by(Invoice.issued_on, ascending=False)
+        .order_by(Invoice.number, ascending=False)
+        .limit(size + 1)
+    )
     more = len(rows) > size
     rows = rows[:size]
     return InvoicePage(
@@ -167,12 +187,26 @@ async def unpaid_of(company_id: int) -> tuple[int, int]:
     return len(summaries), sum(item.left_to_pay for item in summaries)
 
 
+async def overdue_of(company_id: int) -> tuple[int, date | None]:
+    """What is left to pay on the company's overdue invoices, and the oldest of their due dates."""
+    on = today()
+    rows = await Invoice.select(*_columns()).where(
+        (Invoice.company == company_id)
+        & (Invoice.kind == Kind.INVOICE.value)
+        & (Invoice.due_on < on)
+        & WhereRaw(f"{LEFT_SQL} > 0")
+    )
+    summaries = await _summaries(rows)
+    return sum(item.left_to_pay for item in summaries), min((item.due_on for item in summaries), default=None)
+
+
 async def of_company(company_id: int, limit: int = 20) -> list[InvoiceSummary]:
     """The company's latest documents, for the staff company page."""
     rows = (
         await Invoice.select(*_columns())
         .where(Invoice.company == company_id)
-        .order_by(Invoice.id, ascending=False)
+        .order_by(Invoice.issued_on, ascending=False)
+        .order_by(Invoice.number, ascending=False)
         .limit(limit)
     )
     return await _summaries(rows)
@@ -292,10 +326,11 @@ async def get_invoice(actor: Actor, invoice_id: int) -> InvoiceOut:
 
 
 async def receivables(actor: Actor) -> ReceivablesOut:
-    """What is owed: per company, what is left to pay and not yet due, and what is overdue."""
+    """What is owed: per company, what is left to pay and not yet due, what is overdue, and what
+    we owe back (paid beyond what a later credit note left to pay)."""
     actor.require_staff_admin()
     rows = await Invoice.select(*_columns()).where(
-        (Invoice.kind == Kind.INVOICE.value) & WhereRaw(f"{LEFT_SQL} > 0")
+        (Invoice.kind == Kind.INVOICE.value) & WhereRaw(f"{LEFT_SQL} <> 0")
     )
     by_company: dict[int, CompanyReceivables] = {}
     for item in await _summaries(rows):
@@ -303,6 +338,9 @@ async def receivables(actor: Actor) -> ReceivablesOut:
             item.company.id,
             CompanyReceivables(company=item.company, invoices=0, due=0, overdue=0, oldest_due_on=None),
         )
+        if item.overpaid:
+            entry.to_refund += item.overpaid
+            continue
         entry.invoices += 1
         if item.status == Status.OVERDUE:
             entry.overdue += item.left_to_pay
@@ -310,8 +348,9 @@ async def receivables(actor: Actor) -> ReceivablesOut:
             entry.due += item.left_to_pay
         if entry.oldest_due_on is None or item.due_on < entry.oldest_due_on:
             entry.oldest_due_on = item.due_on
-    companies = sorted(by_company.values(), key=lambda c: (-c.overdue, -c.due, c.company.name))
+    companies = sorted(by_company.values(), key=lambda c: (-c.overdue, -c.due, -c.to_refund, c.company.name))
     return ReceivablesOut(
+        to_refund=sum(c.to_refund for c in companies),
         due=sum(c.due for c in companies),
         overdue=sum(c.overdue for c in companies),
         invoices=sum(c.invoices for c in companies),

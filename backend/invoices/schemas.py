@@ -126,6 +126,8 @@ class InvoiceSummary(msgspec.Struct):
     currency: str
     source_kind: str
     source_id: int | None
+    overpaid: int = 0  # paid beyond what credit notes left to pay: to be refunded
+    original_number: str | None = None  # a credit note's: the invoice it corrects
 
 
 class InvoiceOut(InvoiceSummary, kw_only=True):
@@ -160,6 +162,7 @@ class CompanyReceivables(msgspec.Struct):
     due: int  # left to pay, not yet overdue
     overdue: int
     oldest_due_on: date | None
+    to_refund: int = 0  # overpaid on invoices a credit note corrected after payment
 
 
 class ReceivablesOut(msgspec.Struct):
@@ -167,6 +170,7 @@ class ReceivablesOut(msgspec.Struct):
     overdue: int
     invoices: int
     by_company: list[CompanyReceivables]
+    to_refund: int = 0
 
 
 class IssueRun(msgspec.Struct):

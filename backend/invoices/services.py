@@ -311,7 +311,7 @@ async def issue_credit_note(actor: Actor, invoice_id: int, data: CreditNoteIn) -
             source=Source(SourceKind.CREDIT_NOTE, invoice_id),
             taxable_supply_on=today(),
             actor=actor,
-            original=Original(row["id"], row["number"], row["issued_on"], []),
+            original=Original(row["id"], row["number"], row["issued_on"], [], document.variable_symbol),
             reason=reason,
             credited_lines=[[number, -line.quantity] for number, line in chosen],
         )

@@ -181,7 +181,9 @@ async def _act(
         redirect_to=f"/staff/invoices/{target}",
         partial="invoices/staff/partials/_document.html",
         page="invoices/staff/detail.html",
-        form={**data, "action": action},
+        # a refused form keeps what was typed; a done one comes back fresh (so a second click
+        # cannot book the same amount again): the amount is then what is left to pay
+        form={**data, "action": action} if outcome.failed else {},
         **await _document_context(actor, invoice_id),
     )
 

@@ -82,6 +82,7 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[Any] | Template
         return see_other("/staff")
     rights = await entitlements(actor)
     unpaid, due = await invoices.unpaid_of(actor.company_scope())
+    overdue, oldest_due_on = await invoices.overdue_of(actor.company_scope())
     return render(
         request,
         "public/dashboard.html",
@@ -98,6 +99,8 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[Any] | Template
         priority_labels=PRIORITY_LABELS,
         unpaid_invoices=unpaid,
         amount_due=due,
+        amount_overdue=overdue,
+        oldest_due_on=oldest_due_on,
     )
 
 

@@ -80,6 +80,30 @@ async def test_a_full_credit_note_reverses_the_invoice_to_zero_per_vat_rate(
     assert await OutboxMessage.count().where(OutboxMessage.kind == "credit_note_issued") == 1
 
 
+async def test_a_credit_note_pays_under_its_originals_variable_symbol(admin, company) -> None:
+    """DOD-…-00001 corrects FA-…-00002: it carries 00002's variable symbol (a refund matches the
+    corrected invoice), never FA-…-00001's, which its own number's digits would repeat."""
+    from backend.invoices.document import decode
+
+    first, second = await issue(admin, company), await issue(admin, company)
+    assert first["variable_symbol"] != second["variable_symbol"]
+    credited = await admin.post(f"/api/v1/invoices/{second['id']}/credit-notes", json={"reason": "Storno"})
+    assert credited.status_code == 201, credited.text
+    note = credited.json()
+    assert note["number"] == f"DOD-{YEAR}-00001"
+    assert note["variable_symbol"] == second["variable_symbol"] != first["variable_symbol"]
+    row = (
+        await Invoice.select(Invoice.snapshot, Invoice.variable_symbol)
+        .where(Invoice.id == note["id"])
+        .first()
+    )
+    document = decode(row["snapshot"])
+    assert row["variable_symbol"] == document.variable_symbol == second["variable_symbol"]
+    invoices = await Invoice.select(Invoice.variable_symbol).where(Invoice.kind == "invoice")
+    symbols = [item["variable_symbol"] for item in invoices]
+    assert len(symbols) == len(set(symbols)) == 2
+
+
 async def test_partial_credit_notes_never_take_back_more_than_is_left(admin, company) -> None:
     invoice = await issue(admin, company)
     first = await admin.post(

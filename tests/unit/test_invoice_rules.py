@@ -196,6 +196,41 @@ def test_status_follows_payments_credit_notes_and_the_due_date() -> None:
     assert status(Kind.CREDIT_NOTE, Balance(-1000, 0, 0), due, due + timedelta(days=9)) is Status.ISSUED
 
 
+def test_a_credit_note_after_full_payment_leaves_an_overpayment_to_refund() -> None:
+    due = date(2026, 12, 15)
+    paid_then_credited = Balance(total=10_527_00, paid=10_527_00, credited=3_509_00)
+    assert paid_then_credited.overpaid == 3_509_00 and paid_then_credited.left == 0
+    assert domain.status_of(Kind.INVOICE, paid_then_credited, due, due) is Status.OVERPAID
+    assert Balance(1000, 1000, 0).overpaid == 0 and Balance(1000, 600, 400).overpaid == 0
+    assert Balance(1000, 0, 1000).overpaid == 0
+    assert domain.status_of(Kind.INVOICE, Balance(1000, 1000, 1000), due, due) is Status.OVERPAID
+    assert domain.STATUS_LABELS[Status.OVERPAID] == "Overpaid"
+
+
+@given(
+    total=st.integers(min_value=1, max_value=10**11),
+    paid_part=st.fractions(min_value=0, max_value=1),
+    credited_part=st.fractions(min_value=0, max_value=1),
+    days=st.integers(min_value=-30, max_value=30),
+)
+def test_balance_splits_into_left_or_overpaid_never_both(
+    total: int, paid_part: Fraction, credited_part: Fraction, days: int
+) -> None:
+    """Paid never exceeds the total (a payment is at most what is left) and credit notes take at
+    most the total; whatever the order, what is owed − paid is either left to pay or to refund."""
+    paid = int(total * paid_part)
+    credited = int(total * credited_part)
+    balance = Balance(total=total, paid=paid, credited=credited)
+    assert balance.left >= 0 and balance.overpaid >= 0
+    assert balance.left * balance.overpaid == 0
+    assert balance.left - balance.overpaid == total - credited - paid
+    due = date(2026, 12, 15)
+    status = domain.status_of(Kind.INVOICE, balance, due, due + timedelta(days=days))
+    assert (status is Status.OVERPAID) == (paid > total - credited)
+    if status is not Status.OVERPAID:
+        assert (status in (Status.PAID, Status.CREDITED)) == (balance.left == 0)
+
+
 def test_first_working_day_skips_weekends_and_czech_holidays() -> None:
     assert domain.first_working_day(date(2027, 1, 1)) == date(2027, 1, 4)  # New Year (Fri), weekend
     assert domain.first_working_day(date(2026, 5, 20)) == date(2026, 5, 4)  # 1 May Fri, weekend

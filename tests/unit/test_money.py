@@ -129,5 +129,26 @@ def test_amount_fields_use_the_languages_decimal_mark_and_read_back(amount: int)
             shown = amount_input(amount)
         finally:
             reset_language(token)
-        assert shown[-3] == mark and " " not in shown
-        assert parse_money(shown) == amount
+        assert shown[-3] == mark and parse_money(shown) == amount
+        whole = shown[:-3]
+        if language == "cs":  # thousands apart by a plain space: 1 642,99
+            assert all(len(group) == 3 for group in whole.split(" ")[1:]) and "\xa0" not in shown
+            assert whole.replace(" ", "") == str(amount // 100)
+        else:
+            assert whole == str(amount // 100)
+
+
+def test_czech_amount_field_groups_thousands() -> None:
+    from backend.formatting import amount_input
+    from backend.i18n import reset_language, use_language
+
+    token = use_language("cs")
+    try:
+        assert [amount_input(value) for value in (164299, 99, 100000000, 0)] == [
+            "1 642,99",
+            "0,99",
+            "1 000 000,00",
+            "0,00",
+        ]
+    finally:
+        reset_language(token)

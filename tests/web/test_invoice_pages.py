@@ -71,6 +71,35 @@ async def test_dashboard_and_credit_page_link_the_invoices(anonymous, invoiced) 
     assert 'href="/invoices"' in (await anonymous.get("/credit")).text
 
 
+async def test_dashboard_says_in_red_what_is_overdue_and_since_when(app, anonymous, invoiced) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backend.clock import acting_at
+
+    before = plain((await anonymous.get("/dashboard")).text)
+    assert "overdue" not in before and "CZK 10,527.00 due" not in before  # the headline, once
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        with acting_at(datetime.now(UTC) - timedelta(days=30)):
+            old = await admin.post(
+                "/api/v1/invoices",
+                json={
+                    "company_id": invoiced["me"]["company"]["id"],
+                    "lines": [{"description": "Stará práce", "quantity": 1, "unit_price": 100_000}],
+                },
+            )
+        assert old.status_code == 201, old.text
+    due_on = old.json()["due_on"]
+    dashboard = plain((await anonymous.get("/dashboard")).text)
+    assert "CZK 11,737.00" in dashboard and "2 unpaid invoices" in dashboard
+    note = dashboard[dashboard.index('class="overdue-note"') :]
+    note = note[: note.index("</p>")]
+    assert 'href="/invoices?status=overdue"' in note and "CZK 1,210.00 is overdue" in note
+    from datetime import date
+
+    assert f"{date.fromisoformat(due_on):%b} {date.fromisoformat(due_on).day}" in note
+    assert dashboard.count("CZK 11,737.00") == 1
+
+
 async def test_another_company_sees_nothing(app, invoiced) -> None:
     async with make_client(app) as other:
         await register(other)
@@ -104,6 +133,33 @@ async def test_staff_admin_marks_paid_in_place_and_wrong_amounts_are_inline(app,
     assert await InvoicePayment.count() == 2
     assert "invoice-paid" in (await anonymous.get(f"/invoices/{invoice_id}")).text
     assert "Nothing is left to pay" in (await anonymous.get(f"/invoices/{invoice_id}")).text
+
+
+async def test_after_a_payment_or_credit_note_the_forms_come_back_fresh(app, invoiced) -> None:
+    """A booked amount does not stay in the field (a second click would book it again): the
+    field then offers what is left, written the Czech way; the credit note form is empty again."""
+    invoice_id = invoiced["invoice_id"]
+    cs = HTMX
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True, language="cs") as admin:
+        part = await admin.post(
+            f"/staff/invoices/{invoice_id}/payments",
+            data={"amount": "1 234,56", "paid_on": "", "note": "první splátka"},
+            headers=cs,
+        )
+        assert part.status_code == 200, part.text
+        assert 'value="9 292,44"' in part.text and "1 234,56" not in part.text
+        assert 'name="note" maxlength="500" value=""' in part.text
+        credited = await admin.post(
+            f"/staff/invoices/{invoice_id}/credit-notes",
+            data={"scope": "lines", "line-1-quantity": "1", "reason": "Jedna instalace se nekonala"},
+            headers=cs,
+        )
+        assert credited.status_code == 200, credited.text
+        assert 'value="1"' not in credited.text and "Jedna instalace se nekonala" not in credited.text
+        assert 'value="lines" checked' not in credited.text
+        # what is left after the credit note: 10 527,00 − 1 234,56 − 3 509,00
+        assert 'value="5 783,44"' in credited.text
+    assert await InvoicePayment.count() == 1
 
 
 async def test_credit_note_form_whole_or_chosen_lines(app, invoiced) -> None:
@@ -225,6 +281,101 @@ async def test_receivables_in_the_reports_and_the_invoice_book_export(app, invoi
         assert empty.status_code == 422
     async with signed_in_staff(app) as staff:
         assert (await staff.get(f"/staff/invoices/book/csv?since={since}&until={until}")).status_code == 403
+
+
+async def test_a_credit_note_after_full_payment_shows_what_is_to_be_refunded(
+    app, anonymous, invoiced
+) -> None:
+    from datetime import date
+
+    invoice_id = invoiced["invoice_id"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        paid = await admin.post(f"/staff/invoices/{invoice_id}/payments", data={"amount": "10 527"})
+        assert paid.status_code == 303
+        credited = await admin.post(
+            f"/staff/invoices/{invoice_id}/credit-notes",
+            data={"scope": "lines", "line-1-quantity": "1", "reason": "Jedna instalace se nekonala"},
+        )
+        assert credited.status_code == 303
+        staff_page = plain((await admin.get(f"/staff/invoices/{invoice_id}")).text)
+        assert "Overpaid: CZK 3,509.00 to refund" in staff_page and "invoice-overpaid" in staff_page
+        report = plain((await admin.get("/staff/reports")).text)
+        assert "Overpaid, to refund" in report and "CZK 3,509.00" in report
+        today = date.today().isoformat()
+        book = (await admin.get(f"/staff/invoices/book/csv?since={today}&until={today}")).content
+        rows = book.decode("utf-8-sig").strip().splitlines()
+        assert "Overpaid, to refund (CZK)" in rows[0]
+        (row,) = [row for row in rows if row.startswith(invoiced["order"]["invoice_number"])]
+        assert ";10527,00;0,00;3509,00;Overpaid;" in row
+    api = (await anonymous.get(f"/api/v1/invoices/{invoice_id}")).json()
+    assert api["status"] == "overpaid" and api["overpaid"] == 350_900 and api["left_to_pay"] == 0
+    customer = plain((await anonymous.get(f"/invoices/{invoice_id}")).text)
+    assert "Overpaid: CZK 3,509.00 to refund" in customer and "Nothing is left to pay" not in customer
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True, language="cs") as admin:
+        czech = plain((await admin.get(f"/staff/invoices/{invoice_id}")).text)
+        assert "Přeplatek k vrácení 3 509,00 Kč" in czech
+
+
+async def test_lists_are_newest_first_by_issue_date_and_credit_notes_name_their_invoice(
+    app, anonymous, invoiced
+) -> None:
+    """An invoice issued later but dated earlier (a back-dated one) sorts by its date, not by
+    when its row was written; a credit note has a status of its own and says what it corrects."""
+    from datetime import UTC, datetime, timedelta
+
+    from backend.clock import acting_at
+
+    company_id = invoiced["me"]["company"]["id"]
+    order_number = invoiced["order"]["invoice_number"]
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        with acting_at(datetime.now(UTC) - timedelta(days=30)):
+            old = await admin.post(
+                "/api/v1/invoices",
+                json={
+                    "company_id": company_id,
+                    "lines": [{"description": "Stará práce", "quantity": 1, "unit_price": 100_000}],
+                },
+            )
+        assert old.status_code == 201, old.text
+        note = await admin.post(
+            f"/api/v1/invoices/{invoiced['invoice_id']}/credit-notes", json={"reason": "Storno"}
+        )
+        assert note.status_code == 201, note.text
+        # the same day: by number, descending (FA-… before DOD-…); the back-dated one (written
+        # last, the highest id) comes last
+        expected = [order_number, note.json()["number"], old.json()["number"]]
+        staff_list = plain((await admin.get("/staff/invoices")).text)
+        walked: list[str] = []
+        cursor = ""
+        while True:
+            page = (await admin.get(f"/api/v1/invoices?limit=1{cursor}")).json()
+            walked += [item["number"] for item in page["items"]]
+            if not page["next_cursor"]:
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+    assert walked == expected
+    positions = [staff_list.index(number) for number in expected]
+    assert positions == sorted(positions)
+    customer_list = plain((await anonymous.get("/invoices")).text)
+    positions = [customer_list.index(number) for number in expected]
+    assert positions == sorted(positions)
+    start = customer_list.index(expected[1])
+    row = customer_list[start : customer_list.index("</tr>", start)]
+    assert f'corrects <span class="nowrap">{order_number}</span>' in row  # the number never breaks
+    assert "invoice-issued" in row and "Credit note" in row
+
+
+async def test_credit_note_hint_writes_quantities_the_pages_way(app, invoiced) -> None:
+    company_id = invoiced["me"]["company"]["id"]
+    line = {"description": "Konzultace", "quantity": "1.5", "unit": "hour", "unit_price": 165_000}
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True, language="cs") as admin:
+        issued = await admin.post("/api/v1/invoices", json={"company_id": company_id, "lines": [line]})
+        assert issued.status_code == 201, issued.text
+        czech = plain((await admin.get(f"/staff/invoices/{issued.json()['id']}")).text)
+        assert "(nejvýše 1,5 hodiny)" in czech and "1.5" not in czech
+    async with signed_in_staff(app, "vedouci@example.cz", admin=True) as admin:
+        english = plain((await admin.get(f"/staff/invoices/{issued.json()['id']}")).text)
+        assert "(at most 1.5 hours)" in english
 
 
 async def test_the_quote_form_fixes_the_price_of_time_work(anonymous, app, plans) -> None:
