@@ -135,3 +135,50 @@ async def test_the_rating_form_without_a_choice_says_so_inline(anonymous, app, l
     rated = await anonymous.post(f"/tickets/{tid}/rate", data={"verdict": "good"}, headers=HTMX)
     assert rated.status_code == 200 and 'id="ticket-rating"' in rated.text
     assert (await TicketRating.select(TicketRating.good).first())["good"] is True
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+async def test_the_reply_box_says_which_kind_it_sends(anonymous, app, language) -> None:
+    """The submit button names what it sends: the reply mode's words for the customer, the note
+    mode's words for the team (the stylesheet shows one, by the chosen tab); the note hint and the
+    'ask the customer' box belong to one mode each (tests/browser/test_team_journey.py clicks it)."""
+    _, tid = await opened(anonymous, app)
+    reply, note = {
+        "en": ("Send reply to the customer", "Add internal note"),
+        "cs": ("Odeslat odpověď zákazníkovi", "Přidat interní poznámku"),
+    }[language]
+    async with signed_in_staff(app, language=language) as staff:
+        page = (await staff.get(f"/staff/tickets/{tid}")).text
+        button = re.search(r'<form [^>]*class="reply-box".*?(<button type="submit">.*?</button>)', page, re.S)
+        assert button, "no submit button in the reply box"
+        assert button.group(1) == (
+            f'<button type="submit"><span class="reply-only">{reply}</span>'
+            f'<span class="note-only">{html.escape(note)}</span></button>'
+        )
+        assert re.search(
+            r'<div class="reply-only">\s*<label><input type="checkbox" name="wait_for_customer"', page
+        )
+        assert re.search(r'<small class="who note-only">', page)
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+@pytest.mark.parametrize("htmx", [True, False])
+async def test_the_merge_confirmation_names_the_target(anonymous, app, language, htmx) -> None:
+    _, duplicate = await opened(anonymous, app)
+    target = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()
+    said = {"en": "The ticket has been merged into %s.", "cs": "Tiket byl sloučen do %s."}[language]
+    async with signed_in_staff(app, language=language) as staff:
+        merged = await staff.post(
+            f"/staff/tickets/{duplicate}/merge",
+            data={"target_number": target["number"]},
+            headers=HTMX if htmx else None,
+        )
+        if htmx:  # the result message names the target
+            assert merged.status_code == 200
+            assert said % target["number"] in html.unescape(merged.text)
+        else:  # after the redirect, the page's head names it and links to it
+            assert merged.status_code == 303
+            page = await staff.get(merged.headers["location"])
+            link = rf'<p class="notice merged-into">[^<]*<a href="/staff/tickets/{target["id"]}">'
+            link += re.escape(target["number"]) + "</a>"
+            assert re.search(link, page.text)
