@@ -175,6 +175,7 @@ async def test_merging_moves_every_message_once_in_time_order(anonymous, app) ->
         await jana.post(f"/api/v1/staff/tickets/{duplicate['id']}/time-logs", json={"minutes": 15})
         before = {row["id"]: row["body"] for row in await TicketMessage.select()}
         await OutboxMessage.delete(force=True)
+        await jana.put("/api/v1/me/language", json={"language": "cs"})  # the engineer works in Czech
 
         merged = await jana.post(
             f"/api/v1/staff/tickets/{duplicate['id']}/merge", json={"target_number": target["number"].lower()}
@@ -189,7 +190,9 @@ async def test_merging_moves_every_message_once_in_time_order(anonymous, app) ->
         assert [m["at"] for m in thread] == sorted(m["at"] for m in thread)
         bodies = [m["body"] for m in thread]
         assert bodies[0] == "T1" and bodies[-1] == "T2" and bodies.index("D1") < bodies.index("D2")
-        assert any(duplicate["number"] in b and "Duplikát." in b for b in bodies)
+        # the reporter reads English (the engineer's page language does not decide it)
+        assert f"(Reported as {duplicate['number']}: Zase padá CATIA)\n\nDuplikát." in bodies
+        await jana.put("/api/v1/me/language", json={"language": "en"})
         assert (await jana.get(f"/api/v1/staff/tickets/{target['id']}/time-logs")).json()[
             "total_minutes"
         ] == 15
