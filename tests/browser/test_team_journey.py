@@ -65,6 +65,7 @@ def test_an_engineer_takes_notes_answers_with_a_canned_reply_and_the_customer_ra
     expect(page.locator("form.reply-box small.note-only")).to_be_visible()
     expect(page.locator("form.reply-box")).to_have_css("background-color", "rgb(254, 252, 232)")
     portal.label("Message").fill(note)
+    portal.check("staff-ticket-note")
     portal.button("Add internal note").click()
     expect(page.get_by_role("status")).to_have_text(portal.t("The internal note has been added."))
     expect(page.locator("li.internal-note")).to_contain_text(note)
