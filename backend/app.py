@@ -42,6 +42,8 @@ from backend.invoices import api as invoices_api
 from backend.invoices import staff_web as invoices_staff_web
 from backend.invoices import web as invoices_web
 from backend.invoices.scheduler import invoice_schedule
+from backend.mailin import web as mailin_web
+from backend.mailin.poller import mail_poller
 from backend.notifications.sender import notification_sender
 from backend.openapi import document_problems
 from backend.ops.api import health, ready
@@ -194,6 +196,7 @@ def _litestar(settings: Settings) -> Litestar:
             webhooks_web.router,
             invoices_web.router,
             invoices_staff_web.router,
+            mailin_web.router,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(
                 path="/static/vendor", directories=vendor_dirs, include_in_schema=False, name="vendor"
@@ -202,7 +205,7 @@ def _litestar(settings: Settings) -> Litestar:
         middleware=[SessionMiddleware(), i18n.LanguageMiddleware, CsrfMiddleware()],
         before_request=check_request,
         before_send=[security_headers],
-        lifespan=[database_lifespan, expiry_schedule, notification_sender, invoice_schedule],
+        lifespan=[database_lifespan, expiry_schedule, notification_sender, invoice_schedule, mail_poller],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(jinja_environment(settings))

@@ -90,6 +90,26 @@ def _send_notifications(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_mail(_args: argparse.Namespace) -> int:
+    from backend.mailin.poller import fetch_mail
+
+    if not get_settings().imap_url:
+        print("fetch-mail: IMAP_URL is not set, so there is no mailbox to read", file=sys.stderr)
+        return 2
+    from imapclient.exceptions import IMAPClientError
+
+    try:
+        done = asyncio.run(fetch_mail())
+    except (OSError, IMAPClientError) as error:  # the mailbox is down, or refuses the sign-in
+        print(f"fetch-mail: cannot read the mailbox: {error}", file=sys.stderr)
+        return 1
+    if done.busy:
+        print("fetch-mail: another poller is reading the mailbox now; nothing done")
+        return 0
+    print(f"fetch-mail: {done.filed} filed, {done.not_filed} not filed, {done.already} recorded before")
+    return 0
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
@@ -151,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
         "send-notifications",
         help="deliver the due e-mail notifications now (the app also does it on its own)",
     ).set_defaults(handler=_send_notifications)
+
+    commands.add_parser(
+        "fetch-mail",
+        help="read the support mailbox (IMAP_URL) now and file the replies (the app also does it on its own)",
+    ).set_defaults(handler=_fetch_mail)
 
     staff = commands.add_parser(
         "create-staff", help="create a staff account; the password is read from stdin"

@@ -29,6 +29,7 @@ from backend.invoices.tables import (
     InvoiceNumberCounter,
     InvoicePayment,
 )
+from backend.mailin.tables import InboundMail, MailAnswer, MailPollerLease
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, OrderNumberCounter, ServiceOrder, WorkLog
 from backend.plans.tables import Plan, Subscription
@@ -79,6 +80,9 @@ TABLES = [
     InvoiceFile,
     InvoiceNumberCounter,
     CreditNoteNumberCounter,
+    InboundMail,
+    MailAnswer,
+    MailPollerLease,
 ]
 
 APP_CONFIG = AppConfig(

@@ -18,6 +18,7 @@ from litestar.exceptions import (
 from litestar.plugins.htmx import HTMXDetails, HTMXTemplate
 from litestar.response import Redirect, Template
 
+from backend.accounts.csrf import ensure_token
 from backend.audit.services import neutralised
 from backend.errors import N_, DomainError, FieldErrors, NotAuthenticated, TooManyRequests, status_for
 from backend.i18n import gettext, language_for_scope, reset_language, use_language
@@ -92,8 +93,10 @@ def problem(
                 re_target="#alerts",
                 re_swap="innerHTML",
             )
+        cookie = ensure_token(request)
         return Template(
             template_name="error.html",
+            cookies=[cookie] if cookie else None,
             context={
                 "actor": request.scope.get("user"),
                 "status": status,

@@ -108,6 +108,8 @@ class Settings:
     # e-mail in: the mailbox the replies reach (off when unset), and how often it is read
     imap_url: str = ""
     mail_fetch_interval_seconds: int = 60
+    # the support mailbox the replies go to, plus-addressed per ticket (default: MAIL_FROM's address)
+    mail_reply_address: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -189,6 +191,13 @@ class Settings:
             raise SettingsError("ATTACHMENT_MAX_FILE_BYTES and ATTACHMENT_MAX_TICKET_BYTES must be positive.")
         if self.attachment_store not in ("database", "filesystem"):
             raise SettingsError("ATTACHMENT_STORE must be database or filesystem.")
+        if self.imap_url:
+            from backend.mailin.imap import parse_imap_url
+
+            try:
+                parse_imap_url(self.imap_url)
+            except ValueError as exc:
+                raise SettingsError(f"{exc} (percent-encode @ : / in the user and password).") from exc
 
 
 def load_settings() -> Settings:
@@ -261,6 +270,7 @@ def load_settings() -> Settings:
         attachment_dir=os.environ.get("ATTACHMENT_DIR", str(PROJECT_ROOT / "var" / "attachments")),
         imap_url=os.environ.get("IMAP_URL", ""),
         mail_fetch_interval_seconds=_env_int("MAIL_FETCH_INTERVAL_SECONDS", 60),
+        mail_reply_address=os.environ.get("MAIL_REPLY_ADDRESS", "").strip(),
     )
 
 

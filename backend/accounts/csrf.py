@@ -93,6 +93,25 @@ def _new_session_in(message: Message) -> str | None:
     return None
 
 
+def ensure_token(connection: ASGIConnection[Any, Any, Any, Any]) -> Cookie | None:
+    """For pages rendered where the middleware never ran (an error page for an address no route
+    answers): the scope gets the connection's token, so the page's forms (the language switch,
+    sign out) work. Returns the cookie to set when the browser had no valid token yet."""
+    state = ScopeState.from_scope(connection.scope)
+    if isinstance(state.csrf_token, str) and state.csrf_token:  # unset, it is Litestar's Empty
+        return None
+    session = connection.cookies.get(SESSION_COOKIE)
+    cookie = connection.cookies.get(CSRF_COOKIE)
+    if session:
+        state.csrf_token = session_token(session)
+        return None if cookie == state.csrf_token else _cookie(state.csrf_token)
+    if _valid_anonymous(cookie):
+        state.csrf_token = cookie
+        return None
+    state.csrf_token = anonymous_token()
+    return _cookie(state.csrf_token)
+
+
 class CsrfMiddleware(ASGIMiddleware):
     scopes = ("http",)  # type: ignore[assignment]
 

@@ -72,6 +72,8 @@ SENTENCES: dict[str, str] = {
     "auth.code_failed": N_("A two-factor code for %(actor)s was wrong."),
     "user.two_factor_on": N_("%(actor)s turned on two-factor sign-in."),
     "user.two_factor_off": N_("%(actor)s turned off two-factor sign-in."),
+    "mail.filed_by_hand": N_("%(actor)s filed an e-mail into the ticket %(object)s by hand."),
+    "mail.discarded": N_("%(actor)s discarded an e-mail that could not be filed."),
     "user.two_factor_reset": N_("%(actor)s reset the two-factor sign-in of %(object)s."),
     "company.two_factor_required": N_("%(actor)s set whether %(company)s requires two-factor sign-in."),
     "token.created": N_("%(actor)s created an API token."),
@@ -101,6 +103,7 @@ OBJECT_KINDS: dict[str, str] = {
     "api_token": N_("API token"),
     "webhook": N_("Webhook"),
     "invoice": N_("Invoice"),
+    "inbound_mail": N_("E-mail"),
 }
 
 # the fields a before → after may hold, as a person calls them
@@ -155,6 +158,9 @@ FIELD_LABELS: dict[str, str] = {
     "left": N_("Left to pay"),
     "total": N_("Total"),
     "source": N_("Billed for"),
+    "sender": N_("Sender"),
+    "filed_as": N_("Filed as"),
+    "subject": N_("Subject"),
     "assignee": N_("Assignee"),
     "merged_into": N_("Merged into"),
     "from": N_("Merged from"),

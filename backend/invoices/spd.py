@@ -91,8 +91,9 @@ def payment_message(document: InvoiceDocument) -> str:
 
 def payment_descriptor(document: InvoiceDocument) -> str | None:
     """The QR payment of an invoice, or None when nothing is to be paid (a credit note, a zero
-    total): the customer is paid back by the supplier, not the other way round."""
-    if document.kind is DocumentKind.CREDIT_NOTE or document.total <= 0:
+    total: the customer is paid back by the supplier, not the other way round) or when the total
+    is beyond what a QR payment carries (the invoice then prints its bank details only)."""
+    if document.kind is DocumentKind.CREDIT_NOTE or not 0 < document.total <= MAX_AMOUNT:
         return None
     if document.currency != "CZK":
         raise InvalidInput(N_("A QR payment is in Czech crowns only."), field="currency")

@@ -3,6 +3,7 @@ with a link back to the portal."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -85,6 +86,19 @@ TEXTS: dict[str, tuple[str, str, str]] = {
             "have merged them: its messages are now in %(target_number)s, where we go on."
         ),
         "/tickets/%(ticket_id)s",
+    ),
+    # the automatic answer to an e-mail that could not be filed (in Czech and English: the
+    # sender may be nobody the portal knows); %(reason)s is one of backend/mailin/domain.py's.
+    # It never repeats the e-mail's subject or text: a forged sender must not make the portal
+    # carry a stranger's words to them
+    "mail_not_filed": (
+        N_("Your e-mail to technical support"),
+        N_(
+            "Thank you for your e-mail. We could not add it to a ticket automatically: "
+            "%(reason)s The support team will look at it. You can report a problem or answer a ticket "
+            "in the portal."
+        ),
+        "/",
     ),
     "low_credit": (
         N_("Your prepaid credit is running low"),
@@ -187,7 +201,7 @@ DATE_FIELDS = frozenset({"valid_until", "expires_at", "due_on"})
 INSTANT_FIELDS = frozenset({"due"})
 # a message with files names them and sends the reader to the portal for them: never attached
 FILES_ATTACHED = N_("Attached files (download them in the portal): %(files)s.")
-MSGID_FIELDS = frozenset({"priority"})  # stored as the English msgid, said in the reader's language
+MSGID_FIELDS = frozenset({"priority", "reason"})  # stored as the English msgid, said in the reader's language
 
 
 def _param(key: str, value: Any, language: str) -> Any:
@@ -213,8 +227,32 @@ class Message:
     html: str
 
 
+BILINGUAL = "cs+en"  # the language of a message to someone whose language is unknown: both
+
+
+def _bilingual(kind: str, context: dict[str, Any]) -> Message:
+    """Czech first, then English, one signature."""
+    cs, en = compose(kind, context, "cs"), compose(kind, context, "en")
+    cut = "\n\n-- \n"
+    cs_text, _, cs_signature = cs.text.partition(cut)
+    en_text, _, en_signature = en.text.partition(cut)
+    signature = f"{cs_signature.strip()} / {en_signature.strip()}"
+    text = f"{cs_text}\n\n---\n\n{en_text}{cut}{signature}\n"
+    part = re.compile(r"<body>(.*)<p>-- <br>", re.DOTALL)
+    html = (
+        '<!doctype html><html lang="cs"><body>'
+        f"<div>{part.search(cs.html).group(1)}</div><hr>"  # type: ignore[union-attr]
+        f'<div lang="en">{part.search(en.html).group(1)}</div>'  # type: ignore[union-attr]
+        f"<p>-- <br>{escape(signature)}</p></body></html>"
+    )
+    return Message(subject=f"{cs.subject} / {en.subject}", text=text, html=html)
+
+
 def compose(kind: str, context: dict[str, Any], language: str) -> Message:
-    """The message of ``kind`` in ``language``; money in the context is in haléře."""
+    """The message of ``kind`` in ``language`` (or in both, ``BILINGUAL``); money in the context
+    is in haléře."""
+    if language == BILINGUAL:
+        return _bilingual(kind, context)
     subject_id, body_id, path = TEXTS[kind]
     link = get_settings().public_base_url + path % {key: escape(str(value)) for key, value in context.items()}
     token = use_language(language)

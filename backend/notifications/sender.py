@@ -18,6 +18,7 @@ import aiosmtplib
 from backend.background import every
 from backend.clock import now
 from backend.db import is_postgres, json_value, write_transaction
+from backend.notifications.headers import headers_for
 from backend.notifications.messages import SECRET_KINDS, compose
 from backend.notifications.services import GAVE_UP_KIND, enqueue_for_staff_admins
 from backend.notifications.tables import OutboxMessage
@@ -51,12 +52,15 @@ async def _deliver(message: EmailMessage) -> None:
     )
 
 
-async def _email(row: dict) -> EmailMessage:
+async def _email(row: dict, headers: dict[str, str] | None = None) -> EmailMessage:
+    """The row's e-mail; ``headers`` (Date, Message-ID, threading: notifications/headers.py)."""
     composed = compose(row["kind"], json_value(row["context"]), row["language"])
     message = EmailMessage()
     message["From"] = get_settings().mail_from
     message["To"] = row["recipient_email"]
     message["Subject"] = composed.subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(composed.text)
     message.add_alternative(composed.html, subtype="html")
     for attachment in json_value(row.get("attachments")) or []:
@@ -131,7 +135,8 @@ async def send_due() -> int:
     for row in await _claim():
         at = now()
         try:
-            await asyncio.wait_for(_deliver(await _email(row)), SEND_CAP_SECONDS)
+            headers = await headers_for(row, json_value(row["context"]), at)
+            await asyncio.wait_for(_deliver(await _email(row, headers)), SEND_CAP_SECONDS)
         except Exception as error:  # any failure of one message is recorded and retried later
             await _failed(row, at, error)
             continue

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import enum
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,6 +88,15 @@ def check_text(raw: str | None, *, field: str, message: str, max_length: int = B
 
 def ticket_number(year: int, sequence: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{sequence:05d}"
+
+
+REPLY_TOKEN_LENGTH = 24
+
+
+def new_reply_token() -> str:
+    """120 random bits in lower-case base32: mail systems may fold the case of an address's
+    local part, so the token reads the same either way."""
+    return base64.b32encode(secrets.token_bytes(15)).decode().lower()
 
 
 @dataclass(frozen=True, slots=True)

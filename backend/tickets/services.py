@@ -105,6 +105,7 @@ async def open_ticket(actor: Actor, data: TicketIn, files: Sequence[IncomingFile
                     first_response_due=first_due,
                     resolution_due=resolution_due,
                     next_due=first_due,
+                    reply_token=domain.new_reply_token(),
                     created_at=created,
                     updated_at=created,
                 )

@@ -38,6 +38,9 @@ class Ticket(Table, tablename="ticket"):
     assignee = ForeignKey(references=PortalUser, null=True, on_delete=OnDelete.set_null, index=True)
     # a duplicate merged into another ticket: closed, pointing to where its thread went
     merged_into = ForeignKey(references="self", null=True, on_delete=OnDelete.set_null)
+    # the secret in the plus-address its e-mails answer to (unique index in the migration); stored
+    # as it is: the e-mails the outbox keeps carry it anyway, so a hash would hide nothing more
+    reply_token = Varchar(length=32, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

@@ -25,6 +25,7 @@ from backend.accounts.tables import Company, PortalUser
 from backend.canned.tables import CannedReply
 from backend.credit.tables import CreditAccount
 from backend.demo import DEMO_PASSWORD, load_demo_data
+from backend.mailin.tables import InboundMail
 from backend.orders.tables import ServiceOrder
 from tests.attachment_files import png
 from tests.helpers import make_client
@@ -55,6 +56,7 @@ NO_PAYMENT = {"amount": 0}
 NO_REASON = {"reason": ""}
 MANUAL = {"company_id": 1, "lines": []}
 BOOK = f"since={date.today().replace(day=1).isoformat()}&until={date.today().isoformat()}"
+FILE_MAIL = {"ticket": "HD-2000-00001", "author": "0"}
 REGISTERED_ICO = {"ico": "27788644"}
 NOBODY = {"user_id": None}
 NO_TARGET = {"target_number": "HD-1999-00001"}
@@ -203,6 +205,12 @@ PAGES: list[tuple[str, str, str, Any, str]] = [
     ("credit A's invoice", "POST", "/staff/invoices/{invoice_a}/credit-notes", NO_REASON,
                                                                            "login 403 403 403 403 pass"),
     ("invoice book", "GET", "/staff/invoices/book/csv?" + BOOK, None,      "login 403 403 403 403 ok"),
+    ("mail not filed", "GET", "/staff/mail", None,                         "login 403 403 403 ok ok"),
+    ("a stray e-mail", "GET", "/staff/mail/{mail_a}", None,                "login 403 403 403 ok ok"),
+    ("file a stray e-mail", "POST", "/staff/mail/{mail_a}/file", FILE_MAIL,
+                                                                           "login 403 403 403 pass pass"),
+    ("discard a stray e-mail", "POST", "/staff/mail/{mail_a}/discard", None,
+                                                                           "login 403 403 403 pass pass"),
 ]
 # fmt: on
 
@@ -258,6 +266,12 @@ async def world(app, stack: AsyncExitStack) -> tuple[dict[str, Any], dict[str, A
     assert ticket.status_code == 201, ticket.text
     ids["ticket_a"] = ticket.json()["id"]
     ids["attachment_a"] = ticket.json()["messages"][0]["attachments"][0]["id"]
+    # an e-mail to the support mailbox the poller could not file
+    raw = b"From: someone@elsewhere.example\r\nSubject: Hello\r\nMessage-ID: <m@x.example>\r\n\r\nHi\r\n"
+    stray = InboundMail(
+        message_id="<m@x.example>", status="not_filed", reason="unknown_sender", raw=raw, text="Hi"
+    )
+    ids["mail_a"] = (await InboundMail.insert(stray).returning(InboundMail.id))[0]["id"]
     plans = (await clients["manager"].get("/api/v1/plans")).json()
     ids["plan_code"] = next(plan["code"] for plan in plans if plan["kind"] == "sbp")
     request = await clients["manager"].post("/api/v1/subscriptions", json={"plan_code": ids["plan_code"]})

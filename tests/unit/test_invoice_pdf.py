@@ -15,7 +15,7 @@ from backend.invoices.document import LineIn, Unit
 from backend.invoices.isdoc import isdoc_xml
 from backend.invoices.outputs import render_all
 from backend.invoices.pdf import invoice_pdf, quantity
-from backend.invoices.spd import payment_descriptor
+from backend.invoices.spd import MAX_AMOUNT, payment_descriptor
 from backend.money import format_czk
 from tests.invoice_samples import credit_note, document, invoice
 
@@ -184,4 +184,24 @@ def test_any_invoice_carries_its_isdoc_and_prints_its_total(lines, language):
     rendered = render_all(doc)
     assert reader(rendered.pdf).attachments[f"{doc.number}.isdoc"] == [rendered.isdoc]
     assert " ".join(format_czk(doc.total, language).split()).casefold() in page_text(rendered.pdf)
-    assert (rendered.spd is None) == (doc.total == 0)
+    assert (rendered.spd is None) == (not 0 < doc.total <= MAX_AMOUNT)
+
+
+def test_an_invoice_beyond_what_a_qr_payment_carries_renders_with_its_bank_details_only():
+    """12 million crowns is beyond the QR payment's ten characters: no QR, but the PDF (and so the
+    invoice's download) is made as for any other."""
+    doc = document(
+        [
+            LineIn(
+                description="Roční licence a podpora",
+                quantity=100,
+                unit=Unit.PIECE,
+                unit_price=1_000_000_000,
+                vat_rate_percent=21,
+            )
+        ]
+    )
+    assert doc.total > MAX_AMOUNT
+    rendered = render_all(doc)
+    assert rendered.spd is None
+    assert rendered.pdf.startswith(b"%PDF") and doc.variable_symbol in page_text(rendered.pdf)

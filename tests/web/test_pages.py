@@ -250,6 +250,26 @@ async def test_unknown_page_is_a_friendly_404(anonymous) -> None:
     assert "There is nothing at this address." in response.text
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+async def test_the_forms_of_a_404_page_carry_a_token_that_works(app, signed_in) -> None:
+    """No route answers the address, so the CSRF middleware never ran: the error page still gives
+    its language switch (and sign-out) the browser's token, setting the cookie if it had none."""
+    import re
+
+    async with make_client(app) as browser:
+        if signed_in:
+            await register(browser, language="cs")
+        browser.headers.pop("x-csrftoken", None)  # a browser's form sends the field, not the header
+        page = await browser.get("/staff/nothing-here", headers={"accept": "text/html"})
+        assert page.status_code == 404
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+        assert token is not None, "the header's forms have no token"
+        switched = await browser.post(
+            "/language", data={"_csrf_token": token.group(1), "language": "en", "next": "/"}
+        )
+        assert switched.status_code == 303, switched.text
+
+
 async def test_static_assets_from_npm_are_served(anonymous) -> None:
     assert (await anonymous.get("/static/vendor/htmx.min.js")).status_code == 200
     assert (await anonymous.get("/static/vendor/pico.min.css")).status_code == 200

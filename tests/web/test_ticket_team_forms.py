@@ -166,7 +166,7 @@ async def test_the_reply_box_says_which_kind_it_sends(anonymous, app, language) 
 async def test_the_merge_confirmation_names_the_target(anonymous, app, language, htmx) -> None:
     _, duplicate = await opened(anonymous, app)
     target = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()
-    said = {"en": "The ticket has been merged into %s.", "cs": "Tiket byl sloučen do %s."}[language]
+    said = {"en": "The ticket has been merged into %s.", "cs": "Požadavek byl sloučen do %s."}[language]
     async with signed_in_staff(app, language=language) as staff:
         merged = await staff.post(
             f"/staff/tickets/{duplicate}/merge",
