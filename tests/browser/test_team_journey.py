@@ -78,7 +78,7 @@ def test_an_engineer_takes_notes_answers_with_a_canned_reply_and_the_customer_ra
     box = portal.label("Message")
     # in the reporter's language: the one she last chose, as this test's language
     greeting = {
-        "cs": f"Dobrý den,\n\ntiket {number}",
+        "cs": f"Dobrý den,\n\npožadavek {number}",
         "en": f"Hello Eva Dvořáková,\n\nwe have taken ticket {number}",
     }
     expect(box).to_have_value(re.compile("^" + re.escape(greeting[portal.language])))
