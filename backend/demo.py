@@ -355,25 +355,27 @@ async def _load_demo_orders() -> int:
     return created
 
 
+# Czech greets with a plain "Dobrý den,": a vocative of the full name ("Dobrý den, Eva Dvořáková,")
+# does not read as Czech; English takes the name naturally.
 CANNED_REPLIES = (
     (
         "Poděkování a potvrzení přijetí",
-        "Dobrý den, {customer_name},\n\ntiket {ticket_number} jsme převzali a díváme se na něj. "
+        "Dobrý den,\n\npožadavek {ticket_number} jsme převzali a díváme se na něj. "
         "Ozveme se, jakmile budeme vědět víc.\n\nS pozdravem\n{engineer_name}",
         "Hello {customer_name},\n\nwe have taken ticket {ticket_number} and are looking into it. "
         "We will be in touch as soon as we know more.\n\nKind regards\n{engineer_name}",
     ),
     (
         "Prosba o log a snímek obrazovky",
-        "Dobrý den, {customer_name},\n\nk tiketu {ticket_number} prosíme o log CATIA (%TEMP%\\CATIA*.log) "
+        "Dobrý den,\n\nk požadavku {ticket_number} prosíme o log CATIA (%TEMP%\\CATIA*.log) "
         "a snímek obrazovky s chybovou hláškou.\n\nDěkujeme\n{engineer_name}",
         "Hello {customer_name},\n\nfor ticket {ticket_number}, please send us the CATIA log "
         "(%TEMP%\\CATIA*.log) and a screenshot of the error message.\n\nThank you\n{engineer_name}",
     ),
     (
         "Restart licenčního serveru",
-        "Dobrý den, {customer_name},\n\nrestartujte prosím službu DS License Server a poté CATIA. "
-        "Pokud chyba přetrvá, odpovězte na tento tiket ({ticket_number}).\n\n{engineer_name}",
+        "Dobrý den,\n\nrestartujte prosím službu DS License Server a poté CATIA. "
+        "Pokud chyba přetrvá, odpovězte na tento požadavek ({ticket_number}).\n\n{engineer_name}",
         "",
     ),
 )

@@ -75,6 +75,14 @@ class EngineerSatisfaction(msgspec.Struct):
     share_good_percent: int | None
 
 
+class BadRatingComment(msgspec.Struct):
+    ticket_id: int
+    ticket_number: str
+    rated_at: datetime
+    comment: str
+    engineer: str  # the assignee when the ticket was resolved; "" when nobody was
+
+
 class Reports(msgspec.Struct):
     months: list[str]
     orders_by_status: list[MonthCounts]
@@ -88,3 +96,4 @@ class Reports(msgspec.Struct):
     ticket_time: list[TicketTimeRow] = []
     satisfaction: list[SatisfactionRow] = []
     satisfaction_by_engineer: list[EngineerSatisfaction] = []
+    bad_comments: list[BadRatingComment] = []  # the latest comments of bad ratings, latest first

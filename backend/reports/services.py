@@ -18,6 +18,7 @@ from backend.i18n import current_language
 from backend.notifications.tables import OutboxMessage
 from backend.orders.tables import OrderEvent, ServiceOrder
 from backend.reports.schemas import (
+    BadRatingComment,
     Breach,
     CountRow,
     CreditReport,
@@ -206,8 +207,45 @@ async def _ticket_time(months: list[str]) -> list[TicketTimeRow]:
     ]
 
 
-def _share(good: int, bad: int) -> int | None:
-    return 100 * good // (good + bad) if good + bad else None
+def share_percent(good: int, bad: int) -> int | None:
+    """The whole percent of good ratings, rounded half up in integers (4 good of 6: 67, not 66)."""
+    total = good + bad
+    return (200 * good + total) // (2 * total) if total else None
+
+
+BAD_COMMENTS_SHOWN = 50  # the latest ones; older ones stay on their tickets
+
+
+async def _bad_comments(months: list[str]) -> list[BadRatingComment]:
+    """What the customers wrote with a bad rating over the report's months, latest first."""
+    rows = (
+        await TicketRating.select(
+            TicketRating.ticket,
+            TicketRating.ticket.number.as_alias("ticket_number"),
+            TicketRating.rated_at,
+            TicketRating.comment,
+            TicketRating.engineer.full_name.as_alias("engineer_name"),
+        )
+        .where(
+            TicketRating.rated_at.is_not_null()
+            & (TicketRating.rated_at >= _start_of(months[0]))
+            & (TicketRating.good == False)  # noqa: E712
+            & (TicketRating.comment != "")
+        )
+        .order_by(TicketRating.rated_at, ascending=False)
+        .order_by(TicketRating.id, ascending=False)
+        .limit(BAD_COMMENTS_SHOWN)
+    )
+    return [
+        BadRatingComment(
+            ticket_id=row["ticket"],
+            ticket_number=row["ticket_number"],
+            rated_at=aware(row["rated_at"]),
+            comment=row["comment"],
+            engineer=row["engineer_name"] or "",
+        )
+        for row in rows
+    ]
 
 
 async def _satisfaction(months: list[str]) -> tuple[list[SatisfactionRow], list[EngineerSatisfaction]]:
@@ -229,12 +267,12 @@ async def _satisfaction(months: list[str]) -> tuple[list[SatisfactionRow], list[
         entry = by_engineer.setdefault(row["engineer"], [row["engineer_name"] or "", 0, 0])
         entry[1 if row["good"] else 2] += 1
     per_month = [
-        SatisfactionRow(month=m, good=good[m], bad=bad[m], share_good_percent=_share(good[m], bad[m]))
+        SatisfactionRow(month=m, good=good[m], bad=bad[m], share_good_percent=share_percent(good[m], bad[m]))
         for m in months
     ]
     per_engineer = [
         EngineerSatisfaction(
-            engineer_id=engineer_id, engineer=name, good=g, bad=b, share_good_percent=_share(g, b)
+            engineer_id=engineer_id, engineer=name, good=g, bad=b, share_good_percent=share_percent(g, b)
         )
         for engineer_id, (name, g, b) in sorted(
             by_engineer.items(), key=lambda item: (item[0] is None, item[1][0])
@@ -294,6 +332,7 @@ async def reports(actor: Actor) -> Reports:
         ticket_time=await _ticket_time(months),
         satisfaction=satisfaction,
         satisfaction_by_engineer=by_engineer,
+        bad_comments=await _bad_comments(months),
     )
 
 

@@ -13,7 +13,7 @@ from backend.audit.services import record
 from backend.clock import aware, now
 from backend.db import locked, write_transaction
 from backend.errors import N_, NotFound
-from backend.i18n import gettext
+from backend.i18n import DEFAULT_LANGUAGE, gettext, reset_language, use_language
 from backend.notifications.services import enqueue_for_managers
 from backend.tickets import domain
 from backend.tickets import time as ticket_time
@@ -57,19 +57,24 @@ async def merge_ticket(actor: Actor, duplicate_id: int, target_number: str) -> T
         await TicketMessage.update({TicketMessage.ticket: target["id"]}).where(
             TicketMessage.ticket == duplicate_id
         )
+        reporter = await _reporter(duplicate["created_by"])
+        # the thread is the customer's: the heading goes in the reporter's language, not the clicker's
+        token = use_language(reporter["language"])
+        try:
+            heading = gettext(
+                N_("(Reported as %(number)s: %(subject)s)"),
+                number=duplicate["number"],
+                subject=duplicate["subject"],
+            )
+        finally:
+            reset_language(token)
         await TicketMessage.insert(
             TicketMessage(
                 ticket=target["id"],
                 author=duplicate["created_by"],
-                author_name=await _reporter_name(duplicate["created_by"]),
+                author_name=reporter["full_name"],
                 from_staff=False,
-                body=gettext(
-                    N_("(Reported as %(number)s: %(subject)s)"),
-                    number=duplicate["number"],
-                    subject=duplicate["subject"],
-                )
-                + "\n\n"
-                + duplicate["description"],
+                body=heading + "\n\n" + duplicate["description"],
                 created_at=aware(duplicate["created_at"]),
             )
         )
@@ -115,6 +120,10 @@ async def merge_ticket(actor: Actor, duplicate_id: int, target_number: str) -> T
     return await get_ticket(actor, duplicate_id)
 
 
-async def _reporter_name(user_id: int) -> str:
-    row = await PortalUser.select(PortalUser.full_name).where(PortalUser.id == user_id).first()
-    return row["full_name"] if row else ""
+async def _reporter(user_id: int) -> dict[str, str]:
+    row = (
+        await PortalUser.select(PortalUser.full_name, PortalUser.language)
+        .where(PortalUser.id == user_id)
+        .first()
+    )
+    return row or {"full_name": "", "language": DEFAULT_LANGUAGE}

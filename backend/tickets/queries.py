@@ -153,6 +153,7 @@ def _out(
         merged_into_id=row["merged_into"],
         merged_into_number=row["merged_into_number"],
         rating=rating,
+        closed_at=aware(row["closed_at"]) if row["closed_at"] else None,
     )
 
 

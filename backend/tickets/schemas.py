@@ -144,6 +144,7 @@ class TicketOut(msgspec.Struct):
     merged_into_id: int | None = None  # a duplicate merged into this ticket
     merged_into_number: str | None = None
     rating: RatingOut | None = None  # the latest resolution's rating, once it was asked for
+    closed_at: datetime | None = None  # closed (by the customer, or merged into another ticket)
 
 
 class TicketPage(msgspec.Struct):

@@ -126,3 +126,18 @@ const openMarkedDialogs = (root) => {
 };
 document.addEventListener("htmx:load", (event) => openMarkedDialogs(event.detail.elt));
 document.addEventListener("DOMContentLoaded", () => openMarkedDialogs(document));
+
+// A file input lists the names of the files chosen, before anything is sent (progressive
+// enhancement: without the script the browser's own "2 files" stays, and the form works the same).
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.chosenList) return;
+  const list = document.getElementById(input.dataset.chosenList);
+  if (!list) return;
+  list.replaceChildren(...[...input.files].map((file) => {
+    const item = document.createElement("li");
+    item.textContent = file.name;
+    return item;
+  }));
+  list.hidden = input.files.length === 0;
+});

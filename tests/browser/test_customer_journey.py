@@ -68,6 +68,9 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
             {"name": "catia-chyba.log", "mimeType": "text/plain", "buffer": LOG},
         ]
     )
+    # the chosen files are named before sending
+    chosen = page.get_by_role("list", name=portal.t("Chosen files"))
+    expect(chosen.get_by_role("listitem")).to_have_text(["Snímek obrazovky.png", "catia-chyba.log"])
     portal.check("ticket-new")
     portal.button("Send").click()
 
@@ -89,6 +92,9 @@ def test_a_customer_checks_entitlements_credit_and_tickets(portal: PortalPage) -
     # the reply form is swapped in place by htmx; its file goes in the same multipart request
     portal.label("Attach files (screenshots, logs, models)").set_input_files(
         [{"name": "druhy-vykres.log", "mimeType": "text/plain", "buffer": LOG}]
+    )
+    expect(page.get_by_role("list", name=portal.t("Chosen files")).get_by_role("listitem")).to_have_text(
+        ["druhy-vykres.log"]
     )
     portal.button("Send the reply").click()
     expect(page.get_by_role("main")).to_contain_text("It happens with other drawings too.")

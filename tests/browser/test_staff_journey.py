@@ -135,7 +135,7 @@ def test_staff_work_the_order_and_ticket_queues(portal: PortalPage) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(subject)
     portal.check("staff-ticket")
     portal.label("Message").fill("We restarted the licence service; please try again.")
-    portal.button("Send").click()
+    portal.button("Send reply to the customer").click()
     expect(page.get_by_role("status")).to_have_text(portal.t("The answer has been sent."))
     expect(page.get_by_role("main")).to_contain_text("We restarted the licence service")
     portal.confirm_click(portal.button("Resolve"))

@@ -53,9 +53,20 @@ def test_an_engineer_takes_notes_answers_with_a_canned_reply_and_the_customer_ra
     expect(page.locator("dl.facts")).to_contain_text("Jana Technická")
 
     # a note for the team: yellow, marked, and the clock and status stay
+    # the box says which kind it sends: the reply's words and the "ask the customer" box by default,
+    # the note's words, the hint and yellow once the note tab is chosen
+    expect(portal.button("Send reply to the customer")).to_be_visible()
+    expect(portal.button("Add internal note")).to_have_count(0)
+    asking = portal.label("Ask the customer (the clock stops until they reply)")
+    expect(asking).to_be_visible()
     portal.label("Internal note").check()
+    expect(portal.button("Send reply to the customer")).to_have_count(0)
+    expect(asking).to_be_hidden()
+    expect(page.locator("form.reply-box small.note-only")).to_be_visible()
+    expect(page.locator("form.reply-box")).to_have_css("background-color", "rgb(254, 252, 232)")
     portal.label("Message").fill(note)
-    portal.button("Send").click()
+    portal.check("staff-ticket-note")
+    portal.button("Add internal note").click()
     expect(page.get_by_role("status")).to_have_text(portal.t("The internal note has been added."))
     expect(page.locator("li.internal-note")).to_contain_text(note)
     expect(page.locator("li.internal-note .note-badge")).to_have_text(portal.t("Internal note"))
@@ -67,14 +78,15 @@ def test_an_engineer_takes_notes_answers_with_a_canned_reply_and_the_customer_ra
     box = portal.label("Message")
     # in the reporter's language: the one she last chose, as this test's language
     greeting = {
-        "cs": f"Dobrý den, Eva Dvořáková,\n\ntiket {number}",
+        "cs": f"Dobrý den,\n\npožadavek {number}",
         "en": f"Hello Eva Dvořáková,\n\nwe have taken ticket {number}",
     }
     expect(box).to_have_value(re.compile("^" + re.escape(greeting[portal.language])))
     expect(box).to_have_value(re.compile(r"Jana Technická$"))
     box.fill(box.input_value() + "\n\nPS: please check the attribute mapping table.")
     portal.label("Public reply").check()
-    portal.button("Send").click()
+    expect(page.locator("form.reply-box small.note-only")).to_be_hidden()
+    portal.button("Send reply to the customer").click()
     expect(page.get_by_role("status")).to_have_text(portal.t("The answer has been sent."))
     expect(page.locator("li.from-staff").last).to_contain_text("please check the attribute mapping table")
     portal.label("Minutes").fill("25")

@@ -175,6 +175,7 @@ async def test_merging_moves_every_message_once_in_time_order(anonymous, app) ->
         await jana.post(f"/api/v1/staff/tickets/{duplicate['id']}/time-logs", json={"minutes": 15})
         before = {row["id"]: row["body"] for row in await TicketMessage.select()}
         await OutboxMessage.delete(force=True)
+        await jana.put("/api/v1/me/language", json={"language": "cs"})  # the engineer works in Czech
 
         merged = await jana.post(
             f"/api/v1/staff/tickets/{duplicate['id']}/merge", json={"target_number": target["number"].lower()}
@@ -189,7 +190,9 @@ async def test_merging_moves_every_message_once_in_time_order(anonymous, app) ->
         assert [m["at"] for m in thread] == sorted(m["at"] for m in thread)
         bodies = [m["body"] for m in thread]
         assert bodies[0] == "T1" and bodies[-1] == "T2" and bodies.index("D1") < bodies.index("D2")
-        assert any(duplicate["number"] in b and "Duplikát." in b for b in bodies)
+        # the reporter reads English (the engineer's page language does not decide it)
+        assert f"(Reported as {duplicate['number']}: Zase padá CATIA)\n\nDuplikát." in bodies
+        await jana.put("/api/v1/me/language", json={"language": "en"})
         assert (await jana.get(f"/api/v1/staff/tickets/{target['id']}/time-logs")).json()[
             "total_minutes"
         ] == 15
@@ -483,6 +486,7 @@ async def test_reports_show_time_per_company_and_satisfaction_per_engineer(anony
             ).status_code == 200
         report = (await admin.get("/api/v1/staff/reports")).json()
         month = report["months"][-1]
+        assert report["bad_comments"] == []  # a bad rating without a comment lists nothing
         assert report["ticket_time"] == [
             {
                 "month": month,
@@ -555,3 +559,37 @@ async def test_two_ratings_of_one_resolution_at_once_keep_one(anonymous, app) ->
         assert sorted(a.status_code for a in answers).count(200) == 1, [a.status_code for a in answers]
         rows = await TicketRating.select().where(TicketRating.ticket == tid)
         assert len(rows) == 1 and rows[0]["rated_at"] is not None
+
+
+async def test_reports_round_the_share_half_up_and_list_the_bad_ratings_comments(anonymous, app) -> None:
+    """4 good and 2 bad is 67 %, not 66 %; what the customers wrote with a bad rating is listed,
+    latest first, each with its ticket's number linked to the ticket."""
+    async with team(app, anonymous) as (_, admin, jana, _petr):
+        said = []
+        for index, verdict in enumerate(["good", "bad", "good", "good", "bad", "good"]):
+            tid = (await open_ticket(anonymous))["id"]
+            await jana.post(f"/api/v1/staff/tickets/{tid}/take")
+            await jana.post(f"/api/v1/staff/tickets/{tid}/resolve")
+            comment = f"Komentář {index}" if verdict == "bad" else ""
+            rated = await anonymous.post(
+                f"/api/v1/tickets/{tid}/rating", json={"verdict": verdict, "comment": comment}
+            )
+            assert rated.status_code == 200, rated.text
+            if comment:
+                number = (await jana.get(f"/api/v1/staff/tickets/{tid}")).json()["number"]
+                said.append((tid, number, comment))
+        report = (await admin.get("/api/v1/staff/reports")).json()
+        assert report["satisfaction"][-1]["share_good_percent"] == 67
+        assert [row["share_good_percent"] for row in report["satisfaction_by_engineer"]] == [67]
+        latest_first = list(reversed(said))
+        assert [
+            (c["ticket_id"], c["ticket_number"], c["comment"]) for c in report["bad_comments"]
+        ] == latest_first
+        assert all(c["engineer"] == "Jana Technická" for c in report["bad_comments"])
+        page = (await admin.get("/staff/reports")).text
+        assert "67 %" in page
+        listed = page[page.index('<ul class="bad-comments"') :]
+        positions = [
+            listed.index(f'<a href="/staff/tickets/{tid}">{number}</a>') for tid, number, _ in latest_first
+        ]
+        assert positions == sorted(positions) and all(c in listed for _, _, c in said)

@@ -73,6 +73,9 @@ async def test_hotline_journey_through_the_pages(anonymous, app, sla_plans) -> N
     ticket_id = int(created.headers["location"].split("/")[2].split("?")[0])
     detail = await anonymous.get(created.headers["location"])
     assert "we answer by" in detail.text
+    # the thanks stand at the top, under the heading, not below the report and its thread
+    thanks = detail.text.index("is registered; we answer by")
+    assert detail.text.index("</h1>") < thanks < detail.text.index('<dl class="facts">')
 
     async with signed_in_staff(app) as staff:
         queue = await staff.get("/staff/tickets", headers=EN)

@@ -135,3 +135,94 @@ async def test_the_rating_form_without_a_choice_says_so_inline(anonymous, app, l
     rated = await anonymous.post(f"/tickets/{tid}/rate", data={"verdict": "good"}, headers=HTMX)
     assert rated.status_code == 200 and 'id="ticket-rating"' in rated.text
     assert (await TicketRating.select(TicketRating.good).first())["good"] is True
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+async def test_the_reply_box_says_which_kind_it_sends(anonymous, app, language) -> None:
+    """The submit button names what it sends: the reply mode's words for the customer, the note
+    mode's words for the team (the stylesheet shows one, by the chosen tab); the note hint and the
+    'ask the customer' box belong to one mode each (tests/browser/test_team_journey.py clicks it)."""
+    _, tid = await opened(anonymous, app)
+    reply, note = {
+        "en": ("Send reply to the customer", "Add internal note"),
+        "cs": ("Odeslat odpověď zákazníkovi", "Přidat interní poznámku"),
+    }[language]
+    async with signed_in_staff(app, language=language) as staff:
+        page = (await staff.get(f"/staff/tickets/{tid}")).text
+        button = re.search(r'<form [^>]*class="reply-box".*?(<button type="submit">.*?</button>)', page, re.S)
+        assert button, "no submit button in the reply box"
+        assert button.group(1) == (
+            f'<button type="submit"><span class="reply-only">{reply}</span>'
+            f'<span class="note-only">{html.escape(note)}</span></button>'
+        )
+        assert re.search(
+            r'<div class="reply-only">\s*<label><input type="checkbox" name="wait_for_customer"', page
+        )
+        assert re.search(r'<small class="who note-only">', page)
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+@pytest.mark.parametrize("htmx", [True, False])
+async def test_the_merge_confirmation_names_the_target(anonymous, app, language, htmx) -> None:
+    _, duplicate = await opened(anonymous, app)
+    target = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()
+    said = {"en": "The ticket has been merged into %s.", "cs": "Požadavek byl sloučen do %s."}[language]
+    async with signed_in_staff(app, language=language) as staff:
+        merged = await staff.post(
+            f"/staff/tickets/{duplicate}/merge",
+            data={"target_number": target["number"]},
+            headers=HTMX if htmx else None,
+        )
+        if htmx:  # the result message names the target
+            assert merged.status_code == 200
+            assert said % target["number"] in html.unescape(merged.text)
+        else:  # after the redirect, the page's head names it and links to it
+            assert merged.status_code == 303
+            page = await staff.get(merged.headers["location"])
+            link = rf'<p class="notice merged-into">[^<]*<a href="/staff/tickets/{target["id"]}">'
+            link += re.escape(target["number"]) + "</a>"
+            assert re.search(link, page.text)
+
+
+def facts(page: str) -> dict[str, str]:
+    block = re.search(r'<dl class="facts">(.*?)</dl>', page, re.S)
+    assert block, "no facts on the page"
+    pairs = re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", block.group(1), re.S)
+    return {html.unescape(k): html.unescape(re.sub(r"<[^>]+>", "", v)).strip() for k, v in pairs}
+
+
+@pytest.mark.parametrize("language", ["en", "cs"])
+async def test_a_closed_or_merged_ticket_shows_no_countdown(anonymous, app, language) -> None:
+    """Like a resolved one says 'resolved <when>', a closed or merged ticket says when it ended:
+    no 'in 2 days' for a clock that no longer runs, on the customer's page and the staff one."""
+    _, closed = await opened(anonymous, app)
+    await speak(anonymous, language)
+    target = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()
+    duplicate = (await anonymous.post("/api/v1/tickets", json=ticket(product=PRODUCT))).json()
+    reaction, resolution = (
+        ("Reaction by", "Resolution by") if language == "en" else ("Reakce do", "Vyřešení do")
+    )
+    countdown = re.compile(r"\((in|za) ")
+    async with signed_in_staff(app, language=language) as staff:
+        # closed by the customer after it was resolved (a resolution without a message: no answer)
+        assert (await staff.post(f"/staff/tickets/{closed}/resolve", data={"body": ""})).status_code == 303
+        assert (await anonymous.post(f"/tickets/{closed}/close", data={})).status_code == 303
+        merged = await staff.post(
+            f"/api/v1/staff/tickets/{duplicate['id']}/merge", json={"target_number": target["number"]}
+        )
+        assert merged.status_code == 200 and merged.json()["closed_at"]
+        for path in (f"/tickets/{closed}", f"/staff/tickets/{closed}"):
+            client = staff if path.startswith("/staff") else anonymous
+            shown = facts((await client.get(path)).text)
+            assert not countdown.search(shown[reaction]) and not countdown.search(shown[resolution])
+        for path, ended in (
+            (f"/tickets/{duplicate['id']}", "merged" if language == "en" else "sloučeno"),
+            (f"/staff/tickets/{duplicate['id']}", "merged" if language == "en" else "sloučeno"),
+        ):
+            client = staff if path.startswith("/staff") else anonymous
+            shown = facts((await client.get(path)).text)
+            for label in (reaction, resolution):
+                assert shown[label].startswith(ended + " "), (path, shown[label])
+                assert not countdown.search(shown[label]), (path, shown[label])
+        # an open ticket still counts down
+        assert countdown.search(facts((await anonymous.get(f"/tickets/{target['id']}")).text)[reaction])
