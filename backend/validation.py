@@ -143,4 +143,3 @@ def from_validation_error(struct: Any, error: msgspec.ValidationError) -> Invali
     match = _PATH.search(text)
     reason = text[: match.start()] if match else text
     return field_error(struct, match.group("path") if match else "", reason)
-

@@ -139,7 +139,11 @@ def prepare(engine: str, size: str, url: str, pg_admin: str, reuse: bool, env: d
     subprocess.run([str(PORTAL), "migrate"], env=db_env, check=True, capture_output=True)  # noqa: S603
     done = subprocess.run(  # noqa: S603
         [*BENCH, "generate-data", "--size", size],
-        cwd=PROJECT_ROOT, env=db_env, check=True, capture_output=True, text=True,
+        cwd=PROJECT_ROOT,
+        env=db_env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return done.stdout.strip()
 

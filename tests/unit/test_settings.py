@@ -108,6 +108,8 @@ def test_portal_serve_refuses_to_start_in_production_with_any_host() -> None:
     )
     assert done.returncode != 0
     assert "ALLOWED_HOSTS=*" in done.stderr + done.stdout
+
+
 def test_the_reseller_has_a_name_and_a_logo_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RESELLER_NAME", raising=False)
     monkeypatch.delenv("RESELLER_LOGO", raising=False)

@@ -47,9 +47,7 @@ async def test_login_form_marks_a_too_long_address_like_the_api(anonymous) -> No
     api = await anonymous.post(
         "/api/v1/auth/login", json={"email": TOO_LONG, "password": PASSWORD}, headers=EN
     )
-    page = await anonymous.post(
-        "/login", data={"email": TOO_LONG, "password": PASSWORD}, headers=EN
-    )
+    page = await anonymous.post("/login", data={"email": TOO_LONG, "password": PASSWORD}, headers=EN)
     assert page.status_code == 422
     assert api.json()["errors"]["email"] in page.text and 'aria-invalid="true"' in page.text
 
