@@ -68,6 +68,10 @@ class PortalPage:
         text = translations(self.language).gettext(message)
         return text % params if params else text
 
+    def tp(self, context: str, message: str) -> str:
+        """``message`` in ``context`` (pgettext), as the page shows it in this test's language."""
+        return translations(self.language).pgettext(context, message)
+
     def goto(self, path: str) -> None:
         response = self.page.goto(path)
         assert response is not None and response.ok, f"GET {path} answered {response and response.status}"

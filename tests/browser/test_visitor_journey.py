@@ -83,7 +83,7 @@ def test_a_company_registers_and_orders_a_pay_service(portal: PortalPage) -> Non
     portal.nav().get_by_role("link", name=portal.t("Services"), exact=True).click()
     installation = next(service for service in SERVICES if service.code == "INSTALLATION")
     name = installation.name_cs if portal.language == "cs" else installation.name_en
-    page.get_by_role("button", name=f"{portal.t('Order')} {name}", exact=True).click()
+    page.get_by_role("button", name=f"{portal.tp('verb', 'Order')} {name}", exact=True).click()
     expect(portal.heading("New order")).to_be_visible()
     expect(portal.label("Service")).to_have_value("INSTALLATION")
     portal.label("Quantity").fill("2")
